@@ -1,0 +1,142 @@
+import { JsonFile, typescript, javascript } from 'projen';
+
+// Inside this repo, `import 'modelship'` resolves to the sources, as the package would for a user.
+const MODELSHIP_PATHS = {
+  'modelship': ['lib/index.ts'],
+  'modelship/pulumi': ['lib/pulumi/index.ts'],
+};
+
+const project = new typescript.TypeScriptProject({
+  name: 'modelship',
+  description: 'Typed constructs that ship large AI models to Kubernetes: memory-fit planning, safe pods, GPU pools, canaries and monitoring, for cdk8s and Pulumi.',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  runner: typescript.TypeScriptRunner.tsx(),
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  license: 'Apache-2.0',
+  authorName: 'modelship authors',
+  repository: 'https://github.com/modelship/modelship.git',
+
+  srcdir: 'lib',
+  // cdk8s writes synthesized YAML to dist/, so compiled JavaScript goes elsewhere.
+  libdir: 'build',
+  testdir: 'test',
+  typescriptVersion: '~5.9',
+  sampleCode: false,
+  eslint: false,
+  prettier: false,
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  jest: true,
+  jestOptions: {
+    jestVersion: '^29',
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      moduleNameMapper: {
+        '^modelship$': '<rootDir>/lib/index.ts',
+        '^modelship/pulumi$': '<rootDir>/lib/pulumi/index.ts',
+      },
+      testTimeout: 120_000,
+      collectCoverage: false,
+    },
+  },
+  // The generated CRD bindings are megabytes of TypeScript: jest only transpiles,
+  // and `tsc --noEmit` type-checks everything once in the test task.
+  tsJestOptions: {
+    transformOptions: { isolatedModules: true },
+  },
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+      esModuleInterop: true,
+      isolatedModules: true,
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+      esModuleInterop: true,
+      isolatedModules: true,
+      baseUrl: '..',
+      paths: MODELSHIP_PATHS,
+    },
+    include: ['../lib/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts'],
+  },
+
+  peerDependencyOptions: { pinnedDevDependency: false },
+  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-28@^2.5.0', 'constructs@^10.4.0', '@pulumi/pulumi@^3.100.0', '@pulumi/kubernetes@^4.10.0'],
+  deps: ['@prometheus-io/lezer-promql', '@grafana/grafana-foundation-sdk'],
+  devDeps: [
+    '@types/node@^20',
+    'cdk8s@^2.70.106',
+    'cdk8s-plus-28@^2.5.6',
+    'constructs@^10.8.1',
+    'cdk8s-cli@^2.207.60',
+    '@pulumi/pulumi@^3.276.0',
+    '@pulumi/kubernetes@^4.34.2',
+    'kubernetes-models@^4.5.1',
+    'ajv@^8',
+    'fast-check@^4',
+    'yaml@^2',
+    'tsx@^4',
+    'typedoc@^0.28',
+    'typedoc-plugin-markdown@^4',
+  ],
+  gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],
+});
+
+for (const pattern of ['/examples/', '/bench/', '/dist/', '/.ci/', '/vendor/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// A cdk8s-only user installs no Pulumi packages: `import 'modelship'` never loads them.
+project.package.addField('peerDependenciesMeta', {
+  '@pulumi/pulumi': { optional: true },
+  '@pulumi/kubernetes': { optional: true },
+});
+project.package.addField('exports', {
+  '.': { types: './build/index.d.ts', default: './build/index.js' },
+  './pulumi': { types: './build/pulumi/index.d.ts', default: './build/pulumi/index.js' },
+  './package.json': './package.json',
+});
+
+// Type-check sources, tests and examples once (jest itself only transpiles).
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check lib, test, examples and bench with tsc --noEmit',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
+
+// Examples run with tsx (transpile only, no type-check on every synth) and this tsconfig's paths.
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..', baseUrl: '..', paths: MODELSHIP_PATHS },
+    include: ['**/*.ts', '../lib/**/*.ts'],
+  },
+});
+
+project.addTask('synth', {
+  description: 'Synthesize the flagship example into dist/ and print the plan',
+  exec: 'tsx --tsconfig examples/tsconfig.json examples/flagship/main.ts',
+  env: { MODELSHIP_OUTDIR: 'dist' },
+});
+
+project.addTask('docs', {
+  description: 'Generate API.md from the TSDoc of the public API',
+  exec: 'typedoc',
+});
+
+project.addTask('bench', {
+  description: 'Benchmark synthesis against a plain cdk8s floor (prints ratios)',
+  exec: 'node --expose-gc --import tsx bench/run.ts',
+});
+
+project.synth();
