@@ -1,0 +1,42 @@
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { Accelerator } from '../accelerators';
+
+/**
+ * What a workload must meet to land on a pool of GPU nodes, and what the pool can give.
+ * A GpuNodePool implements it; a ModelService reads it for planning and scheduling.
+ */
+export interface IGpuNodePool extends IConstruct {
+  /** GPU model of every node in the pool. */
+  readonly accelerator: Accelerator;
+  /** Labels a pod selects to land on the pool. */
+  readonly nodeSelector: Record<string, string>;
+  /** Taints of the pool's nodes, as the tolerations a pod needs. */
+  readonly tolerations: k8s.Toleration[];
+  /** Most GPUs one node of the pool carries: the limit for one replica without multi-node. */
+  readonly gpusPerNode: number;
+  /** Ceiling on GPUs in the pool, if any. */
+  readonly maxGpus?: number;
+  /** Whether nodes may be reclaimed at short notice (spot / preemptible). */
+  readonly interruptible: boolean;
+  /** Price of one GPU-hour in this pool, USD. */
+  readonly usdPerGpuHour: number;
+  /** Records a workload placed on the pool, for the GPU budget and cost checks at synth. */
+  registerConsumer(consumer: IGpuConsumer): void;
+}
+
+/**
+ * Anything that holds GPUs of a pool (a ModelService, a canary's candidate).
+ */
+export interface IGpuConsumer extends IConstruct {
+  /** Name shown in budgets and errors. */
+  readonly consumerName: string;
+  /** GPUs held at minimum scale. */
+  readonly gpusAtMin: number;
+  /** GPUs held at the worst moment (max scale plus surge during an update). */
+  readonly gpusAtPeak: number;
+  /** One-line breakdown of gpusAtPeak, e.g. `6 replicas x 4 GPUs + surge 1 x 4`. */
+  readonly peakBreakdown: string;
+  /** Whether the workload refuses interruptible capacity. */
+  readonly requiresStableCapacity: boolean;
+}

@@ -1,0 +1,212 @@
+import { k8s } from 'cdk8s-plus-28';
+import { EngineKind } from '../engines';
+import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
+import { ModelCache, ModelCacheKind } from './model-cache';
+import { ModelSourceKind } from './model';
+import { ServicePlan } from './resolve';
+
+/** UID and GID the model server runs as (Pod Security Standards "restricted": non-root). */
+export const MODEL_SERVER_UID = 1000;
+/** Where the model cache is mounted; `HF_HOME` points below it. */
+export const MODEL_CACHE_MOUNT = '/model-cache';
+/** Where a model on a volume is mounted, read-only. */
+export const MODEL_VOLUME_MOUNT = '/models';
+/** Name of the model server container. */
+export const SERVER_CONTAINER = 'server';
+
+/** What the pod template needs beyond the plan. */
+export interface PodTemplateInput {
+  readonly plan: ServicePlan;
+  readonly labels: Record<string, string>;
+  readonly serviceAccountName: string;
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: k8s.Toleration[];
+  readonly cache: ModelCache;
+  /** Claim name of a shared cache volume modelship created. */
+  readonly sharedCacheClaim?: string;
+  readonly env?: Record<string, string>;
+  /** Label that spreads replicas over nodes. */
+  readonly spreadSelector: Record<string, string>;
+}
+
+function sortedEnv(env: Record<string, string>): k8s.EnvVar[] {
+  return Object.keys(env).sort().map(name => ({ name, value: env[name] }));
+}
+
+/**
+ * The pod of one model server replica: GPU resources, scheduling, /dev/shm, probes on a
+ * startup budget that grows with the model, a drain on stop, a model cache, and the Pod
+ * Security Standards "restricted" profile.
+ */
+export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
+  const { plan } = input;
+  const runtime = plan.runtime;
+  const profile = runtime.profile;
+  const gpuResource = plan.accelerator.resourceName;
+
+  const volumes: k8s.Volume[] = [
+    // NCCL exchanges tensors between the GPUs of a replica through /dev/shm.
+    { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(`${plan.shmGiB}Gi`) } },
+    // The root filesystem is read-only; engines write compile caches and temp files under HOME=/tmp.
+    { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('20Gi') } },
+    cacheVolume(input),
+  ];
+  const mounts: k8s.VolumeMount[] = [
+    { name: 'dshm', mountPath: '/dev/shm' },
+    { name: 'tmp', mountPath: '/tmp' },
+    { name: 'model-cache', mountPath: MODEL_CACHE_MOUNT },
+  ];
+
+  let modelRef = plan.model.id;
+  if (plan.model.source === ModelSourceKind.VOLUME) {
+    volumes.push({ name: 'model', persistentVolumeClaim: { claimName: plan.model.claimName!, readOnly: true } });
+    mounts.push({ name: 'model', mountPath: MODEL_VOLUME_MOUNT, readOnly: true });
+    modelRef = plan.model.volumePath ? `${MODEL_VOLUME_MOUNT}/${plan.model.volumePath.replace(/^\/+/, '')}` : MODEL_VOLUME_MOUNT;
+  }
+
+  const env: k8s.EnvVar[] = [
+    ...sortedEnv({
+      HOME: '/tmp',
+      HF_HOME: `${MODEL_CACHE_MOUNT}/huggingface`,
+      ...(profile.kind === EngineKind.VLLM ? { VLLM_NO_USAGE_STATS: '1', DO_NOT_TRACK: '1' } : {}),
+      ...runtime.env,
+      ...(input.env ?? {}),
+    }),
+  ];
+  const token = plan.model.tokenSecret;
+  if (token) {
+    // Referenced, never inlined: the token stays in the Secret.
+    env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: token.name, key: token.key ?? 'token' } } });
+  }
+  const envFrom: k8s.EnvFromSource[] | undefined = plan.model.credentialsSecret
+    ? [{ secretRef: { name: plan.model.credentialsSecret } }] : undefined;
+
+  const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: profile.httpPort, protocol: 'TCP' }];
+  if (profile.grpcPort !== undefined) ports.push({ name: 'grpc', containerPort: profile.grpcPort, protocol: 'TCP' });
+  if (profile.metricsPort !== profile.httpPort) ports.push({ name: 'metrics', containerPort: profile.metricsPort, protocol: 'TCP' });
+
+  const args = runtime.renderArgs({
+    modelRef, servedName: plan.model.servedName, precision: plan.precision,
+    tensorParallelSize: plan.gpusPerReplica, maxModelLen: plan.maxModelLen,
+    revision: plan.model.revision, fromObjectStore: plan.model.source === ModelSourceKind.OBJECT_STORE,
+  });
+
+  // Stop taking new requests first (the endpoint is removed while preStop sleeps), then let
+  // in-flight generations finish; 15 s of the grace period remain for the engine to exit.
+  const drainSeconds = Math.max(5, plan.terminationGracePeriodSeconds - 15);
+
+  const container: k8s.Container = {
+    name: SERVER_CONTAINER,
+    image: runtime.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: runtime.containerCommand,
+    args: args.length > 0 ? args : undefined,
+    ports,
+    env,
+    envFrom,
+    resources: {
+      requests: {
+        'cpu': k8s.Quantity.fromNumber(plan.cpu),
+        'memory': k8s.Quantity.fromString(`${plan.memoryGiB}Gi`),
+        [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
+      },
+      limits: {
+        'memory': k8s.Quantity.fromString(`${plan.memoryGiB}Gi`),
+        [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
+      },
+    },
+    startupProbe: {
+      httpGet: { path: profile.healthPath, port: k8s.IntOrString.fromString('http') },
+      periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
+      timeoutSeconds: 5,
+      failureThreshold: plan.startupBudgetSeconds / STARTUP_PROBE_PERIOD_SECONDS,
+    },
+    livenessProbe: {
+      httpGet: { path: profile.healthPath, port: k8s.IntOrString.fromString('http') },
+      periodSeconds: 15,
+      timeoutSeconds: 10,
+      failureThreshold: 4,
+    },
+    readinessProbe: {
+      httpGet: { path: profile.readyPath, port: k8s.IntOrString.fromString('http') },
+      periodSeconds: 5,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
+    lifecycle: { preStop: { exec: { command: ['sleep', String(drainSeconds)] } } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: MODEL_SERVER_UID,
+      runAsGroup: MODEL_SERVER_UID,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: mounts,
+  };
+
+  return {
+    metadata: {
+      labels: input.labels,
+      annotations: {
+        // Karpenter must not consolidate a node while its model server loads or serves.
+        'karpenter.sh/do-not-disrupt': 'true',
+        'kubectl.kubernetes.io/default-container': SERVER_CONTAINER,
+        'modelship.dev/startup-budget-seconds': String(plan.startupBudgetSeconds),
+      },
+    },
+    spec: {
+      serviceAccountName: input.serviceAccountName,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: MODEL_SERVER_UID,
+        runAsGroup: MODEL_SERVER_UID,
+        fsGroup: MODEL_SERVER_UID,
+        // A cache of hundreds of GiB would be chowned on every mount otherwise.
+        fsGroupChangePolicy: 'OnRootMismatch',
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      nodeSelector: Object.keys(input.nodeSelector).length > 0 ? input.nodeSelector : undefined,
+      tolerations: input.tolerations,
+      topologySpreadConstraints: [{
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: input.spreadSelector },
+      }],
+      containers: [container],
+      volumes,
+    },
+  };
+}
+
+function cacheVolume(input: PodTemplateInput): k8s.Volume {
+  const { cache, plan } = input;
+  const size = `${cache.sizeGiB ?? plan.cacheSizeGiB}Gi`;
+  switch (cache.kind) {
+    case ModelCacheKind.EMPTY_DIR:
+      return { name: 'model-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(size) } };
+    case ModelCacheKind.PER_REPLICA:
+      return {
+        name: 'model-cache',
+        ephemeral: {
+          volumeClaimTemplate: {
+            metadata: { labels: input.labels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: cache.storageClassName,
+              resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+            },
+          },
+        },
+      };
+    case ModelCacheKind.SHARED:
+      return { name: 'model-cache', persistentVolumeClaim: { claimName: input.sharedCacheClaim! } };
+    case ModelCacheKind.EXISTING_CLAIM:
+      return { name: 'model-cache', persistentVolumeClaim: { claimName: cache.claimName! } };
+  }
+}

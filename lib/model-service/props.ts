@@ -1,0 +1,127 @@
+import { Duration } from 'cdk8s';
+import { Accelerator } from '../accelerators';
+import { IGpuNodePool } from '../gpu-node-pool/contract';
+import { Precision } from '../planning/precision';
+import { Model } from './model';
+import { ModelCache } from './model-cache';
+import { Runtime } from './runtime';
+
+/** What drives the replica count. */
+export enum AutoscalerProvider {
+  /** A KEDA ScaledObject with a Prometheus trigger (no metrics adapter needed). */
+  KEDA = 'keda',
+  /** A HorizontalPodAutoscaler on a Pods metric served by prometheus-adapter. */
+  HPA = 'hpa',
+}
+
+/** Defaults of autoscaling, exported for docs and tests. */
+export const AUTOSCALING_DEFAULTS = {
+  queueDepthPerReplica: 5,
+  pollingIntervalSeconds: 15,
+  /** KEDA's cooldown before going from 1 to 0 does not apply (min >= 1); scale-down waits this long. */
+  minScaleDownStabilizationSeconds: 600,
+  prometheusUrl: 'http://prometheus-operated.monitoring.svc:9090',
+} as const;
+
+/**
+ * Scale on the engine's own signal: requests waiting in the queue per replica.
+ * GPU utilisation is not used: it reads near 100 % whenever the engine batches.
+ */
+export interface AutoscalingOptions {
+  /** Fewest replicas. Must be at least 1: at zero, requests fail while a model loads. */
+  readonly minReplicas: number;
+  /** Most replicas. */
+  readonly maxReplicas: number;
+  /** Waiting requests per replica that trigger a scale-up. @default 5 */
+  readonly queueDepthPerReplica?: number;
+  /** @default AutoscalerProvider.KEDA */
+  readonly provider?: AutoscalerProvider;
+  /** Prometheus that KEDA queries. @default 'http://prometheus-operated.monitoring.svc:9090' */
+  readonly prometheusUrl?: string;
+  /**
+   * How long load must stay low before a replica is removed. Never shorter than the startup
+   * budget, so a replica still loading its model is not scaled away.
+   * @default - the larger of 10 minutes and the startup budget
+   */
+  readonly scaleDownStabilization?: Duration;
+}
+
+/** Who may call the model's API. */
+export interface NetworkAccessOptions {
+  /** Namespaces whose pods may call the API. @default - only the service's own namespace */
+  readonly allowNamespaces?: string[];
+  /** Pod labels (in the service's namespace) allowed to call; when set, replaces the own-namespace default. @default - none */
+  readonly allowPods?: Record<string, string>[];
+  /** Namespace of the Prometheus that scrapes metrics. @default 'monitoring' */
+  readonly metricsNamespace?: string;
+  /** Emit no NetworkPolicy (when the cluster has none, or another tool owns it). @default false */
+  readonly disabled?: boolean;
+}
+
+/** An OpenAI-compatible path on a Gateway API Gateway. */
+export interface RouteOptions {
+  /** Gateway name. */
+  readonly gatewayName: string;
+  /** Gateway namespace. @default - the service's namespace */
+  readonly gatewayNamespace?: string;
+  /** Hostnames the route answers. @default - every hostname of the Gateway listener */
+  readonly hostnames?: string[];
+  /** Path prefix. @default '/v1' */
+  readonly pathPrefix?: string;
+  /** Request timeout: long generations stream for minutes. @default Duration.minutes(10) */
+  readonly requestTimeout?: Duration;
+}
+
+/** Host resources per replica, when the defaults do not suit. */
+export interface ReplicaResources {
+  /** CPU cores requested. @default - 2 + 4 per GPU */
+  readonly cpu?: number;
+  /** Memory in GiB requested and limited. @default - 8 GiB + one GPU's share of weights + /dev/shm */
+  readonly memoryGiB?: number;
+}
+
+/**
+ * Props of a ModelService.
+ */
+export interface ModelServiceProps {
+  /** The model to serve. */
+  readonly model: Model;
+  /** Serving engine. @default Runtime.vllm() */
+  readonly runtime?: Runtime;
+  /** Precision of the served weights. @default Precision.BF16 */
+  readonly precision?: Precision;
+  /** Pool of GPU nodes to run on: gives the accelerator, node labels, taints and GPU budget. @default - none: give `accelerator` */
+  readonly nodePool?: IGpuNodePool;
+  /** GPU model, when no pool is given. @default - the pool's accelerator */
+  readonly accelerator?: Accelerator;
+  /** GPUs per replica (= tensor parallel size). @default - the smallest count whose memory fits (planned) */
+  readonly gpusPerReplica?: number;
+  /** Sequences at full context the KV cache must hold, for planning. @default DEFAULT_CONCURRENT_SEQUENCES (4) */
+  readonly concurrentSequences?: number;
+  /** Fixed replica count, without autoscaling. @default 1 */
+  readonly replicas?: number;
+  /** Scale on queue depth. @default - fixed `replicas` */
+  readonly autoscaling?: AutoscalingOptions;
+  /** Extra replicas an update may start before old ones stop (each needs its GPUs). 0 replaces in place, with a gap in capacity. @default 1 */
+  readonly maxSurge?: number;
+  /** Where downloaded weights are cached. @default ModelCache.emptyDir() */
+  readonly cache?: ModelCache;
+  /** Name of the Deployment, Service and ServiceAccount. @default - the construct id */
+  readonly name?: string;
+  /** Who may call the API. @default - pods in the same namespace, plus Prometheus on the metrics port */
+  readonly network?: NetworkAccessOptions;
+  /** Gateway API route. @default - none */
+  readonly route?: RouteOptions;
+  /** Host CPU and memory per replica. @default - derived from the GPU count and model size */
+  readonly resources?: ReplicaResources;
+  /** Time in-flight requests get to finish when a pod stops (preStop sleep + drain). @default Duration.seconds(60) */
+  readonly terminationGracePeriod?: Duration;
+  /** Refuse interruptible (spot) capacity: placing the service on a spot pool is an error. @default false */
+  readonly requireStableCapacity?: boolean;
+  /** Allow an image tagged `latest` or without a tag (the pod may change under you). @default false */
+  readonly allowMutableImageTag?: boolean;
+  /** Extra environment variables. @default - none */
+  readonly env?: Record<string, string>;
+  /** Extra labels on every object. @default - none */
+  readonly labels?: Record<string, string>;
+}

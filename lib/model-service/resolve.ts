@@ -1,0 +1,267 @@
+import { Accelerator } from '../accelerators';
+import { EngineKind } from '../engines';
+import { Problems } from '../errors';
+import { IGpuNodePool } from '../gpu-node-pool/contract';
+import { MemoryFit, planMemory, weightsGiB as modelWeightsGiB } from '../planning/memory-fit';
+import { hostCpuCores, hostMemoryGiB, shmSizeGiB, startupBudgetSeconds } from '../planning/pod-budget';
+import { needsBf16, needsFp8, Precision } from '../planning/precision';
+import { mutableImageReason } from './image-reference';
+import { Model, ModelSourceKind } from './model';
+import { AutoscalingOptions, ModelServiceProps } from './props';
+import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
+
+/** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
+export const MAX_SERVICE_NAME_LENGTH = 50;
+
+/** Startup budget when the model's size is unknown (custom containers, Triton repositories). */
+export const UNKNOWN_SIZE_STARTUP_SECONDS = 900;
+
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Everything decided about one model server: the plan behind its objects and its report.
+ */
+export interface ServicePlan {
+  readonly name: string;
+  readonly model: Model;
+  readonly runtime: Runtime;
+  readonly precision: Precision;
+  readonly accelerator: Accelerator;
+  /** GPUs per replica, also the tensor parallel size. */
+  readonly gpusPerReplica: number;
+  /** Whether modelship chose the GPU count from memory fit. */
+  readonly planned: boolean;
+  /** The memory arithmetic, when the model's size is known. */
+  readonly memory?: MemoryFit;
+  /** Why this GPU count, in one line. */
+  readonly why: string;
+  readonly maxModelLen: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly maxSurge: number;
+  readonly startupBudgetSeconds: number;
+  readonly shmGiB: number;
+  readonly cpu: number;
+  readonly memoryGiB: number;
+  /** Size of a cache volume modelship creates. */
+  readonly cacheSizeGiB: number;
+  readonly terminationGracePeriodSeconds: number;
+}
+
+/** Fields of ModelServiceProps that a canary candidate may change. */
+export type ServiceVariant = Pick<ModelServiceProps, 'model' | 'runtime' | 'precision' | 'gpusPerReplica' | 'concurrentSequences' | 'resources' | 'allowMutableImageTag' | 'env'>;
+
+/**
+ * Applies defaults, checks the input and plans GPUs. Every problem is recorded in `problems`;
+ * the plan is returned only when there are none.
+ */
+export function resolveServicePlan(
+  problems: Problems, name: string, props: ModelServiceProps, pool: IGpuNodePool | undefined,
+): ServicePlan | undefined {
+  const before = problems.list.length;
+  const runtime = props.runtime ?? Runtime.vllm();
+  const precision = props.precision ?? Precision.BF16;
+  const model = props.model;
+
+  if (!DNS_1035_LABEL.test(name) || name.length > MAX_SERVICE_NAME_LENGTH) {
+    const suggestion = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, MAX_SERVICE_NAME_LENGTH) || 'model';
+    problems.add('name', name,
+      `not a DNS-1035 label of at most ${MAX_SERVICE_NAME_LENGTH} characters (lowercase letters, digits, '-'; starts with a letter), which Service names and the suffixes modelship adds need`,
+      `set name (or the construct id) to something like "${suggestion}"`);
+  }
+
+  const accelerator = resolveAccelerator(problems, props, pool);
+
+  const imageReason = mutableImageReason(runtime.image);
+  if (imageReason && !props.allowMutableImageTag) {
+    problems.add('runtime.image', runtime.image, `${imageReason}: every pod restart may pull a different server`,
+      'pin a version tag or digest (e.g. vllm/vllm-openai:v0.9.2), or set allowMutableImageTag: true');
+  }
+  if (!(runtime.memoryUtilization > 0 && runtime.memoryUtilization <= 1)) {
+    problems.add('runtime.memoryUtilization', runtime.memoryUtilization, 'must be in (0, 1]', 'use 0.9 (the engines\' default) or a little lower');
+  }
+
+  checkModelSource(problems, model, runtime);
+
+  if (accelerator) {
+    if (needsFp8(precision) && !accelerator.spec.supportsFp8) {
+      problems.add('precision', precision, `${accelerator.displayName} has no FP8 support`,
+        'use Precision.BF16 or an INT8/INT4 checkpoint, or an FP8-capable accelerator (H100, H200, L40S, L4, MI300X)');
+    }
+    if (needsBf16(precision) && !accelerator.spec.supportsBf16) {
+      problems.add('precision', precision, `${accelerator.displayName} does not compute in bfloat16`, 'use Precision.FP16');
+    }
+  }
+
+  // Context length.
+  const maxContext = model.spec?.maxContextLength;
+  const maxModelLen = runtime.maxModelLen ?? Math.min(DEFAULT_MAX_MODEL_LEN, maxContext ?? DEFAULT_MAX_MODEL_LEN);
+  if (!Number.isInteger(maxModelLen) || maxModelLen <= 0) {
+    problems.add('runtime.maxModelLen', maxModelLen, 'must be a positive whole number of tokens', 'use e.g. 8192');
+  } else if (maxContext !== undefined && maxModelLen > maxContext) {
+    problems.add('runtime.maxModelLen', maxModelLen, `${model.id} supports at most ${maxContext} tokens`, `use maxModelLen <= ${maxContext}`);
+  }
+  if (props.concurrentSequences !== undefined && !(Number.isInteger(props.concurrentSequences) && props.concurrentSequences >= 1)) {
+    problems.add('concurrentSequences', props.concurrentSequences, 'must be a whole number >= 1', 'use e.g. 4');
+  }
+
+  // GPUs per replica.
+  const given = props.gpusPerReplica;
+  if (given !== undefined && !(Number.isInteger(given) && given >= 1)) {
+    problems.add('gpusPerReplica', given, 'must be a whole number of GPUs >= 1', 'use 1, 2, 4 or 8, or leave it out to plan from memory fit');
+  }
+  const gpusPerNode = pool?.gpusPerNode ?? accelerator?.spec.maxGpusPerNode ?? 8;
+  let gpus: number | undefined;
+  let memory: MemoryFit | undefined;
+  let why = '';
+  const givenValid = given !== undefined && Number.isInteger(given) && given >= 1;
+  if (accelerator && (given === undefined || givenValid) && Number.isInteger(maxModelLen) && maxModelLen > 0) {
+    if (model.spec) {
+      const plan = planMemory({
+        model: model.spec, precision, gpuMemoryGiB: accelerator.memoryGiB, maxGpusPerNode: gpusPerNode,
+        maxModelLen, concurrentSequences: props.concurrentSequences, memoryUtilization: runtime.memoryUtilization,
+        gpus: given,
+      });
+      if (plan.chosen) {
+        gpus = plan.chosen.gpus;
+        memory = plan.chosen;
+        why = given !== undefined ? `given; ${plan.chosen.arithmetic}` : plan.why;
+      } else if (given !== undefined && !plan.considered[0]?.dividesHeads) {
+        problems.add('gpusPerReplica', given, `tensor parallel size ${given} does not divide the ${model.spec.attentionHeads} attention heads of ${model.id}`,
+          `use a divisor of ${model.spec.attentionHeads}: ${divisorsUpTo(model.spec.attentionHeads, gpusPerNode).join(', ')}`);
+      } else {
+        problems.add(given !== undefined ? 'gpusPerReplica' : 'model', given ?? model.id,
+          `${model.id} in ${precision} with maxModelLen ${maxModelLen} does not fit on ${accelerator.displayName}: ${plan.why}`,
+          'use a lower precision (fp8 or int4), a shorter maxModelLen, fewer concurrentSequences, or an accelerator with more memory');
+      }
+    } else if (given !== undefined) {
+      gpus = given;
+      why = 'given (model size unknown, memory fit not checked)';
+    } else {
+      problems.add('gpusPerReplica', undefined, `the size of ${model.id} is unknown, so modelship cannot plan its GPUs`,
+        'give gpusPerReplica, or the model spec (parameters, layers, heads) in the Model options');
+    }
+  }
+  if (gpus !== undefined && gpus > gpusPerNode) {
+    problems.add('gpusPerReplica', gpus, `one replica needs ${gpus} GPUs but one node has at most ${gpusPerNode}; multi-node replicas (LeaderWorkerSet) are not supported yet`,
+      'use a lower precision, a shorter maxModelLen, or an accelerator with more memory so one replica fits one node');
+  }
+
+  // Replicas.
+  const { minReplicas, maxReplicas } = resolveReplicas(problems, props);
+  const maxSurge = props.maxSurge ?? 1;
+  if (!Number.isInteger(maxSurge) || maxSurge < 0) {
+    problems.add('maxSurge', maxSurge, 'must be a whole number >= 0', 'use 1 (one extra replica during updates) or 0 (replace in place)');
+  }
+  if (props.autoscaling && runtime.metrics.queueDepth === undefined) {
+    problems.add('autoscaling', props.autoscaling, `${runtime} exports no queue-depth metric to scale on`,
+      'declare metrics.queueDepth on the custom runtime, or use fixed replicas');
+  }
+
+  const grace = props.terminationGracePeriod?.toSeconds() ?? 60;
+  if (!(grace >= 20)) {
+    problems.add('terminationGracePeriod', `${grace}s`, 'in-flight generations need time to finish; below 20 s they are cut off', 'use at least Duration.seconds(30); 60 s is the default');
+  }
+  if (props.resources?.cpu !== undefined && !(props.resources.cpu > 0)) {
+    problems.add('resources.cpu', props.resources.cpu, 'must be > 0', 'leave it out for 2 + 4 per GPU');
+  }
+  if (props.resources?.memoryGiB !== undefined && !(props.resources.memoryGiB > 0)) {
+    problems.add('resources.memoryGiB', props.resources.memoryGiB, 'must be > 0', 'leave it out for the derived default');
+  }
+  if (props.route && props.route.pathPrefix !== undefined && !props.route.pathPrefix.startsWith('/')) {
+    problems.add('route.pathPrefix', props.route.pathPrefix, 'must start with "/"', 'use e.g. "/v1"');
+  }
+
+  if (problems.list.length > before || gpus === undefined || accelerator === undefined) {
+    return undefined;
+  }
+
+  const weights = model.spec ? modelWeightsGiB(model.spec, precision) : undefined;
+  const checkpointGiB = model.spec ? modelWeightsGiB(model.spec, Precision.BF16) : 100;
+  const shm = shmSizeGiB(gpus);
+  return {
+    name, model, runtime, precision, accelerator,
+    gpusPerReplica: gpus, planned: given === undefined, memory, why,
+    maxModelLen, minReplicas, maxReplicas, maxSurge,
+    startupBudgetSeconds: weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS,
+    shmGiB: shm,
+    cpu: props.resources?.cpu ?? hostCpuCores(gpus),
+    memoryGiB: props.resources?.memoryGiB ?? hostMemoryGiB(weights ?? 16, gpus),
+    cacheSizeGiB: Math.ceil(checkpointGiB * 1.1 + 10),
+    terminationGracePeriodSeconds: grace,
+  };
+}
+
+function resolveAccelerator(problems: Problems, props: ModelServiceProps, pool: IGpuNodePool | undefined): Accelerator | undefined {
+  if (pool && props.accelerator && props.accelerator.id !== pool.accelerator.id) {
+    problems.add('accelerator', props.accelerator.id, `the node pool ${pool.node.path} has ${pool.accelerator.displayName}`,
+      'leave accelerator out (the pool decides) or pick a pool with that accelerator');
+    return undefined;
+  }
+  const accelerator = pool?.accelerator ?? props.accelerator;
+  if (!accelerator) {
+    problems.add('accelerator', undefined, 'no accelerator: modelship cannot plan GPUs or schedule the pod',
+      'give nodePool (a GpuNodePool) or accelerator (e.g. Accelerator.NVIDIA_L4)');
+  }
+  return accelerator;
+}
+
+function checkModelSource(problems: Problems, model: Model, runtime: Runtime): void {
+  if (model.source === ModelSourceKind.OBJECT_STORE) {
+    if (!/^(s3|gs):\/\/[^/]+/.test(model.id)) {
+      problems.add('model', model.id, 'an object store model must be an s3:// or gs:// URI with a bucket', 'use e.g. s3://my-bucket/models/llama-3.1-8b');
+    }
+    if (runtime.kind !== EngineKind.VLLM && runtime.kind !== EngineKind.TRITON && runtime.kind !== EngineKind.CUSTOM) {
+      problems.add('model', model.id, `${runtime.kind} cannot read weights from an object store`,
+        'use Runtime.vllm() (Run:ai streamer) or Runtime.triton(), or copy the weights to a volume and use Model.fromVolume');
+    }
+  }
+  if (runtime.kind === EngineKind.TRITON && model.source === ModelSourceKind.HUGGING_FACE) {
+    problems.add('model', model.id, 'Triton serves a model repository, not a Hugging Face id',
+      'use Model.fromVolume({ claimName }) or Model.fromObjectStore("s3://...") pointing at the repository');
+  }
+  if (model.source === ModelSourceKind.HUGGING_FACE && !/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(model.id)) {
+    problems.add('model', model.id, 'not a Hugging Face model id (owner/name)', 'use e.g. "meta-llama/Llama-3.1-8B-Instruct"');
+  }
+  const spec = model.spec;
+  if (spec) {
+    for (const [field, value] of Object.entries({ parametersBillions: spec.parametersBillions, layers: spec.layers, attentionHeads: spec.attentionHeads, kvHeads: spec.kvHeads, headDim: spec.headDim })) {
+      if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+        problems.add(`model.spec.${field}`, value, 'must be a positive number', 'copy it from the model\'s config.json');
+      }
+    }
+  }
+}
+
+function resolveReplicas(problems: Problems, props: ModelServiceProps): { minReplicas: number; maxReplicas: number } {
+  const a: AutoscalingOptions | undefined = props.autoscaling;
+  if (a) {
+    if (props.replicas !== undefined) {
+      problems.add('replicas', props.replicas, 'fixed replicas and autoscaling are both set', 'remove replicas; autoscaling.minReplicas sets the floor');
+    }
+    if (!(Number.isInteger(a.minReplicas) && a.minReplicas >= 1)) {
+      problems.add('autoscaling.minReplicas', a.minReplicas, 'must be a whole number >= 1: at zero replicas requests fail while the model loads', 'use minReplicas: 1 or more');
+    }
+    if (!(Number.isInteger(a.maxReplicas) && a.maxReplicas >= 1)) {
+      problems.add('autoscaling.maxReplicas', a.maxReplicas, 'must be a whole number >= 1', 'use e.g. maxReplicas: 4');
+    }
+    if (a.minReplicas > a.maxReplicas) {
+      problems.add('autoscaling.minReplicas', a.minReplicas, `is above maxReplicas (${a.maxReplicas})`, `use minReplicas <= ${a.maxReplicas}, or raise maxReplicas`);
+    }
+    if (a.queueDepthPerReplica !== undefined && !(a.queueDepthPerReplica > 0)) {
+      problems.add('autoscaling.queueDepthPerReplica', a.queueDepthPerReplica, 'must be > 0', 'use e.g. 5 waiting requests per replica');
+    }
+    return { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas };
+  }
+  const replicas = props.replicas ?? 1;
+  if (!(Number.isInteger(replicas) && replicas >= 1)) {
+    problems.add('replicas', replicas, 'must be a whole number >= 1', 'use replicas: 1 or more');
+  }
+  return { minReplicas: replicas, maxReplicas: replicas };
+}
+
+function divisorsUpTo(n: number, max: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= max; d++) if (n % d === 0) out.push(d);
+  return out;
+}
