@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { Accelerator, Model, ModelCache, ModelService, Precision, Runtime } from 'modelship';
+import { Accelerator, Model, ModelCache, ModelService, Precision, renderServicePlan, Runtime } from 'modelship';
 
 const app = new App({ outdir: process.env.MODELSHIP_OUTDIR ?? 'dist' });
 const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
@@ -24,3 +24,6 @@ new ModelService(chart, 'llama-70b', {
 });
 
 app.synth();
+
+// What was planned, and why.
+console.log(renderServicePlan(app));

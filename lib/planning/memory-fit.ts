@@ -124,7 +124,8 @@ export function planMemory(input: MemoryFitInput): MemoryPlan {
     const fit = memoryFit(input, gpus);
     considered.push(fit);
     if (fit.fits) {
-      const smaller = considered.length > 1 ? `; ${considered[considered.length - 2].gpus} GPUs would need ${round1(considered[considered.length - 2].requiredGiB)} GiB` : '';
+      const prev = considered.length > 1 ? considered[considered.length - 2] : undefined;
+      const smaller = prev ? `; ${prev.gpus} GPU${prev.gpus === 1 ? '' : 's'} would need ${round1(prev.requiredGiB)} GiB > ${round1(prev.usableGiB)} GiB` : '';
       return { chosen: fit, considered, why: `smallest fit: ${fit.arithmetic}${smaller}` };
     }
   }

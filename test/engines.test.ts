@@ -1,0 +1,41 @@
+import { compareVersions, engineProfile, EngineKind, selector, counterSelector } from '../lib';
+
+describe('engine metric names by version', () => {
+  test.each([
+    ['0.8.5', 'vllm:gpu_cache_usage_perc', 'vllm:time_per_output_token_seconds'],
+    ['0.9.0', 'vllm:kv_cache_usage_perc', 'vllm:inter_token_latency_seconds'],
+    ['0.10.1', 'vllm:kv_cache_usage_perc', 'vllm:inter_token_latency_seconds'],
+  ])('vLLM %s', (version, kv, itl) => {
+    const m = engineProfile(EngineKind.VLLM, version).metrics;
+    expect(m.kvCacheUsage).toBe(kv);
+    expect(m.interTokenLatency).toBe(itl);
+    expect(m.queueDepth).toBe('vllm:num_requests_waiting');
+  });
+
+  test('TGI has no time-to-first-token metric', () => {
+    expect(engineProfile(EngineKind.TGI).metrics.timeToFirstToken).toBeUndefined();
+    expect(engineProfile(EngineKind.TGI).metrics.queueDepth).toBe('tgi_queue_size');
+  });
+
+  test.each([
+    [EngineKind.VLLM, 8000, 8000, undefined],
+    [EngineKind.SGLANG, 30000, 30000, undefined],
+    [EngineKind.TGI, 8080, 9000, undefined],
+    [EngineKind.TRITON, 8000, 8002, 8001],
+  ] as const)('%s ports', (kind, http, metrics, grpc) => {
+    const p = engineProfile(kind);
+    expect([p.httpPort, p.metricsPort, p.grpcPort]).toEqual([http, metrics, grpc]);
+  });
+
+  test('TGI 2 serves metrics on its API port', () => expect(engineProfile(EngineKind.TGI, '2.4.1').metricsPort).toBe(8080));
+});
+
+describe('versions and selectors', () => {
+  test.each([['0.10.0', '0.9.2', 1], ['0.9.0', '0.9.0', 0], ['v0.8.5', '0.9.0', -1], ['25.06', '24.12', 1]])('%s vs %s', (a, b, sign) => {
+    expect(Math.sign(compareVersions(a, b))).toBe(sign);
+  });
+  test('selector sorts and escapes matchers', () => {
+    expect(selector('m', { service: 'b', namespace: 'a"x' })).toBe('m{namespace="a\\"x",service="b"}');
+    expect(counterSelector({ metric: 'http_requests_total', matchers: { status: '5xx' } }, { service: 's' })).toBe('http_requests_total{service="s",status="5xx"}');
+  });
+});
