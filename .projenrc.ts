@@ -33,6 +33,9 @@ const project = new typescript.TypeScriptProject({
   jest: true,
   jestOptions: {
     jestVersion: '^29',
+    // Snapshots change only when someone runs `npx jest -u` on purpose; a test run never rewrites them.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       moduleNameMapper: {
@@ -45,9 +48,7 @@ const project = new typescript.TypeScriptProject({
   },
   // The generated CRD bindings are megabytes of TypeScript: jest only transpiles,
   // and `tsc --noEmit` type-checks everything once in the test task.
-  tsJestOptions: {
-    transformOptions: { isolatedModules: true },
-  },
+  // (`isolatedModules` in the test tsconfig makes ts-jest transpile each file on its own.)
   tsconfig: {
     compilerOptions: {
       lib: ['es2022'],
@@ -92,7 +93,7 @@ const project = new typescript.TypeScriptProject({
   gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],
 });
 
-for (const pattern of ['/examples/', '/bench/', '/dist/', '/.ci/', '/vendor/']) {
+for (const pattern of ['/examples/', '/bench/', '/dist/', '/.ci/', '/vendor/', '/scripts/', '/docs/', '/typedoc.json', '/.tmp/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -129,10 +130,37 @@ project.addTask('synth', {
   env: { MODELSHIP_OUTDIR: 'dist' },
 });
 
-project.addTask('docs', {
+const docs = project.addTask('docs', {
   description: 'Generate API.md from the TSDoc of the public API',
-  exec: 'typedoc',
 });
+docs.exec('typedoc --logLevel Warn');
+docs.exec('node scripts/api-md.mjs');
+
+const checkDocs = project.addTask('check-docs', {
+  description: 'Fail when API.md is stale',
+});
+checkDocs.exec('typedoc --logLevel Warn');
+checkDocs.exec('node scripts/api-md.mjs --check');
+
+// Typed bindings for the vendored CRDs (one module name each, or same-group imports overwrite each other).
+const CRD_IMPORTS: Record<string, string> = {
+  'rollouts': 'argoproj.io_rollouts',
+  'analysistemplates': 'argoproj.io_analysistemplates',
+  'nodepools': 'karpenter.sh_nodepools',
+  'ec2nodeclasses': 'karpenter.k8s.aws_ec2nodeclasses',
+  'servicemonitors': 'monitoring.coreos.com_servicemonitors',
+  'podmonitors': 'monitoring.coreos.com_podmonitors',
+  'prometheusrules': 'monitoring.coreos.com_prometheusrules',
+  'scaledobjects': 'keda.sh_scaledobjects',
+  'triggerauthentications': 'keda.sh_triggerauthentications',
+  'httproutes': 'gateway.networking.k8s.io_httproutes',
+};
+const importCrds = project.addTask('import-crds', {
+  description: 'Regenerate lib/imports/ from the CRDs vendored in vendor/crds/',
+});
+for (const [name, file] of Object.entries(CRD_IMPORTS)) {
+  importCrds.exec(`cdk8s import ${name}:=vendor/crds/${file}.yaml --language typescript --output lib/imports --no-check-upgrade`);
+}
 
 project.addTask('bench', {
   description: 'Benchmark synthesis against a plain cdk8s floor (prints ratios)',
