@@ -21,6 +21,8 @@ const project = new typescript.TypeScriptProject({
   srcdir: 'lib',
   // cdk8s writes synthesized YAML to dist/, so compiled JavaScript goes elsewhere.
   libdir: 'build',
+  entrypoint: 'build/index.js',
+  entrypointTypes: 'build/index.d.ts',
   testdir: 'test',
   typescriptVersion: '~5.9',
   sampleCode: false,
@@ -127,7 +129,6 @@ new JsonFile(project, 'examples/tsconfig.json', {
 project.addTask('synth', {
   description: 'Synthesize the flagship example into dist/ and print the plan',
   exec: 'tsx --tsconfig examples/tsconfig.json examples/flagship/main.ts',
-  env: { MODELSHIP_OUTDIR: 'dist' },
 });
 
 const docs = project.addTask('docs', {

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Accelerator, Model, ModelCache, ModelService, Precision, renderServicePlan, Runtime } from 'modelship';
 
-const app = new App({ outdir: process.env.MODELSHIP_OUTDIR ?? 'dist' });
+const app = new App();
 const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
 
 // A small model on one L4.
