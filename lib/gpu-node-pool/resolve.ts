@@ -129,7 +129,8 @@ function resolveKarpenter(problems: Problems, name: string, accelerator: Acceler
 
   return {
     nodeSelector: { [KARPENTER_NODEPOOL_LABEL]: name },
-    taints: [gpu, ...userTaints],
+    // A taint repeated exactly (e.g. the GPU taint given again) is kept once.
+    taints: [gpu, ...userTaints].filter((t, i, all) => all.findIndex(u => formatTaint(u) === formatTaint(t)) === i),
     gpusPerNode,
     interruptible: capacityTypes.includes(CapacityType.SPOT),
     nodeLabels: sortKeys({ ...userLabels, [POOL_LABEL]: name }),
