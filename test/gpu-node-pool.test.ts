@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import {
-  Accelerator, CapacityType, DevicePlugin, GpuNodePool, GpuSharing, MigStrategy, Model, ModelCache, ModelService,
+  Accelerator, CapacityType, DevicePlugin, fleetCost, GpuNodePool, GpuSharing, MigStrategy, Model, ModelCache, ModelService,
   Precision, Provisioner, ProvisionerKind, Runtime, TaintEffect, ValidationError,
 } from '../lib';
 import { expectSchemaValid } from './support/schema';
@@ -405,4 +405,19 @@ test('snapshot of a Karpenter pool with a device plugin', () => {
   const chart = Testing.chart();
   h100Pool(chart, { devicePlugin: DevicePlugin.nvidia() });
   expect(Testing.synth(chart)).toMatchSnapshot();
+});
+
+test('flagship placement: cost figures per service, per pool and for the fleet', () => {
+  const chart = Testing.chart();
+  const h100 = h100Pool(chart, { maxGpus: 16 });
+  const l4 = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke({ gpusPerNode: 1 }), maxGpus: 8 });
+  llama8b(chart, l4);
+  llama70b(chart, h100, { gpusPerReplica: undefined });
+  Testing.synth(chart);
+  const rows = [h100, l4].map(p => p.costSummary());
+  expect(rows.map(p => [p.pool, p.gpusAtMin, p.gpusAtMax, p.gpusAtPeak, p.usdPerHourAtMin, p.usdPerHourAtMax])).toEqual([
+    ['h100', 4, 12, 14, 27.52, 82.56],
+    ['l4', 1, 4, 5, 0.8, 3.2],
+  ]);
+  expect(fleetCost(rows)).toEqual({ gpusAtMin: 5, gpusAtMax: 16, usdPerHourAtMin: 28.32, usdPerHourAtMax: 85.76 });
 });
