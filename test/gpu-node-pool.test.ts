@@ -252,6 +252,16 @@ describe('existing and GKE pools', () => {
     expect(() => new GpuNodePool(Testing.chart(), 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner })).toThrow(message);
   });
 
+  test('a GKE label for another GPU is one problem, with the fix', () => {
+    const err = constructError(() => new GpuNodePool(Testing.chart(), 'l4', {
+      accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke({ nodeLabels: { 'cloud.google.com/gke-accelerator': 'nvidia-h100-80gb' } }),
+    }));
+    expect(err.problems).toEqual([expect.objectContaining({
+      path: 'test/l4', property: 'provisioner.nodeLabels.cloud.google.com/gke-accelerator', value: '"nvidia-h100-80gb"',
+    })]);
+    expect(err.problems[0].fix).toContain('nvidia-l4');
+  });
+
   test('GKE cannot supply an accelerator it does not offer', () => {
     expect(() => new GpuNodePool(Testing.chart(), 'x', { accelerator: Accelerator.AMD_MI300X, provisioner: Provisioner.gke() }))
       .toThrow(/GKE offers no AMD Instinct MI300X/);

@@ -160,7 +160,8 @@ function resolveExisting(problems: Problems, accelerator: Accelerator, provision
         `remove the label (the pool sets it) or use the value ${defaults[key]}`);
     }
   }
-  checkAcceleratorLabel(problems, accelerator, given, GKE_ACCELERATOR_LABEL, a => a.spec.gkeAccelerator);
+  // Labels the pool derives were checked above; these catch a GPU label naming another GPU.
+  if (defaults[GKE_ACCELERATOR_LABEL] === undefined) checkAcceleratorLabel(problems, accelerator, given, GKE_ACCELERATOR_LABEL, a => a.spec.gkeAccelerator);
   checkAcceleratorLabel(problems, accelerator, given, GFD_PRODUCT_LABEL, a => a.spec.gpuFeatureDiscoveryProduct);
 
   let nodeSelector: Record<string, string> = { ...defaults, ...given };
