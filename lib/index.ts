@@ -2,6 +2,6 @@ export * from './errors';
 export * from './accelerators';
 export * from './engines';
 export * from './planning';
-export * from './gpu-node-pool/contract';
+export * from './gpu-node-pool';
 export * from './model-service';
 export * from './report';

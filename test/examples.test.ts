@@ -54,3 +54,13 @@ test('the flagship example prints its plan', () => {
   expect(stdout).toMatch(/llm\/llama-8b .*NVIDIA L4 24GB\s+1 /);
   expect(objects.filter(o => o.kind === 'Deployment').map(o => o.metadata.name).sort()).toEqual(['llama-70b', 'llama-8b']);
 });
+
+test.each([
+  ['flagship', { NodePool: 1, EC2NodeClass: 1, DaemonSet: 1, Deployment: 2 }],
+  ['pools', { NodePool: 1, EC2NodeClass: 1, Deployment: 3 }],
+])('example %s places its services on pools', (name, counts) => {
+  const { objects } = synthExample(name);
+  for (const [kind, n] of Object.entries(counts)) {
+    expect(objects.filter(o => o.kind === kind)).toHaveLength(n);
+  }
+});

@@ -1,23 +1,44 @@
 import { App, Chart } from 'cdk8s';
-import { Accelerator, Model, ModelCache, ModelService, Precision, renderServicePlan, Runtime } from 'modelship';
+import { Accelerator, DevicePlugin, GpuNodePool, Model, ModelCache, ModelService, Precision, Provisioner, renderServicePlan, Runtime } from 'modelship';
 
 const app = new App();
 const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
+
+// H100 nodes Karpenter launches on demand: two p5.48xlarge at most. The EKS AL2023 NVIDIA AMI
+// ships the driver but not the device plugin, so the pool runs one on its nodes.
+const h100 = new GpuNodePool(chart, 'h100', {
+  accelerator: Accelerator.NVIDIA_H100_80GB,
+  provisioner: Provisioner.karpenter({
+    instanceTypes: ['p5.48xlarge'],
+    clusterName: 'llm-prod',
+    nodeRole: 'KarpenterNodeRole-llm-prod',
+  }),
+  maxGpus: 16,
+  devicePlugin: DevicePlugin.nvidia(),
+});
+
+// An L4 node pool someone else created on GKE (g2-standard-8: one L4 per node).
+const l4 = new GpuNodePool(chart, 'l4', {
+  accelerator: Accelerator.NVIDIA_L4,
+  provisioner: Provisioner.gke({ gpusPerNode: 1 }),
+  maxGpus: 8,
+});
 
 // A small model on one L4.
 new ModelService(chart, 'llama-8b', {
   model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' }),
   runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }),
-  accelerator: Accelerator.NVIDIA_L4,
+  nodePool: l4,
   autoscaling: { minReplicas: 1, maxReplicas: 4, queueDepthPerReplica: 5 },
 });
 
-// A 70B model: the planner picks the GPU count from memory fit.
+// A 70B model: the planner picks the GPU count from memory fit on the pool's H100s.
 new ModelService(chart, 'llama-70b', {
   model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct', { tokenSecret: 'hf-token' }),
   runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
   precision: Precision.FP8,
-  accelerator: Accelerator.NVIDIA_H100_80GB,
+  nodePool: h100,
+  requireStableCapacity: true,
   cache: ModelCache.shared({ storageClassName: 'efs-sc' }),
   autoscaling: { minReplicas: 2, maxReplicas: 6, queueDepthPerReplica: 8 },
   route: { gatewayName: 'inference-gateway', gatewayNamespace: 'gateway' },

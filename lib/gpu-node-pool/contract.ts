@@ -39,4 +39,15 @@ export interface IGpuConsumer extends IConstruct {
   readonly peakBreakdown: string;
   /** Whether the workload refuses interruptible capacity. */
   readonly requiresStableCapacity: boolean;
+  /**
+   * GPUs held at max scale in steady state (no update in flight), for cost figures.
+   * @default - gpusAtPeak
+   */
+  readonly gpusAtMax?: number;
+  /**
+   * Node disk one replica's model cache takes (GiB), when the cache lives on the node
+   * (an emptyDir): a pool that creates nodes sizes their root volume with it.
+   * @default 0
+   */
+  readonly nodeCacheGiB?: number;
 }

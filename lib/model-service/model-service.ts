@@ -164,6 +164,12 @@ export class ModelService extends Construct implements IGpuConsumer {
     return `${this.plan.maxReplicas} replicas x ${this.plan.gpusPerReplica} GPUs${surge}`;
   }
   public get requiresStableCapacity(): boolean { return this.props.requireStableCapacity ?? false; }
+  public get gpusAtMax(): number { return this.plan.maxReplicas * this.plan.gpusPerReplica; }
+  public get nodeCacheGiB(): number {
+    // Only an emptyDir cache lives on the node's disk; volumes are provisioned apart from it.
+    const cache = this.props.cache ?? ModelCache.emptyDir();
+    return cache.kind === ModelCacheKind.EMPTY_DIR ? cache.sizeGiB ?? this.plan.cacheSizeGiB : 0;
+  }
 
   /** Labels on every object of this service. */
   public objectLabels(): Record<string, string> {

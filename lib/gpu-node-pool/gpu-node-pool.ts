@@ -1,0 +1,183 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Accelerator, GpuVendor } from '../accelerators';
+import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
+import { IGpuConsumer, IGpuNodePool } from './contract';
+import { GpuDemand, PoolCost, poolCost } from './cost';
+import { buildDevicePlugin, DevicePlugin } from './device-plugin';
+import { buildKarpenterObjects, defaultRootVolumeGiB } from './karpenter';
+import { Provisioner, ProvisionerKind } from './provisioner';
+import { PoolContract, resolvePoolContract } from './resolve';
+import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
+
+/** Props of a GpuNodePool. */
+export interface GpuNodePoolProps {
+  /** GPU model of every node in the pool. */
+  readonly accelerator: Accelerator;
+  /** Where the nodes come from. */
+  readonly provisioner: Provisioner;
+  /**
+   * Most GPUs the pool may hold. Required with Karpenter (it becomes the NodePool's GPU limit);
+   * with existing nodes it is the capacity the services are checked against.
+   * @default - no ceiling (existing pools only)
+   */
+  readonly maxGpus?: number;
+  /**
+   * Price of one GPU-hour, USD, for cost figures (a negotiated, reserved or spot price).
+   * @default - the catalog's on-demand list price (`accelerator.spec.onDemandUsdPerGpuHour`)
+   */
+  readonly usdPerGpuHour?: number;
+  /** A device plugin to run on the pool's nodes. @default - none (the platform provides one) */
+  readonly devicePlugin?: DevicePlugin;
+  /** Name of the NodePool, EC2NodeClass and device plugin objects. @default - the construct id */
+  readonly name?: string;
+}
+
+/**
+ * GPU capacity and the contract a workload must meet to land on it: node labels, taints,
+ * accelerator, GPUs per node and a GPU ceiling. With Karpenter it emits a NodePool (its
+ * `node.defaultChild`) and an EC2NodeClass; for nodes provisioned elsewhere it emits nothing.
+ *
+ * Services placed on the pool (`new ModelService(scope, id, { nodePool })`) are checked at synth:
+ * their GPUs at peak must fit `maxGpus`, and none that requires stable capacity may sit on spot.
+ */
+export class GpuNodePool extends Construct implements IGpuNodePool {
+  /** Name of the pool and of the objects it emits. */
+  public readonly name: string;
+  public readonly accelerator: Accelerator;
+  public readonly provisioner: Provisioner;
+  public readonly nodeSelector: Record<string, string>;
+  public readonly tolerations: k8s.Toleration[];
+  /** Taints of the pool's nodes. */
+  public readonly taints: NodeTaint[];
+  public readonly gpusPerNode: number;
+  public readonly maxGpus?: number;
+  public readonly interruptible: boolean;
+  public readonly usdPerGpuHour: number;
+  /** Where `usdPerGpuHour` comes from. */
+  public readonly priceSource: string;
+  /** The Karpenter NodePool, if the pool creates nodes. */
+  public readonly karpenterNodePool?: ApiObject;
+  /** The Karpenter EC2NodeClass, if the pool creates nodes. */
+  public readonly nodeClass?: ApiObject;
+  /** The device plugin DaemonSet, if any. */
+  public readonly devicePluginDaemonSet?: ApiObject;
+
+  private readonly placed: IGpuConsumer[] = [];
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    const problems = new Problems(this.node.path);
+    this.name = props.name ?? id;
+    this.accelerator = props.accelerator;
+    this.provisioner = props.provisioner;
+    checkDnsLabel(problems, 'name', this.name, 40);
+
+    const karpenter = props.provisioner.kind === ProvisionerKind.KARPENTER;
+    if (props.maxGpus !== undefined && !(Number.isInteger(props.maxGpus) && props.maxGpus >= 1)) {
+      problems.add('maxGpus', props.maxGpus, 'must be a whole number of GPUs >= 1', 'use e.g. 16');
+    } else if (karpenter && props.maxGpus === undefined) {
+      problems.add('maxGpus', undefined, 'a Karpenter pool without a GPU limit can launch GPU nodes without bound',
+        'set maxGpus to the most GPUs the pool may hold, e.g. 16 (two p5.48xlarge)');
+    }
+    if (props.usdPerGpuHour !== undefined && !(Number.isFinite(props.usdPerGpuHour) && props.usdPerGpuHour >= 0)) {
+      problems.add('usdPerGpuHour', props.usdPerGpuHour, 'must be a price >= 0', `leave it out for the list price (${props.accelerator.spec.onDemandUsdPerGpuHour})`);
+    }
+    if (props.devicePlugin && props.accelerator.vendor !== GpuVendor.NVIDIA) {
+      problems.add('devicePlugin', 'nvidia', `the NVIDIA device plugin cannot advertise ${props.accelerator.displayName}`,
+        'remove devicePlugin and install the vendor\'s device plugin (e.g. the AMD GPU Operator)');
+    }
+    const contract = resolvePoolContract(problems, this.name, props.accelerator, props.provisioner);
+    problems.throwIfAny();
+    const c: PoolContract = contract!;
+
+    this.nodeSelector = c.nodeSelector;
+    this.taints = c.taints;
+    this.tolerations = c.taints.map(tolerationFor);
+    this.gpusPerNode = c.gpusPerNode;
+    this.maxGpus = props.maxGpus;
+    this.interruptible = c.interruptible;
+    this.usdPerGpuHour = props.usdPerGpuHour ?? props.accelerator.spec.onDemandUsdPerGpuHour;
+    this.priceSource = props.usdPerGpuHour !== undefined ? 'given (usdPerGpuHour)' : props.accelerator.spec.priceSource;
+
+    const labels = { 'app.kubernetes.io/managed-by': 'modelship', [POOL_LABEL]: this.name };
+    if (karpenter) {
+      const { nodePool, nodeClass } = buildKarpenterObjects(this, {
+        name: this.name, accelerator: this.accelerator, options: props.provisioner.karpenterOptions ?? {},
+        contract: c, maxGpus: props.maxGpus!, labels,
+        rootVolumeGiB: () => defaultRootVolumeGiB(this.placed.map(x => x.nodeCacheGiB ?? 0)),
+      });
+      this.karpenterNodePool = nodePool;
+      this.nodeClass = nodeClass;
+      this.node.defaultChild = nodePool;
+      // NodePool and EC2NodeClass are cluster-scoped: a chart namespace on them is meaningless.
+      if (Chart.of(this).namespace !== undefined) {
+        for (const obj of [nodePool, nodeClass]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+    }
+    if (props.devicePlugin) {
+      this.devicePluginDaemonSet = buildDevicePlugin(this, {
+        poolName: this.name, resourceName: this.accelerator.resourceName,
+        nodeSelector: this.nodeSelector, tolerations: this.tolerations, labels, plugin: props.devicePlugin,
+      }).daemonSet;
+    }
+
+    addCrossCheck(this, () => this.checkConsumers());
+  }
+
+  /** Records a workload placed on the pool (ModelService does this for `nodePool`). */
+  public registerConsumer(consumer: IGpuConsumer): void {
+    if (!this.placed.includes(consumer)) this.placed.push(consumer);
+  }
+
+  /** Workloads placed on the pool, in the order they were placed. */
+  public get consumers(): readonly IGpuConsumer[] {
+    return [...this.placed];
+  }
+
+  /** Who creates the nodes. */
+  public get provisionerKind(): ProvisionerKind {
+    return this.provisioner.kind;
+  }
+
+  /** GPUs and estimated USD per hour at min and max scale, per workload and in total. */
+  public costSummary(): PoolCost {
+    const demands: GpuDemand[] = this.placed.map(c => ({
+      name: c.consumerName, gpusAtMin: c.gpusAtMin, gpusAtMax: c.gpusAtMax ?? c.gpusAtPeak, gpusAtPeak: c.gpusAtPeak,
+    }));
+    return poolCost({
+      pool: this.name, accelerator: this.accelerator.id, provisioner: this.provisioner.kind,
+      usdPerGpuHour: this.usdPerGpuHour, priceSource: this.priceSource, maxGpus: this.maxGpus,
+    }, demands);
+  }
+
+  /** Taints rendered as `key=value:Effect`, for reports. */
+  public describeTaints(): string[] {
+    return this.taints.map(formatTaint);
+  }
+
+  private checkConsumers(): Problem[] {
+    const problems = new Problems(this.node.path);
+    if (this.maxGpus !== undefined) {
+      const peak = this.placed.reduce((a, c) => a + c.gpusAtPeak, 0);
+      if (peak > this.maxGpus) {
+        const rows = this.placed.map(c => `${c.consumerName} ${c.peakBreakdown} = ${c.gpusAtPeak}`).join(', ');
+        problems.add('maxGpus', this.maxGpus,
+          `maxGpus (${this.maxGpus}) is below what the services need at max scale: ${rows}; total ${peak}`,
+          `raise maxGpus to at least ${peak}, lower maxReplicas or maxSurge, or place a service on another pool`);
+      }
+    }
+    const found = [...problems.list];
+    if (this.interruptible) {
+      for (const c of this.placed.filter(x => x.requiresStableCapacity)) {
+        found.push({
+          path: c.node.path, property: 'nodePool', value: show(this.node.path),
+          reason: `${c.consumerName} sets requireStableCapacity, but the pool ${this.name} is interruptible (spot: nodes can be reclaimed at two minutes' notice)`,
+          fix: 'place the service on an on-demand or reserved pool, or remove spot from the pool\'s capacity types',
+        });
+      }
+    }
+    return found;
+  }
+}
