@@ -1,8 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { Accelerator, Model, ModelCache, ModelService, Precision, Runtime } from 'modelship';
 
-const app = new App({ outdir: process.env.MODELSHIP_OUTDIR ?? 'dist' });
-const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
+export const app = new App({ outdir: process.env.MODELSHIP_OUTDIR ?? 'dist' });
+export const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
 
 // A small model on one L4.
 new ModelService(chart, 'llama-8b', {
@@ -23,4 +23,5 @@ new ModelService(chart, 'llama-70b', {
   route: { gatewayName: 'inference-gateway', gatewayNamespace: 'gateway' },
 });
 
-app.synth();
+// Synthesize when run; when imported (the Pulumi example, tests), just build the constructs.
+if (require.main === module) app.synth();
