@@ -88,12 +88,12 @@ describe('ordering', () => {
     const plan = planFleet(chart);
     const deps = Object.fromEntries(plan.objects.map(o => [o.key, o.dependsOn]));
     expect(deps['Deployment/test/llama-70b']).toEqual([
-      'NetworkPolicy/test/llama-70b', 'Namespace/test/test', 'PersistentVolumeClaim/test/llama-70b-model-cache', 'ServiceAccount/test/llama-70b',
+      'NetworkPolicy/test/llama-70b', 'Namespace/test', 'PersistentVolumeClaim/test/llama-70b-model-cache', 'ServiceAccount/test/llama-70b',
     ].sort());
-    expect(deps['Service/test/llama-70b']).toEqual(['Deployment/test/llama-70b', 'Namespace/test/test']);
-    expect(deps['ScaledObject/test/llama-70b']).toEqual(['Deployment/test/llama-70b', 'Namespace/test/test', 'Service/test/llama-70b']);
-    expect(deps['HTTPRoute/test/llama-70b']).toEqual(['Namespace/test/test', 'Service/test/llama-70b']);
-    expect(deps['Namespace/test/test']).toEqual([]);
+    expect(deps['Service/test/llama-70b']).toEqual(['Deployment/test/llama-70b', 'Namespace/test']);
+    expect(deps['ScaledObject/test/llama-70b']).toEqual(['Deployment/test/llama-70b', 'Namespace/test', 'Service/test/llama-70b']);
+    expect(deps['HTTPRoute/test/llama-70b']).toEqual(['Namespace/test', 'Service/test/llama-70b']);
+    expect(deps['Namespace/test']).toEqual([]);
     // Creation order respects every edge.
     const position = new Map(plan.objects.map((o, i) => [o.key, i]));
     for (const o of plan.objects) for (const d of o.dependsOn) expect(position.get(d)!).toBeLessThan(position.get(o.key)!);

@@ -29,11 +29,27 @@ export interface KubeObjectRef {
 }
 
 /**
+ * Kinds that live outside namespaces. cdk8s stamps the chart's namespace on every object,
+ * these included; the API server ignores it, and so do the adapter's names.
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'CustomResourceDefinition', 'StorageClass', 'PriorityClass',
+  'RuntimeClass', 'IngressClass', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration', 'APIService', 'NodePool', 'EC2NodeClass', 'ClusterAnalysisTemplate',
+  'ClusterTriggerAuthentication', 'GatewayClass',
+]);
+
+/** The namespace an object lives in, or undefined when it is cluster-scoped. */
+export function namespaceOf(body: Pick<KubeObjectBody, 'kind' | 'metadata'>): string | undefined {
+  return CLUSTER_SCOPED_KINDS.has(body.kind) ? undefined : body.metadata.namespace || undefined;
+}
+
+/**
  * The key of an object: unique in a cluster for a given kind, and readable
  * (`Deployment/llm/llama-70b`). Used for `aliases`, `objectOptions` and outputs.
  */
 export function objectKey(body: KubeObjectBody): string {
-  const ns = body.metadata.namespace;
+  const ns = namespaceOf(body);
   return ns ? `${body.kind}/${ns}/${body.metadata.name}` : `${body.kind}/${body.metadata.name}`;
 }
 
@@ -53,6 +69,6 @@ export function typeToken(body: Pick<KubeObjectBody, 'apiVersion' | 'kind'>): st
  * construct-path hashes, so refactoring construct ids does not replace anything.
  */
 export function logicalName(body: KubeObjectBody, prefix = ''): string {
-  const ns = body.metadata.namespace;
+  const ns = namespaceOf(body);
   return prefix + (ns ? `${ns}/${body.metadata.name}` : body.metadata.name);
 }

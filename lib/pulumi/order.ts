@@ -1,4 +1,4 @@
-import { KubeObjectBody } from './objects';
+import { KubeObjectBody, namespaceOf } from './objects';
 
 /**
  * When an object is applied relative to the others of its construct. Pulumi creates a tier only
@@ -105,13 +105,12 @@ export function planDependencies(objects: readonly OrderInput[]): Map<string, st
   }
 
   // Rule 2: fleet-wide foundations.
-  // By name only: cdk8s gives even cluster-scoped objects the chart's namespace.
   const namespaces = new Map(objects.filter(o => o.body.kind === 'Namespace').map(o => [o.body.metadata.name, o]));
   const crds = objects.filter(o => o.body.kind === 'CustomResourceDefinition');
   const clusterFoundations = objects.filter(o => tierOf(o.body.kind) === ObjectTier.FOUNDATION && o.body.kind !== 'Namespace');
   for (const o of objects) {
-    const ns = o.body.metadata.namespace;
-    if (ns && o.body.kind !== 'Namespace') add(o, namespaces.get(ns));
+    const ns = namespaceOf(o.body);
+    if (ns) add(o, namespaces.get(ns));
     const group = o.body.apiVersion.split('/')[0];
     for (const crd of crds) {
       const spec = (crd.body as any).spec ?? {};

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ModelService } from '../model-service';
-import { KubeObjectBody, KubeObjectRef, logicalName, objectKey, typeToken } from './objects';
+import { KubeObjectBody, KubeObjectRef, logicalName, namespaceOf, objectKey, typeToken } from './objects';
 import { planDependencies, topologicalOrder } from './order';
 import { autoscalerBounds, rolloutTimeouts, RolloutTimeouts } from './timeouts';
 
@@ -97,7 +97,7 @@ export function planFleet(source: Chart | App, options: PlanOptions = {}): Fleet
     logicalName: logicalName(e.body, options.namePrefix),
     apiVersion: e.body.apiVersion,
     kind: e.body.kind,
-    namespace: e.body.metadata.namespace,
+    namespace: namespaceOf(e.body),
     name: e.body.metadata.name,
     construct: e.group,
     body: e.body,
@@ -123,6 +123,5 @@ function topLevelConstruct(c: IConstruct, chart: Chart): IConstruct | undefined 
 }
 
 function apiObjectKey(o: ApiObject): string {
-  const ns = o.metadata.namespace;
-  return ns ? `${o.kind}/${ns}/${o.name}` : `${o.kind}/${o.name}`;
+  return objectKey({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } });
 }
