@@ -110,7 +110,10 @@ export class ModelFleet extends pulumi.ComponentResource {
   }
 }
 
-/** The component of one top-level construct (`modelship:index:ModelService`, ...). */
+/**
+ * The component of one top-level construct: `modelship:index:<class name>` (`ModelService`, `GpuNodePool`;
+ * a construct of your own shows under its own class name).
+ */
 export class ConstructComponent extends pulumi.ComponentResource {
   /** In-cluster URL, when the construct is a ModelService. */
   public readonly url?: pulumi.Output<string>;
