@@ -1,8 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { Accelerator, DevicePlugin, GpuNodePool, Model, ModelCache, ModelService, Precision, Provisioner, renderServicePlan, Runtime } from 'modelship';
 
-const app = new App();
-const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
+export const app = new App();
+export const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
 
 // H100 nodes Karpenter launches on demand: two p5.48xlarge at most. The EKS AL2023 NVIDIA AMI
 // ships the driver but not the device plugin, so the pool runs one on its nodes.
@@ -44,7 +44,8 @@ new ModelService(chart, 'llama-70b', {
   route: { gatewayName: 'inference-gateway', gatewayNamespace: 'gateway' },
 });
 
-app.synth();
-
-// What was planned, and why.
-console.log(renderServicePlan(app));
+// Synthesize and print the plan when run; when imported (the Pulumi example, tests), only build the constructs.
+if (require.main === module) {
+  app.synth();
+  console.log(renderServicePlan(app));
+}
