@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addCrossCheck, Problem, Problems, show } from '../errors';
+import { addCrossCheck, Problem, Problems } from '../errors';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../imports/analysistemplates-argoproj.io';
 import { HttpRoute } from '../imports/httproutes-gateway.networking.k8s.io';
@@ -94,7 +94,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
         this.candidatePlan = plan;
         candidateTemplate = this.renderTemplate(plan, merged, service.selectorLabels);
         const stableTemplate = service.workload.toJson().spec.template;
-        if (JSON.stringify(k8s.toJson_PodTemplateSpec(candidateTemplate)) === JSON.stringify(stableTemplate)) {
+        if (canonical(k8s.toJson_PodTemplateSpec(candidateTemplate)) === canonical(stableTemplate)) {
           problems.add('candidate', props.candidate, `the candidate renders the same pod as the stable ${service.name} (${service.plan.runtime}, ${service.plan.model})`,
             'change the runtime (image or version), the model or its revision, or the precision; or leave candidate out to keep the rollout at rest');
         }
@@ -107,7 +107,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
     const { analysis, unmeasurable } = resolveAnalysis(metrics, { namespace: service.namespace, service: this.canaryName }, props.analysis);
     this.analysis = analysis;
     for (const u of unmeasurable) {
-      problems.add(u.property, show(valueAt(props.analysis, u.property)), `${runtimeName} exports no ${u.signal} metric, so this threshold cannot be measured`,
+      problems.add(u.property, valueAt(props.analysis, u.property), `${runtimeName} exports no ${u.signal} metric, so this threshold cannot be measured`,
         `remove ${u.property}, or use a runtime that exports ${u.signal} (vLLM, SGLang)`);
     }
     this.checkAnalysis(problems, props, runtimeName);
@@ -136,7 +136,9 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       if (candidateTemplate) {
         // Argo Rollouts reads the desired pod template from the Deployment it references: the
         // candidate. The stable is the ReplicaSet Argo already runs from the previous template.
-        service.workload.addJsonPatch(JsonPatch.replace('/spec/template', k8s.toJson_PodTemplateSpec(candidateTemplate)));
+        // The patch carries the TYPED template: KubeDeployment re-serializes its props after
+        // patches are applied, reading Quantity/IntOrString values as objects.
+        service.workload.addJsonPatch(JsonPatch.replace('/spec/template', candidateTemplate));
       }
       this.rollout = this.addRollout(service.objectLabels());
       this.analysisTemplates.push(...this.addAnalysisTemplates(labels));
@@ -177,7 +179,8 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       if (!(Number.isInteger(w) && w >= 1 && w <= 100)) {
         problems.add(`steps[${i}]`, w, 'a step weight must be a whole percentage from 1 to 100', 'use e.g. [10, 25, 50]');
       } else if (i > 0 && !(w > steps[i - 1])) {
-        problems.add(`steps[${i}]`, w, `weights must increase: ${w} follows ${steps[i - 1]}`, `sort the steps and drop repeats: [${[...new Set(steps)].sort((a, b) => a - b).join(', ')}]`);
+        const valid = steps.filter(x => Number.isInteger(x) && x >= 1 && x <= 100);
+        problems.add(`steps[${i}]`, w, `weights must increase: ${w} follows ${steps[i - 1]}`, `sort the steps and drop repeats: [${[...new Set(valid)].sort((a, b) => a - b).join(', ')}]`);
       }
     });
   }
@@ -248,19 +251,20 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
     if (this.surge.kind !== SurgeKind.EXTRA_CAPACITY || this.mechanics === RolloutMechanics.ARGO_REPLICA_BASED) return;
     const e = this.surge.maxExtraReplicas!;
     const R = this.service.plan.maxReplicas;
-    for (const r of budget.rows) {
-      if (r.candidateReplicas <= e || (this.mechanics === RolloutMechanics.GATEWAY_WEIGHTS && r.phase === 'promote')) continue;
-      if (r.phase === 'promote') {
-        problems.add('surge.maxExtraReplicas', e,
-          `with Argo Rollouts traffic routing and the stable kept whole, full promotion scales the candidate to all ${R} replicas before the stable scales down: ${R} extra replicas at that moment`,
-          `use SurgePolicy.scaleDownStable() (extra = one step's share), TrafficStrategy.argoRollouts({ replicaBased: true }) (extra = maxExtraReplicas), or maxExtraReplicas: ${R}`);
-      } else {
-        const fits = this.steps.filter(w => replicasForWeight(w, R) <= e);
-        problems.add('surge.maxExtraReplicas', e,
-          `${r.phase} needs ${r.candidateReplicas} candidate replicas (${r.weight === 0 ? 'warm-up for the next step' : `${r.weight}% of ${R}`}) beside the whole stable`,
-          `raise maxExtraReplicas to ${r.candidateReplicas}, lower the steps${fits.length > 0 ? ` (at most ${fits[fits.length - 1]}% fits)` : ''}, or use SurgePolicy.scaleDownStable()`);
-      }
+    const over = budget.rows.filter(r => r.candidateReplicas > e && !(this.mechanics === RolloutMechanics.GATEWAY_WEIGHTS && r.phase === 'promote'));
+    if (over.length === 0) return;
+    const r = over.reduce((a, b) => (b.candidateReplicas > a.candidateReplicas ? b : a));
+    if (this.mechanics === RolloutMechanics.ARGO_TRAFFIC_ROUTED && r.phase === 'promote') {
+      problems.add('surge.maxExtraReplicas', e,
+        `with Argo Rollouts traffic routing and the stable kept whole, full promotion scales the candidate to all ${R} replicas before the stable scales down: ${R} extra replicas at that moment`,
+        `use SurgePolicy.scaleDownStable() (extra = one step's share), TrafficStrategy.argoRollouts({ replicaBased: true }) (extra = maxExtraReplicas), or maxExtraReplicas: ${R}`);
+      return;
     }
+    const fits = this.steps.filter(w => replicasForWeight(w, R) <= e);
+    const ahead = this.mechanics === RolloutMechanics.GATEWAY_WEIGHTS ? ', sized ahead for the next step' : '';
+    problems.add('surge.maxExtraReplicas', e,
+      `${r.phase} needs ${r.candidateReplicas} candidate replicas beside the whole stable of ${R} (${r.candidateReplicas} > ${e}${ahead})`,
+      `raise maxExtraReplicas to ${r.candidateReplicas}, keep the steps at or below ${fits.length > 0 ? `${fits[fits.length - 1]}%` : `${Math.floor((100 * e) / R)}%`}, or use SurgePolicy.scaleDownStable()`);
   }
 
   private checkPool(pool: IGpuNodePool, budget: GpuBudget): Problem[] {
@@ -452,7 +456,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
 
       if (g.promote) {
         // The stable Deployment rolls to the candidate's template at full size.
-        service.workload.addJsonPatch(JsonPatch.replace('/spec/template', k8s.toJson_PodTemplateSpec(this.renderTemplate(this.candidatePlan, merged, service.selectorLabels))));
+        service.workload.addJsonPatch(JsonPatch.replace('/spec/template', this.renderTemplate(this.candidatePlan, merged, service.selectorLabels)));
       } else if (this.surge.kind === SurgeKind.SCALE_DOWN_STABLE && row.stableReplicas < service.plan.maxReplicas) {
         this.capStable(row.stableReplicas);
       }
@@ -502,6 +506,12 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       spec: { ...spec, podSelector: { matchLabels: selector } },
     } as any);
   }
+}
+
+/** JSON with sorted keys, to compare rendered objects regardless of key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.keys(v).sort().reduce((o: any, k) => { o[k] = v[k]; return o; }, {}) : v));
 }
 
 function valueAt(obj: any, path: string): unknown {
