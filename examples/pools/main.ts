@@ -57,7 +57,8 @@ const mi300x = new GpuNodePool(chart, 'aks-mi300x', {
 });
 new ModelService(chart, 'llama-405b', {
   model: Model.huggingFace('meta-llama/Llama-3.1-405B-Instruct'),
-  runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
+  // vLLM's public image is a CUDA build: MI300X needs AMD's ROCm build of the same engine.
+  runtime: Runtime.vllm({ version: '0.9.1', image: 'rocm/vllm:rocm6.4.1_vllm_0.9.1_20250715', maxModelLen: 8192 }),
   precision: Precision.FP8,
   nodePool: mi300x,
   maxSurge: 0,

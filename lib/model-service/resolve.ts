@@ -1,4 +1,4 @@
-import { Accelerator } from '../accelerators';
+import { Accelerator, GpuVendor } from '../accelerators';
 import { EngineKind } from '../engines';
 import { Problems } from '../errors';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
@@ -87,6 +87,11 @@ export function resolveServicePlan(
     if (needsFp8(precision) && !accelerator.spec.supportsFp8) {
       problems.add('precision', precision, `${accelerator.displayName} has no FP8 support`,
         'use Precision.BF16 or an INT8/INT4 checkpoint, or an FP8-capable accelerator (H100, H200, L40S, L4, MI300X)');
+    }
+    // The engines' public images are built for CUDA; AMD GPUs need a ROCm build of the engine.
+    if (accelerator.vendor === GpuVendor.AMD && runtime.kind !== EngineKind.CUSTOM && !runtime.imageGiven) {
+      problems.add('runtime.image', runtime.image, `${runtime.image} is a CUDA build and cannot use ${accelerator.displayName}`,
+        'give the ROCm build of the engine as runtime image (for vLLM, an image from rocm/vllm pinned by tag)');
     }
     if (needsBf16(precision) && !accelerator.spec.supportsBf16) {
       problems.add('precision', precision, `${accelerator.displayName} does not compute in bfloat16`, 'use Precision.FP16');

@@ -111,12 +111,15 @@ export class Runtime {
   public readonly profile: EngineProfile;
   /** Image reference the pod runs. */
   public readonly image: string;
+  /** Whether the image was given rather than the engine's public default. */
+  public readonly imageGiven: boolean;
   private readonly options: EngineRuntimeOptions;
   private readonly command?: string[];
 
   private constructor(profile: EngineProfile, options: EngineRuntimeOptions, image?: string, command?: string[]) {
     this.profile = { ...profile, image: image ?? profile.image };
     this.image = this.profile.image;
+    this.imageGiven = image !== undefined;
     this.options = options;
     this.command = command;
   }
