@@ -50,7 +50,9 @@ export function podRegex(deployment: string): string {
 export function serviceRuleGroup(config: ServiceRuleConfig): RuleGroupSpec {
   return {
     name: `modelship.${config.service.namespace}.${config.service.name}`,
-    rules: [...serviceRecordingRules(config), ...serviceAlerts(config)],
+    // Rule labels equal to what the expression keeps: documents the series and lets promtool
+    // tell the same recording rule of two services apart.
+    rules: [...serviceRecordingRules(config).map(r => ({ ...r, labels: { ...config.service.metricSelector } })), ...serviceAlerts(config)],
   };
 }
 
@@ -136,6 +138,11 @@ function withService(expr: string, name: string): string {
   return `label_replace(${expr}, "service", "${name}", "namespace", "(.*)")`;
 }
 
+/** Static `namespace`/`service` labels: equal to the series', they keep the alerts of two services distinct for linters. */
+function withLabels(rule: RuleSpec, labels: Record<string, string>): RuleSpec {
+  return { ...rule, labels: { ...labels, ...rule.labels } };
+}
+
 /** Alerts of one service. */
 export function serviceAlerts(config: ServiceRuleConfig): RuleSpec[] {
   const svc = config.service;
@@ -145,7 +152,7 @@ export function serviceAlerts(config: ServiceRuleConfig): RuleSpec[] {
   const model = '{{ $labels.namespace }}/{{ $labels.service }}';
   const alerts: RuleSpec[] = [];
   const add = (name: string, expr: string, forSeconds: number | undefined, text: { severity: string; summary: string; description: string; runbook: string }) =>
-    alerts.push(alertRule(name, expr, forSeconds ? promDuration(forSeconds) : undefined, text, config.runbookBaseUrl));
+    alerts.push(withLabels(alertRule(name, expr, forSeconds ? promDuration(forSeconds) : undefined, text, config.runbookBaseUrl), sel));
 
   if (config.availability !== undefined) {
     const budget = 1 - config.availability;
