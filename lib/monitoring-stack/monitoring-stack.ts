@@ -208,7 +208,7 @@ function checkThresholds(problems: Problems, props: MonitoringStackProps): void 
     if (v === undefined) continue;
     if (!(v > 0 && v <= 1)) {
       problems.add(`thresholds.${key}`, v, 'a usage threshold is a ratio between 0 and 1',
-        v > 1 && v <= 100 ? `write ${v} % as ${v / 100}` : 'use a ratio such as 0.95');
+        v >= 5 && v <= 100 ? `write ${v} % as ${v / 100}` : 'use a ratio such as 0.95');
     }
   }
   for (const key of ['queueBacklogFor', 'kvCacheFor', 'ttftAnomalyFloor', 'scrapeDownFor'] as const) {
