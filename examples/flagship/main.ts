@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Accelerator, Model, ModelCache, ModelService, Precision, Runtime } from 'modelship';
+import { MonitoringStack } from 'modelship';
 
 const app = new App({ outdir: process.env.MODELSHIP_OUTDIR ?? 'dist' });
 const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
@@ -21,6 +22,13 @@ new ModelService(chart, 'llama-70b', {
   cache: ModelCache.shared({ storageClassName: 'efs-sc' }),
   autoscaling: { minReplicas: 2, maxReplicas: 6, queueDepthPerReplica: 8 },
   route: { gatewayName: 'inference-gateway', gatewayNamespace: 'gateway' },
+});
+
+// Scrape, alert on and draw every model service of the chart. nodePools is empty until the
+// GPU pools are declared here; pass them to deploy the DCGM exporter on their nodes.
+new MonitoringStack(chart, 'monitoring', {
+  services: chart.node.findAll().filter((c): c is ModelService => c instanceof ModelService),
+  nodePools: [],
 });
 
 app.synth();
