@@ -5,4 +5,5 @@ export * from './planning';
 export * from './gpu-node-pool';
 export * from './model-service';
 export * from './canary-rollout';
+export * from './monitoring-stack';
 export * from './report';

@@ -56,7 +56,7 @@ test('the flagship example prints its plan', () => {
 });
 
 test.each([
-  ['flagship', { NodePool: 1, EC2NodeClass: 1, DaemonSet: 1, Deployment: 2 }],
+  ['flagship', { NodePool: 1, EC2NodeClass: 1, DaemonSet: 2, Deployment: 2, PrometheusRule: 1, ServiceMonitor: 3 }],
   ['pools', { NodePool: 1, EC2NodeClass: 1, Deployment: 3 }],
 ])('example %s places its services on pools', (name, counts) => {
   const { objects } = synthExample(name);

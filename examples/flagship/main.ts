@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { Accelerator, DevicePlugin, GpuNodePool, Model, ModelCache, ModelService, Precision, Provisioner, renderServicePlan, Runtime } from 'modelship';
+import { Accelerator, DevicePlugin, GpuNodePool, Model, ModelCache, ModelService, MonitoringStack, Precision, Provisioner, renderServicePlan, Runtime } from 'modelship';
 
 export const app = new App();
 export const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
@@ -25,7 +25,7 @@ const l4 = new GpuNodePool(chart, 'l4', {
 });
 
 // A small model on one L4.
-new ModelService(chart, 'llama-8b', {
+const llama8b = new ModelService(chart, 'llama-8b', {
   model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' }),
   runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }),
   nodePool: l4,
@@ -33,7 +33,7 @@ new ModelService(chart, 'llama-8b', {
 });
 
 // A 70B model: the planner picks the GPU count from memory fit on the pool's H100s.
-new ModelService(chart, 'llama-70b', {
+const llama70b = new ModelService(chart, 'llama-70b', {
   model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct', { tokenSecret: 'hf-token' }),
   runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
   precision: Precision.FP8,
@@ -42,6 +42,12 @@ new ModelService(chart, 'llama-70b', {
   cache: ModelCache.shared({ storageClassName: 'efs-sc' }),
   autoscaling: { minReplicas: 2, maxReplicas: 6, queueDepthPerReplica: 8 },
   route: { gatewayName: 'inference-gateway', gatewayNamespace: 'gateway' },
+});
+
+// Scrape, alert on and draw both services, and watch the GPUs of both pools (DCGM exporter).
+new MonitoringStack(chart, 'monitoring', {
+  services: [llama8b, llama70b],
+  nodePools: [h100, l4],
 });
 
 // Synthesize and print the plan when run; when imported (the Pulumi example, tests), only build the constructs.

@@ -1,0 +1,153 @@
+import { selector } from '../engines';
+import { ModelService } from '../model-service';
+import { common, dashboard, prometheus, timeseries } from './grafana-sdk';
+import { DCGM_METRICS, KUBE_STATE_METRICS } from './known-metrics';
+import { withMatchers } from './promql';
+import { podRegex, RECORDING_RULES } from './service-rules';
+
+/** One query of a panel. */
+export interface PanelQuery {
+  readonly expr: string;
+  readonly legend: string;
+}
+
+/** One time-series panel. */
+export interface PanelSpec {
+  readonly title: string;
+  readonly unit: string;
+  readonly description?: string;
+  readonly queries: PanelQuery[];
+}
+
+/** A dashboard before rendering: what tests check and what the SDK renders. */
+export interface DashboardSpec {
+  readonly uid: string;
+  readonly title: string;
+  readonly description: string;
+  readonly tags: string[];
+  readonly panels: PanelSpec[];
+}
+
+/** Grafana caps dashboard uids at 40 characters. */
+export const MAX_DASHBOARD_UID_LENGTH = 40;
+
+/** A stable uid of at most 40 characters: the text itself, or a prefix plus a hash of it. */
+export function dashboardUid(text: string): string {
+  if (text.length <= MAX_DASHBOARD_UID_LENGTH) return text;
+  let h = 0x811c9dc5;
+  for (const c of text) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  const hash = h.toString(16).padStart(8, '0');
+  return `${text.slice(0, MAX_DASHBOARD_UID_LENGTH - 9)}-${hash}`;
+}
+
+/** Panels of one model service: only those its engine has the metrics for. */
+export function serviceDashboard(svc: ModelService, gpuMetrics = true): DashboardSpec {
+  const m = svc.metrics;
+  const sel = svc.metricSelector;
+  const r = RECORDING_RULES;
+  const q = (expr: string, legend: string): PanelQuery => ({ expr, legend });
+  const quantiles = (name: (q: string) => string) => ['p50', 'p95', 'p99'].map(p => q(selector(name(p), sel), p));
+  const panels: PanelSpec[] = [];
+  const missing: string[] = [];
+
+  if (m.requests) panels.push({ title: 'Requests', unit: 'reqps', queries: [q(selector(r.requestRate, sel), 'requests/s')] });
+  if (m.errors && m.requests) panels.push({ title: 'Error ratio', unit: 'percentunit', queries: [q(selector(r.errorRatio('5m'), sel), '5m'), q(selector(r.errorRatio('1h'), sel), '1h')] });
+  else missing.push('error ratio');
+  if (m.timeToFirstToken) panels.push({ title: 'Time to first token', unit: 's', queries: quantiles(r.ttftQuantile) });
+  else missing.push('time to first token');
+  if (m.interTokenLatency) panels.push({ title: 'Inter-token latency', unit: 's', queries: quantiles(r.itlQuantile) });
+  if (m.e2eLatency) panels.push({ title: 'End-to-end latency', unit: 's', queries: quantiles(r.e2eQuantile) });
+  const tokens: PanelQuery[] = [];
+  if (m.promptTokens) tokens.push(q(selector(r.promptTokens, sel), 'prompt'));
+  if (m.generationTokens) tokens.push(q(selector(r.generationTokens, sel), 'generated'));
+  if (tokens.length > 0) panels.push({ title: 'Tokens per second', unit: 'short', queries: tokens });
+  const load: PanelQuery[] = [];
+  if (m.queueDepth) load.push(q(selector(r.queueDepthSum, sel), 'waiting'));
+  if (m.running) load.push(q(selector(r.runningSum, sel), 'running'));
+  if (load.length > 0) panels.push({ title: 'Queue and running requests', unit: 'short', queries: load });
+  if (m.kvCacheUsage) panels.push({ title: 'KV cache use per replica', unit: 'percentunit', queries: [q(selector(m.kvCacheUsage, sel), '{{pod}}')] });
+  else missing.push('KV cache use');
+  const deploy = { namespace: svc.namespace, deployment: svc.name };
+  panels.push({
+    title: 'Replicas', unit: 'short', queries: [
+      q(selector(KUBE_STATE_METRICS.deploymentReplicasSpec, deploy), 'desired'),
+      q(selector(KUBE_STATE_METRICS.deploymentReplicasAvailable, deploy), 'available'),
+    ],
+  });
+  panels.push({
+    title: 'Container restarts (1h)', unit: 'short', queries: [
+      q(`sum by (pod) (increase(${withMatchers(selector(KUBE_STATE_METRICS.containerRestarts, { namespace: svc.namespace }), { pod: podRegex(svc.name) })}[1h]))`, '{{pod}}'),
+    ],
+  });
+  const gpu = { namespace: svc.namespace };
+  const gpuPods = { pod: podRegex(svc.name) };
+  if (gpuMetrics) panels.push({ title: 'GPU utilisation per pod', unit: 'percent', queries: [q(`avg by (pod) (${withMatchers(selector(DCGM_METRICS.gpuUtil, gpu), gpuPods)})`, '{{pod}}')] });
+
+  const note = missing.length > 0 ? ` ${svc.engine.kind} ${svc.engine.version} exports no metric for: ${missing.join(', ')}.` : '';
+  return {
+    uid: dashboardUid(`modelship-${svc.namespace}-${svc.name}`),
+    title: `Model ${svc.namespace}/${svc.name}`,
+    description: `Traffic, latency, tokens, saturation, errors and replicas of ${svc.name} (${svc.engine.kind} ${svc.engine.version}).${note}`,
+    tags: ['modelship', 'model-serving'],
+    panels,
+  };
+}
+
+/** The GPU fleet: every GPU the DCGM exporter reports, by node and by pod. */
+export function gpuFleetDashboard(uid: string): DashboardSpec {
+  const d = DCGM_METRICS;
+  const q = (expr: string, legend: string): PanelQuery => ({ expr, legend });
+  const byGpu = '{{Hostname}} GPU {{gpu}}';
+  return {
+    uid: dashboardUid(uid),
+    title: 'GPU fleet',
+    description: 'Utilisation, memory, temperature, power and XID errors of every GPU, from the DCGM exporter.',
+    tags: ['modelship', 'gpu'],
+    panels: [
+      { title: 'GPU utilisation', unit: 'percent', queries: [q(`avg by (Hostname, gpu) (${d.gpuUtil})`, byGpu)] },
+      { title: 'GPU utilisation per pod', unit: 'percent', queries: [q(`avg by (namespace, pod) (${d.gpuUtil})`, '{{namespace}}/{{pod}}')] },
+      { title: 'Tensor core activity', unit: 'percentunit', queries: [q(`avg by (Hostname, gpu) (${d.tensorActive})`, byGpu)] },
+      { title: 'GPU memory used', unit: 'percentunit', queries: [q(`max by (Hostname, gpu) (${d.fbUsed} / (${d.fbUsed} + ${d.fbFree}))`, byGpu)] },
+      { title: 'GPU temperature', unit: 'celsius', queries: [q(`max by (Hostname, gpu) (${d.gpuTemp})`, byGpu)] },
+      { title: 'GPU power', unit: 'watt', queries: [q(`sum by (Hostname) (${d.powerUsage})`, '{{Hostname}}')] },
+      { title: 'XID errors', unit: 'none', description: 'Last XID per GPU; 0 means none.', queries: [q(`max by (Hostname, gpu, namespace, pod) (${d.xidErrors})`, '{{Hostname}} GPU {{gpu}} {{namespace}}/{{pod}}')] },
+    ],
+  };
+}
+
+/** Renders a dashboard with the Grafana Foundation SDK, as JSON with sorted keys. */
+export function renderDashboard(spec: DashboardSpec): string {
+  const ds = { type: 'prometheus', uid: '${datasource}' };
+  const builder = new dashboard.DashboardBuilder(spec.title)
+    .uid(spec.uid)
+    .description(spec.description)
+    .tags(spec.tags)
+    .time({ from: 'now-6h', to: 'now' })
+    .refresh('1m')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .withVariable(new dashboard.DatasourceVariableBuilder('datasource').label('Prometheus').type('prometheus'));
+  spec.panels.forEach((p, i) => {
+    const panel = new timeseries.PanelBuilder()
+      .title(p.title)
+      .unit(p.unit)
+      .datasource(ds)
+      .gridPos({ h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 })
+      .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
+      .fillOpacity(10);
+    if (p.description) panel.description(p.description);
+    p.queries.forEach((query, j) => panel.withTarget(new prometheus.DataqueryBuilder()
+      .expr(query.expr).legendFormat(query.legend).refId(String.fromCharCode(65 + j)).datasource(ds)));
+    builder.withPanel(panel);
+  });
+  return JSON.stringify(sortKeys(builder.build()), undefined, 2) + '\n';
+}
+
+/** Deep copy with object keys sorted, so the JSON is byte-stable. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(obj).sort().filter(k => obj[k] !== undefined).map(k => [k, sortKeys(obj[k])]));
+  }
+  return value;
+}

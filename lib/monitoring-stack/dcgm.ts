@@ -1,0 +1,203 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { IGpuNodePool } from '../gpu-node-pool/contract';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../imports/servicemonitors-monitoring.coreos.com';
+
+/**
+ * Pinned DCGM exporter image: the release whose default counters (`etc/default-counters.csv`)
+ * modelship's GPU alerts and dashboard were checked against.
+ */
+export const DEFAULT_DCGM_EXPORTER_IMAGE = 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04';
+/** Name of the DaemonSet, Service, ServiceAccount and ServiceMonitor. */
+export const DEFAULT_DCGM_EXPORTER_NAME = 'dcgm-exporter';
+/** Port the exporter listens on (its default). */
+export const DCGM_EXPORTER_PORT = 9400;
+/** Where the kubelet serves the pod-resources API, which maps GPUs to pods. */
+export const KUBELET_POD_RESOURCES_PATH = '/var/lib/kubelet/pod-resources';
+
+/** Options of a DCGM exporter that modelship deploys. */
+export interface DcgmExporterOptions {
+  /** @default DEFAULT_DCGM_EXPORTER_IMAGE */
+  readonly image?: string;
+  /** @default DEFAULT_DCGM_EXPORTER_NAME */
+  readonly name?: string;
+  /**
+   * Namespace of the exporter. It mounts a hostPath, so the namespace must allow the
+   * `privileged` Pod Security level.
+   * @default - the stack's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * RuntimeClass giving the container the GPUs, when the NVIDIA runtime is not the node's default
+   * (GPU Operator clusters without CDI: `nvidia`).
+   * @default - the node's default runtime
+   */
+  readonly runtimeClassName?: string;
+  /** @default - none */
+  readonly priorityClassName?: string;
+}
+
+/** Options when a DCGM exporter already runs (GPU Operator, a Helm release). */
+export interface ExistingDcgmOptions {
+  /**
+   * The `job` label of its scrape targets, for the exporter-down alert.
+   * @default 'nvidia-dcgm-exporter' (the GPU Operator's Service)
+   */
+  readonly job?: string;
+}
+
+/** Whether and how GPU metrics come in. */
+export enum DcgmMode {
+  DEPLOY = 'deploy',
+  EXISTING = 'existing',
+  NONE = 'none',
+}
+
+/**
+ * The GPU metrics source: an exporter modelship deploys on the pools' nodes, one that already
+ * runs, or none (then no GPU alerts or dashboard).
+ */
+export class Dcgm {
+  /** Deploy the DCGM exporter (DaemonSet + Service + ServiceMonitor) on the pools' nodes. */
+  public static exporter(options: DcgmExporterOptions = {}): Dcgm {
+    return new Dcgm(DcgmMode.DEPLOY, options, undefined);
+  }
+  /** An exporter already runs (e.g. the GPU Operator's, with its ServiceMonitor): only rules and dashboard. */
+  public static existing(options: ExistingDcgmOptions = {}): Dcgm {
+    return new Dcgm(DcgmMode.EXISTING, undefined, options);
+  }
+  /** No GPU metrics. */
+  public static none(): Dcgm {
+    return new Dcgm(DcgmMode.NONE, undefined, undefined);
+  }
+
+  private constructor(
+    public readonly mode: DcgmMode,
+    public readonly exporterOptions?: DcgmExporterOptions,
+    public readonly existingOptions?: ExistingDcgmOptions,
+  ) {}
+}
+
+/** Props of {@link DcgmExporter}. */
+export interface DcgmExporterProps extends DcgmExporterOptions {
+  /** Pools whose nodes run the exporter. */
+  readonly nodePools: readonly IGpuNodePool[];
+  /** Labels for the ServiceMonitor, so Prometheus selects it. */
+  readonly serviceMonitorLabels: Record<string, string>;
+}
+
+/** Nodes of any pool: one node-selector term per pool (terms are ORed). */
+export function poolAffinity(pools: readonly IGpuNodePool[]): k8s.Affinity | undefined {
+  const terms = pools
+    .map(p => Object.keys(p.nodeSelector).sort().map(key => ({ key, operator: 'In', values: [p.nodeSelector[key]] })))
+    .filter(t => t.length > 0);
+  const unique = [...new Map(terms.map(t => [JSON.stringify(t), t])).values()];
+  if (unique.length === 0 || unique.length < pools.length) return undefined; // a pool without labels means any node
+  return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: unique.map(matchExpressions => ({ matchExpressions })) } } };
+}
+
+/** Every pool's taints tolerated (deduplicated, sorted). */
+export function poolTolerations(pools: readonly IGpuNodePool[]): k8s.Toleration[] {
+  const all = pools.flatMap(p => p.tolerations);
+  const byKey = new Map(all.map(t => [JSON.stringify(t, Object.keys(t).sort()), t]));
+  return [...byKey.keys()].sort().map(k => byKey.get(k)!);
+}
+
+/**
+ * NVIDIA's DCGM exporter as a DaemonSet on the GPU pools' nodes, in Kubernetes mode so every
+ * GPU series carries the `namespace` and `pod` holding the GPU (dcgm-exporter#342).
+ *
+ * It is a node agent and needs host access no model pod gets:
+ * - the kubelet's pod-resources socket (hostPath, read-only) to map GPUs to pods;
+ * - root and `SYS_ADMIN`, which DCGM's profiling module needs for `DCGM_FI_PROF_*` fields
+ *   (the same as NVIDIA's Helm chart).
+ * It does not need the Kubernetes API, so its ServiceAccount mounts no token.
+ */
+export class DcgmExporter extends Construct {
+  public readonly name: string;
+  public readonly daemonSet: ApiObject;
+  public readonly service: ApiObject;
+  public readonly serviceMonitor: ApiObject;
+
+  constructor(scope: Construct, id: string, props: DcgmExporterProps) {
+    super(scope, id);
+    this.name = props.name ?? DEFAULT_DCGM_EXPORTER_NAME;
+    const namespace = props.namespace;
+    const selectorLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/component': 'gpu-metrics' };
+    const labels = { ...selectorLabels, 'app.kubernetes.io/managed-by': 'modelship' };
+    const meta = { name: this.name, namespace, labels };
+
+    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta, automountServiceAccountToken: false });
+
+    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
+      metadata: meta,
+      spec: {
+        selector: { matchLabels: selectorLabels },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: false,
+            affinity: poolAffinity(props.nodePools),
+            tolerations: poolTolerations(props.nodePools),
+            runtimeClassName: props.runtimeClassName,
+            priorityClassName: props.priorityClassName,
+            containers: [{
+              name: 'exporter',
+              image: props.image ?? DEFAULT_DCGM_EXPORTER_IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              env: [
+                { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
+                { name: 'DCGM_EXPORTER_LISTEN', value: `:${DCGM_EXPORTER_PORT}` },
+                // Becomes the `Hostname` label on every series: the node, not the pod.
+                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+              ],
+              ports: [{ name: 'metrics', containerPort: DCGM_EXPORTER_PORT, protocol: 'TCP' }],
+              // Host access, deliberately: see the class comment.
+              securityContext: { runAsNonRoot: false, runAsUser: 0, capabilities: { add: ['SYS_ADMIN'] } },
+              volumeMounts: [{ name: 'pod-resources', mountPath: KUBELET_POD_RESOURCES_PATH, readOnly: true }],
+              readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 15, periodSeconds: 10 },
+              livenessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 45, periodSeconds: 15 },
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
+                limits: { memory: k8s.Quantity.fromString('1Gi') },
+              },
+            }],
+            volumes: [{ name: 'pod-resources', hostPath: { path: KUBELET_POD_RESOURCES_PATH, type: 'Directory' } }],
+          },
+        },
+      },
+    });
+    this.node.defaultChild = this.daemonSet;
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: meta,
+      spec: {
+        type: 'ClusterIP',
+        selector: selectorLabels,
+        ports: [{ name: 'metrics', port: DCGM_EXPORTER_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+      },
+    });
+
+    this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
+      metadata: { ...meta, labels: { ...labels, ...props.serviceMonitorLabels } },
+      spec: {
+        selector: { matchLabels: selectorLabels },
+        namespaceSelector: namespace ? { matchNames: [namespace] } : undefined,
+        endpoints: [{
+          port: 'metrics',
+          path: '/metrics',
+          relabelings: [
+            { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE },
+            // Drop the exporter's own pod/namespace/container target labels, so a GPU's
+            // `namespace` and `pod` are those of the workload holding it (Kubernetes mode), and
+            // an idle GPU has none, rather than the exporter's.
+            { regex: '(pod|namespace|container)', action: ServiceMonitorSpecEndpointsRelabelingsAction.LABELDROP },
+          ],
+        }],
+      },
+    });
+  }
+}
