@@ -37,5 +37,6 @@ describe('versions and selectors', () => {
   test('selector sorts and escapes matchers', () => {
     expect(selector('m', { service: 'b', namespace: 'a"x' })).toBe('m{namespace="a\\"x",service="b"}');
     expect(counterSelector({ metric: 'http_requests_total', matchers: { status: '5xx' } }, { service: 's' })).toBe('http_requests_total{service="s",status="5xx"}');
+    expect(counterSelector(engineProfile(EngineKind.VLLM).metrics.errors!, { service: 's' })).toBe('http_requests_total{handler=~"/v1/.*",service="s",status="5xx"}');
   });
 });

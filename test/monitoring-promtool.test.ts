@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { analyzePromql, counterSelector, DCGM_METRICS, KUBE_STATE_METRICS, ModelService, MonitoringRule, selector } from '../lib';
+import { analyzePromql, CounterRef, DCGM_METRICS, KUBE_STATE_METRICS, ModelService, MonitoringRule, selector } from '../lib';
 import { stackChart } from './support/monitoring-fixture';
 
 const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => fs.existsSync(p))
@@ -56,6 +56,11 @@ function le(svc: ModelService, v: number): string {
   return svc.engine.kind === 'vllm' ? (Number.isInteger(v) ? `${v}.0` : String(v)) : String(v);
 }
 
+/** A concrete input series for a counter: its exact matchers become labels (regex matchers cannot). */
+function seriesOf(ref: CounterRef, labels: Record<string, string>): string {
+  return selector(ref.metric, { ...labels, ...(ref.matchers ?? {}) });
+}
+
 /** Requests with the given error share, with the engine's own counters. */
 function traffic(svc: ModelService, errorsPerMin: number): Series[] {
   const m = svc.metrics;
@@ -64,16 +69,19 @@ function traffic(svc: ModelService, errorsPerMin: number): Series[] {
   const reqs = m.requests!;
   const err = m.errors!;
   if (reqs.length === 1 && reqs[0].metric === err.metric) {
-    // vLLM: one counter, errors are a label value.
-    out.push({ series: counterSelector(reqs[0], { ...pod, status: '2xx' }), values: `0+${60 - errorsPerMin}x400` });
-    out.push({ series: counterSelector(err, pod), values: `0+${errorsPerMin}x400` });
+    // vLLM: one counter, errors are a label value; only the OpenAI API's handlers count, so the
+    // probes' and scrapes' steady 2xx on /health and /metrics must not dilute the error ratio.
+    const api = { ...pod, handler: '/v1/chat/completions' };
+    out.push({ series: seriesOf(reqs[0], { ...api, status: '2xx' }), values: `0+${60 - errorsPerMin}x400` });
+    out.push({ series: seriesOf(err, api), values: `0+${errorsPerMin}x400` });
+    out.push({ series: seriesOf({ metric: reqs[0].metric }, { ...pod, handler: '/health', status: '2xx' }), values: '0+600x400' });
   } else {
     for (const r of reqs) {
       if (r.metric === err.metric) continue;
       // TGI's count is all requests; Triton's success counter is the good ones.
-      out.push({ series: counterSelector(r, pod), values: r.metric.includes('success') ? `0+${60 - errorsPerMin}x400` : '0+60x400' });
+      out.push({ series: seriesOf(r, pod), values: r.metric.includes('success') ? `0+${60 - errorsPerMin}x400` : '0+60x400' });
     }
-    out.push({ series: counterSelector(err, pod), values: `0+${errorsPerMin}x400` });
+    out.push({ series: seriesOf(err, pod), values: `0+${errorsPerMin}x400` });
   }
   return out;
 }

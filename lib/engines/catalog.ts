@@ -9,11 +9,16 @@ export const DEFAULT_ENGINE_VERSIONS: Record<Exclude<EngineKind, EngineKind.CUST
   [EngineKind.TRITON]: '25.06',
 };
 
+/** Handlers of vLLM's OpenAI-compatible API (`/v1/completions`, `/v1/chat/completions`, ...). */
+export const VLLM_API_HANDLERS = '/v1/.*';
+
 /**
  * vLLM metrics. Source: vllm `vllm/v1/metrics/loggers.py` and `docs/design/metrics.md`.
  * 0.9 renamed `vllm:gpu_cache_usage_perc` to `vllm:kv_cache_usage_perc` and
  * `vllm:time_per_output_token_seconds` to `vllm:inter_token_latency_seconds`.
- * Errors come from the API server's HTTP instrumentation (`status` is `2xx`, `4xx`, `5xx`).
+ * Errors come from the API server's HTTP instrumentation (`status` is `2xx`, `4xx`, `5xx`), narrowed
+ * to the OpenAI API (`handler` under `/v1/`): probes on `/health` and scrapes of `/metrics` would
+ * otherwise dilute the error ratio and count as traffic in canary analysis.
  */
 function vllmMetrics(version: string): EngineMetrics {
   const renamed = compareVersions(version, '0.9.0') >= 0;
@@ -24,8 +29,8 @@ function vllmMetrics(version: string): EngineMetrics {
     timeToFirstToken: 'vllm:time_to_first_token_seconds',
     interTokenLatency: renamed ? 'vllm:inter_token_latency_seconds' : 'vllm:time_per_output_token_seconds',
     e2eLatency: 'vllm:e2e_request_latency_seconds',
-    requests: [{ metric: 'http_requests_total' }],
-    errors: { metric: 'http_requests_total', matchers: { status: '5xx' } },
+    requests: [{ metric: 'http_requests_total', regexMatchers: { handler: VLLM_API_HANDLERS } }],
+    errors: { metric: 'http_requests_total', matchers: { status: '5xx' }, regexMatchers: { handler: VLLM_API_HANDLERS } },
     promptTokens: 'vllm:prompt_tokens_total',
     generationTokens: 'vllm:generation_tokens_total',
   };

@@ -5,6 +5,8 @@ export interface CounterRef {
   readonly metric: string;
   /** Extra label matchers, rendered as `name="value"`. */
   readonly matchers?: Record<string, string>;
+  /** Extra regular-expression matchers, rendered as `name=~"regex"`. */
+  readonly regexMatchers?: Record<string, string>;
 }
 
 /**
@@ -43,11 +45,18 @@ export type EngineSignal = keyof EngineMetrics;
 
 /** Renders a counter reference with extra matchers as a PromQL selector. */
 export function counterSelector(ref: CounterRef, matchers: Record<string, string>): string {
-  return selector(ref.metric, { ...matchers, ...(ref.matchers ?? {}) });
+  return selector(ref.metric, { ...matchers, ...(ref.matchers ?? {}) }, ref.regexMatchers);
 }
 
-/** Renders `metric{a="b",...}` with matchers sorted, so output is deterministic. */
-export function selector(metric: string, matchers: Record<string, string>): string {
-  const parts = Object.keys(matchers).sort().map(k => `${k}="${matchers[k].replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** Renders `metric{a="b",c=~"d.*"}` with matchers sorted by label, so output is deterministic. */
+export function selector(metric: string, matchers: Record<string, string>, regexMatchers: Record<string, string> = {}): string {
+  const parts = [
+    ...Object.keys(matchers).map(k => [k, `${k}=${quote(matchers[k])}`]),
+    ...Object.keys(regexMatchers).map(k => [k, `${k}=~${quote(regexMatchers[k])}`]),
+  ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(p => p[1]);
   return parts.length > 0 ? `${metric}{${parts.join(',')}}` : metric;
 }

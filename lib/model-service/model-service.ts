@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Accelerator } from '../accelerators';
-import { EngineMetrics, EngineProfile } from '../engines';
+import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { Problems } from '../errors';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { HttpRoute } from '../imports/httproutes-gateway.networking.k8s.io';
@@ -248,7 +248,7 @@ export class ModelService extends Construct implements IGpuConsumer {
       scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
     };
     if ((a.provider ?? AutoscalerProvider.KEDA) === AutoscalerProvider.KEDA) {
-      const query = `sum(${queueMetric}{namespace="${this.namespace}",service="${this.name}"})`;
+      const query = `sum(${selector(queueMetric, this.metricSelector)})`;
       new ScaledObject(this, 'Autoscaler', {
         metadata: { name: this.name, labels },
         spec: {
