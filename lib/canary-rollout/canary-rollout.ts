@@ -323,7 +323,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
     // The replica count moves to the Rollout (or to the autoscaler, retargeted at it); Argo
     // scales the Deployment to zero as the Rollout's pods become ready (`scaleDown: progressively`).
     if (!def.autoscaling) service.workload.addJsonPatch(JsonPatch.remove('/spec/replicas'));
-    const autoscaler = service.node.tryFindChild('Autoscaler') as ApiObject | undefined;
+    const autoscaler = service.autoscaler;
     autoscaler?.addJsonPatch(JsonPatch.replace('/spec/scaleTargetRef', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: service.name }));
 
     const steps: RolloutSpecStrategyCanarySteps[] = [];
@@ -344,7 +344,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       if (def.route && routeName === service.name) {
         // The plugin re-weights an existing rule; both Services must already be in it.
         const port = service.engine.httpPort;
-        (service.node.tryFindChild('Route') as ApiObject | undefined)?.addJsonPatch(JsonPatch.replace('/spec/rules/0/backendRefs', [
+        service.route?.addJsonPatch(JsonPatch.replace('/spec/rules/0/backendRefs', [
           { name: service.service.name, port, weight: 100 },
           { name: this.canaryName, port, weight: 0 },
         ]));
@@ -463,7 +463,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
     }
 
     if (def.route) {
-      (service.node.tryFindChild('Route') as ApiObject | undefined)?.addJsonPatch(JsonPatch.replace('/spec/rules/0/backendRefs', backendRefs));
+      service.route?.addJsonPatch(JsonPatch.replace('/spec/rules/0/backendRefs', backendRefs));
     } else {
       const timeout = `${Duration.minutes(10).toSeconds()}s`;
       new HttpRoute(this, 'Route', {
@@ -485,7 +485,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
   private capStable(replicas: number): void {
     const service = this.service;
     const a = service.definition.autoscaling;
-    const autoscaler = service.node.tryFindChild('Autoscaler') as ApiObject | undefined;
+    const autoscaler = service.autoscaler;
     if (a && autoscaler) {
       const keda = autoscaler.kind === 'ScaledObject';
       autoscaler.addJsonPatch(JsonPatch.replace(keda ? '/spec/maxReplicaCount' : '/spec/maxReplicas', replicas));
@@ -496,7 +496,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
   }
 
   private copyNetworkPolicy(labels: Record<string, string>, selector: Record<string, string>): void {
-    const policy = this.service.node.tryFindChild('NetworkPolicy') as ApiObject | undefined;
+    const policy = this.service.networkPolicy;
     if (!policy) return;
     const spec = policy.toJson().spec;
     new ApiObject(this, 'CanaryNetworkPolicy', {

@@ -39,6 +39,12 @@ export class ModelService extends Construct implements IGpuConsumer {
   public readonly service: ApiObject;
   /** The PersistentVolumeClaim of a shared model cache, if any. */
   public readonly cacheClaim?: ApiObject;
+  /** The autoscaler (KEDA ScaledObject or HorizontalPodAutoscaler), if autoscaling is on. */
+  public readonly autoscaler?: ApiObject;
+  /** The HTTPRoute, if a route was asked for. */
+  public readonly route?: ApiObject;
+  /** The NetworkPolicy, unless disabled. */
+  public readonly networkPolicy?: ApiObject;
 
   private readonly props: ModelServiceProps;
 
@@ -131,9 +137,9 @@ export class ModelService extends Construct implements IGpuConsumer {
       },
     });
 
-    this.addNetworkPolicy(labels);
-    this.addAutoscaler(labels);
-    this.addRoute(labels);
+    this.networkPolicy = this.addNetworkPolicy(labels);
+    this.autoscaler = this.addAutoscaler(labels);
+    this.route = this.addRoute(labels);
 
     props.nodePool?.registerConsumer(this);
   }
@@ -196,9 +202,9 @@ export class ModelService extends Construct implements IGpuConsumer {
     return [{ key: this.plan.accelerator.taintKey, operator: 'Exists', effect: 'NoSchedule' }];
   }
 
-  private addNetworkPolicy(labels: Record<string, string>): void {
+  private addNetworkPolicy(labels: Record<string, string>): ApiObject | undefined {
     const net = this.props.network ?? {};
-    if (net.disabled) return;
+    if (net.disabled) return undefined;
     const profile = this.engine;
     const apiPorts: k8s.NetworkPolicyPort[] = [{ port: k8s.IntOrString.fromNumber(profile.httpPort), protocol: 'TCP' }];
     if (profile.grpcPort !== undefined) apiPorts.push({ port: k8s.IntOrString.fromNumber(profile.grpcPort), protocol: 'TCP' });
@@ -217,7 +223,7 @@ export class ModelService extends Construct implements IGpuConsumer {
       callers.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': gwNs } } });
     }
     const metricsNs = net.metricsNamespace ?? 'monitoring';
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name: this.name, labels },
       spec: {
         podSelector: { matchLabels: this.selectorLabels },
@@ -233,9 +239,9 @@ export class ModelService extends Construct implements IGpuConsumer {
     });
   }
 
-  private addAutoscaler(labels: Record<string, string>): void {
+  private addAutoscaler(labels: Record<string, string>): ApiObject | undefined {
     const a = this.props.autoscaling;
-    if (!a) return;
+    if (!a) return undefined;
     const queueMetric = this.metrics.queueDepth!;
     const perReplica = a.queueDepthPerReplica ?? AUTOSCALING_DEFAULTS.queueDepthPerReplica;
     // A replica still loading its model must not be scaled away: wait at least its startup budget.
@@ -249,7 +255,7 @@ export class ModelService extends Construct implements IGpuConsumer {
     };
     if ((a.provider ?? AutoscalerProvider.KEDA) === AutoscalerProvider.KEDA) {
       const query = `sum(${selector(queueMetric, this.metricSelector)})`;
-      new ScaledObject(this, 'Autoscaler', {
+      return new ScaledObject(this, 'Autoscaler', {
         metadata: { name: this.name, labels },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workload.name },
@@ -274,7 +280,7 @@ export class ModelService extends Construct implements IGpuConsumer {
       });
     } else {
       // prometheus-adapter exposes `vllm:num_requests_waiting` as `vllm_num_requests_waiting` (':' is not allowed).
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
         metadata: { name: this.name, labels },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workload.name },
@@ -293,11 +299,11 @@ export class ModelService extends Construct implements IGpuConsumer {
     }
   }
 
-  private addRoute(labels: Record<string, string>): void {
+  private addRoute(labels: Record<string, string>): ApiObject | undefined {
     const r = this.props.route;
-    if (!r) return;
+    if (!r) return undefined;
     const timeout = `${(r.requestTimeout ?? Duration.minutes(10)).toSeconds()}s`;
-    new HttpRoute(this, 'Route', {
+    return new HttpRoute(this, 'Route', {
       metadata: { name: this.name, labels },
       spec: {
         parentRefs: [{ name: r.gatewayName, namespace: r.gatewayNamespace }],
