@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { Accelerator, DevicePlugin, GpuNodePool, Model, ModelCache, ModelService, Precision, Provisioner, renderServicePlan, Runtime } from 'modelship';
+import { Accelerator, DevicePlugin, GpuNodePool, Model, ModelCache, ModelService, Precision, Provisioner, renderPlanText, Runtime } from 'modelship';
 
 export const app = new App();
 export const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
@@ -46,6 +46,6 @@ new ModelService(chart, 'llama-70b', {
 
 // Synthesize and print the plan when run; when imported (the Pulumi example, tests), only build the constructs.
 if (require.main === module) {
-  app.synth();
-  console.log(renderServicePlan(app));
+  app.synth(); // also writes dist/PLAN.md (tables and topology); MODELSHIP_PLAN=off turns it off
+  console.log(renderPlanText(app));
 }
