@@ -6,7 +6,7 @@
  * against the cdk8s synth of the same fleet. The last line is a one-line JSON summary.
  *
  * Each measurement runs in a fresh process; the two sides are interleaved so that noise on a
- * shared machine hits both alike, and the median of BENCH_REPEATS (default 3) runs is taken.
+ * shared machine hits both alike, and the median of BENCH_REPEATS (default 5) runs is taken.
  * Absolute times on a shared machine are noise: read the ratios.
  *
  * This file imports nothing from modelship, so it runs as `node --import tsx bench/run.ts`
@@ -19,7 +19,7 @@ import { join } from 'path';
 
 const SIZES = [10, 100, 1000];
 const PULUMI_SIZE = 100;
-const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
 const work = mkdtempSync(join(tmpdir(), 'modelship-bench-'));
 const began = Date.now();
 
