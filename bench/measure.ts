@@ -1,36 +1,77 @@
 /**
  * One measurement in a fresh process (so peak memory is this run's alone):
- *   node --import tsx bench/measure.ts <modelship|floor> <size> <objects.json>
- * `modelship` builds the generated fleet with modelship constructs and synthesizes it to YAML;
- * `floor` builds the very same objects as plain cdk8s ApiObjects (no modelship logic) and
- * synthesizes them the same way. Prints one JSON line.
+ *   node --expose-gc --import tsx bench/measure.ts <mode> <size> <objects.json>
+ * - `dump`: builds the generated fleet and writes its objects (chart.toJson()) to objects.json;
+ * - `modelship`: builds the fleet with modelship constructs, synthesizes it to YAML and renders
+ *   PLAN.md (what `app.synth()` does, without the disk writes);
+ * - `floor`: builds the very same objects as plain cdk8s ApiObjects (no modelship logic) and
+ *   synthesizes them the same way;
+ * - `pulumi`: builds the fleet and registers it with the Pulumi adapter (`ModelFleet`) under
+ *   `pulumi.runtime.setMocks`, until every resource is registered.
+ * Module loading is outside the timing. Prints one JSON line.
  */
+import { readFileSync, writeFileSync } from 'fs';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { readFileSync } from 'fs';
-import { buildFleet } from './fleet';
 
 const [mode, sizeArg, objectsFile] = process.argv.slice(2);
 const size = Number(sizeArg);
 
 function rssMiB(): number { return process.memoryUsage().rss / 2 ** 20; }
+/** Peak RSS of the process so far (the kernel's high-water mark). */
+function maxRssMiB(): number { return process.resourceUsage().maxRSS / 1024; }
 
-let input: any[] = [];
-if (mode === 'floor') input = JSON.parse(readFileSync(objectsFile, 'utf8'));
-(globalThis as any).gc?.();
-const baseRss = rssMiB();
-let peak = baseRss;
-const sampler = setInterval(() => { peak = Math.max(peak, rssMiB()); }, 5);
+async function main(): Promise<void> {
+  // Loaded before the clock starts, and only by the modes that use them.
+  const { buildFleet } = mode === 'floor' ? { buildFleet: undefined } : await import('./fleet');
+  const { renderPlanMarkdown } = mode === 'modelship' ? await import('modelship') : { renderPlanMarkdown: undefined };
+  const pulumiMods = mode === 'pulumi' ? { pulumi: await import('@pulumi/pulumi'), adapter: await import('modelship/pulumi') } : undefined;
+  const input: any[] = mode === 'floor' ? JSON.parse(readFileSync(objectsFile, 'utf8')) : [];
 
-const start = process.hrtime.bigint();
-const app = new App({ outdir: '/tmp/modelship-bench-unused' });
-if (mode === 'modelship') {
-  buildFleet(app, size);
-} else {
-  const chart = new Chart(app, 'fleet', { namespace: 'llm' });
-  input.forEach((obj, i) => new ApiObject(chart, `o${i}`, obj));
+  if (mode === 'dump') {
+    const objects = buildFleet!(new App({ outdir: '/tmp/modelship-bench-unused' }), size).toJson();
+    writeFileSync(objectsFile, JSON.stringify(objects));
+    console.log(JSON.stringify({ mode, size, objects: objects.length }));
+    return;
+  }
+
+  let registered = 0;
+  if (pulumiMods) {
+    // Pulumi stamps a stack trace on every promise it makes; with tsx's source maps on, each
+    // one is mapped back to TypeScript, which triples the time. `pulumi up` of compiled JS (or
+    // ts-node without source maps) does not pay that, so neither does the measurement.
+    process.setSourceMapsEnabled(false);
+    pulumiMods.pulumi.runtime.setMocks({
+      newResource: args => { registered++; return { id: `${args.name}-id`, state: args.inputs }; },
+      call: args => args.inputs,
+    }, 'modelship', 'bench', false);
+  }
+
+  (globalThis as any).gc?.();
+  const baseRss = rssMiB();
+  const start = process.hrtime.bigint();
+  let bytes = 0;
+  if (mode === 'modelship') {
+    const app = new App({ outdir: '/tmp/modelship-bench-unused' });
+    buildFleet!(app, size);
+    bytes = app.synthYaml().length + renderPlanMarkdown!(app).length;
+  } else if (mode === 'floor') {
+    const app = new App({ outdir: '/tmp/modelship-bench-unused' });
+    const chart = new Chart(app, 'fleet', { namespace: 'llm' });
+    input.forEach((obj, i) => new ApiObject(chart, `o${i}`, obj));
+    bytes = app.synthYaml().length;
+  } else if (mode === 'pulumi') {
+    const { pulumi, adapter } = pulumiMods!;
+    const chart = buildFleet!(new App({ outdir: '/tmp/modelship-bench-unused' }), size);
+    const fleet = new adapter.ModelFleet('fleet', { source: chart });
+    const urns = [fleet.urn, ...Object.values(fleet.objects).map(o => o.urn), ...Object.values(fleet.components).map(c => c.urn)];
+    await new Promise<void>(resolve => pulumi.all(urns).apply(() => resolve()));
+    bytes = registered;
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const peak = maxRssMiB();
+  console.log(JSON.stringify({ mode, size, ms, peakRssMiB: peak, deltaRssMiB: Math.max(0, peak - baseRss), bytes }));
 }
-const yaml = app.synthYaml();
-const ms = Number(process.hrtime.bigint() - start) / 1e6;
-clearInterval(sampler);
-peak = Math.max(peak, rssMiB());
-console.log(JSON.stringify({ mode, size, ms, peakRssMiB: peak, deltaRssMiB: peak - baseRss, yamlBytes: yaml.length }));
+
+main().catch(e => { console.error(e); process.exit(1); });

@@ -50,8 +50,8 @@ describe.each(cdk8sExamples)('example %s', name => {
 
 test('the flagship example prints its plan', () => {
   const { stdout, objects } = synthExample('flagship');
-  expect(stdout).toMatch(/llm\/llama-70b .*NVIDIA H100 80GB\s+2 /);
-  expect(stdout).toMatch(/llm\/llama-8b .*NVIDIA L4 24GB\s+1 /);
+  expect(stdout).toMatch(/llm\/llama-70b .*\s2 x NVIDIA H100 80GB\s/);
+  expect(stdout).toMatch(/llm\/llama-8b .*\s1 x NVIDIA L4 24GB\s/);
   expect(objects.filter(o => o.kind === 'Deployment').map(o => o.metadata.name).sort()).toEqual(['llama-70b', 'llama-8b']);
 });
 

@@ -53,7 +53,10 @@ describe('npm package', () => {
     `);
     const out = run('node', ['main.js'], consumer);
     expect(out.trim()).toBe('1');
-    const yaml = readFileSync(join(consumer, 'out', readdirSync(join(consumer, 'out'))[0]), 'utf8');
+    // app.synth() writes the chart's YAML and PLAN.md.
+    const written = readdirSync(join(consumer, 'out')).sort();
+    expect(written).toEqual(['PLAN.md', expect.stringMatching(/\.k8s\.yaml$/)]);
+    const yaml = readFileSync(join(consumer, 'out', written[1]), 'utf8');
     expect(yaml).toContain('kind: Deployment');
     expect(yaml).toContain('name: qwen');
     // A cdk8s-only consumer installs no Pulumi packages.

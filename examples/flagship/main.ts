@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { Accelerator, DevicePlugin, GpuNodePool, Model, ModelCache, ModelService, MonitoringStack, Precision, Provisioner, renderServicePlan, Runtime } from 'modelship';
+import { Accelerator, DevicePlugin, GpuNodePool, Model, ModelCache, ModelService, MonitoringStack, Precision, Provisioner, renderPlanText, Runtime } from 'modelship';
 
 export const app = new App();
 export const chart = new Chart(app, 'llm-prod', { namespace: 'llm' });
@@ -52,6 +52,6 @@ new MonitoringStack(chart, 'monitoring', {
 
 // Synthesize and print the plan when run; when imported (the Pulumi example, tests), only build the constructs.
 if (require.main === module) {
-  app.synth();
-  console.log(renderServicePlan(app));
+  app.synth(); // also writes dist/PLAN.md (tables and topology); MODELSHIP_PLAN=off turns it off
+  console.log(renderPlanText(app));
 }

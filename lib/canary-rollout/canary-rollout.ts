@@ -11,6 +11,7 @@ import {
 } from '../imports/rollouts-argoproj.io';
 import { ModelCache } from '../model-service/model-cache';
 import { ModelService, SERVICE_LABEL } from '../model-service/model-service';
+import { attachPlanWriter } from '../report/plan-writer';
 import { buildPodTemplate } from '../model-service/pod-template';
 import { ModelServiceProps } from '../model-service/props';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
@@ -66,6 +67,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
+    attachPlanWriter(this);
     const problems = new Problems(this.node.path);
     const service = props.service;
     this.service = service;

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Accelerator, GpuVendor } from '../accelerators';
 import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
+import { attachPlanWriter } from '../report/plan-writer';
 import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
@@ -68,6 +69,7 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
+    attachPlanWriter(this);
     const problems = new Problems(this.node.path);
     this.name = props.name ?? id;
     this.accelerator = props.accelerator;

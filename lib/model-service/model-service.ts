@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { Problems } from '../errors';
+import { attachPlanWriter } from '../report/plan-writer';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { HttpRoute } from '../imports/httproutes-gateway.networking.k8s.io';
 import { ScaledObject } from '../imports/scaledobjects-keda.sh';
@@ -50,6 +51,7 @@ export class ModelService extends Construct implements IGpuConsumer {
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
+    attachPlanWriter(this);
     this.props = props;
     const problems = new Problems(this.node.path);
     this.name = props.name ?? id;

@@ -5,7 +5,9 @@ import { EngineKind } from '../engines';
 import { checkDnsLabel, Problems } from '../errors';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
 import { ServiceMonitor } from '../imports/servicemonitors-monitoring.coreos.com';
+import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { ModelService } from '../model-service';
+import { PlanContribution } from '../report/contributor';
 import { renderDashboard, gpuFleetDashboard, serviceDashboard } from './dashboards';
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
 import { gpuRuleGroup } from './gpu-rules';
@@ -41,6 +43,10 @@ export class MonitoringStack extends Construct {
   public readonly dcgmExporter?: DcgmExporter;
   /** Dashboard ConfigMaps. */
   public readonly dashboards: ApiObject[] = [];
+  /** The services it watches. */
+  public readonly services: readonly ModelService[];
+  /** The pools whose GPUs it watches. */
+  public readonly nodePools: readonly IGpuNodePool[];
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id);
@@ -50,6 +56,8 @@ export class MonitoringStack extends Construct {
     const namespace = Chart.of(this).namespace;
     const thresholds = resolveThresholds(props.thresholds);
     const pools = props.nodePools ?? [];
+    this.services = [...props.services];
+    this.nodePools = [...pools];
     const dcgm = props.dcgm ?? (pools.length > 0 ? Dcgm.exporter() : Dcgm.none());
     const smLabels = props.serviceMonitorLabels ?? DEFAULT_SERVICE_MONITOR_LABELS;
 
@@ -159,6 +167,25 @@ export class MonitoringStack extends Construct {
         }));
       }
     }
+  }
+
+  /** Its node and section in PLAN.md (see `IPlanContributor`). */
+  public describeForPlan(): PlanContribution {
+    const rules = this.ruleGroups.flatMap(g => g.rules);
+    const alerts = rules.filter(r => r.alert !== undefined).length;
+    return {
+      kind: 'monitoring',
+      name: this.name,
+      summary: `${this.serviceMonitors.length} ServiceMonitors, ${alerts} alerts, ${this.dashboards.length} dashboards`,
+      targets: [...this.services, ...this.nodePools],
+      details: [
+        { label: 'ServiceMonitors', value: String(this.serviceMonitors.length) },
+        { label: 'recording rules', value: String(rules.length - alerts) },
+        { label: 'alert rules', value: String(alerts) },
+        { label: 'dashboards', value: String(this.dashboards.length) },
+        { label: 'DCGM exporter', value: this.dcgmExporter ? 'deployed' : 'not deployed' },
+      ],
+    };
   }
 }
 
