@@ -91,6 +91,9 @@ const project = new typescript.TypeScriptProject({
     'tsx@^4',
     'typedoc@^0.28',
     'typedoc-plugin-markdown@^4',
+    // Mermaid's own parser checks the topology in PLAN.md (ESM-only: run from a child process in tests).
+    'mermaid@^12',
+    'jsdom@^29',
   ],
   gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
@@ -81,6 +81,24 @@ describe('flagship PLAN.md (cdk8s synth)', () => {
     expect(plan).toContain('| h100 | NVIDIA H100 80GB | karpenter | 16 | 4 | 12 | 14 | $27.52 | $82.56 | $6.88 |');
     expect(plan).toContain('| llm/llama-70b | h100 | meta-llama/Llama-3.1-70B-Instruct | fp8 | vllm 0.9.2 | NVIDIA H100 80GB | 2 | 2-6 | 4 | 12 | $27.52 | $82.56 | 510s |');
     expect(plan).toMatch(/- llm\/llama-70b: 2 x NVIDIA H100 80GB; smallest fit: weights .* <= 2 x 80 GiB x 0.9 = 144.0 GiB/);
+  });
+
+  test('Mermaid\'s own parser accepts the topology, and rejects a broken one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelship-mermaid-'));
+    try {
+      const good = join(dir, 'plan.mmd');
+      const broken = join(dir, 'broken.mmd');
+      writeFileSync(good, mermaidBlock(plan));
+      // The same diagram with one node's closing bracket lost: the parser must notice.
+      writeFileSync(broken, mermaidBlock(plan).replace(/"\)\]/, '"]'));
+      const run = spawnSync(process.execPath, [join(root, 'test', 'support', 'mermaid-parse.mjs'), good, broken], { encoding: 'utf8' });
+      expect(run.stderr).not.toMatch(/Error/);
+      const results = run.stdout.trim().split('\n').map(l => JSON.parse(l));
+      expect(results[0]).toEqual({ file: good, ok: true, type: 'flowchart-v2' });
+      expect(results[1].ok).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('has a Mermaid topology that parses: pools -> services, monitoring watching both', () => {
