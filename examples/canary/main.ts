@@ -1,6 +1,6 @@
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  Accelerator, CanaryRollout, GpuNodePool, Model, ModelCache, ModelService, Precision, Provisioner, renderServicePlan, Runtime,
+  Accelerator, CanaryRollout, GpuNodePool, Model, ModelCache, ModelService, Precision, Provisioner, renderPlanText, Runtime,
   SurgePolicy, TrafficStrategy,
 } from 'modelship';
 
@@ -38,5 +38,5 @@ new CanaryRollout(chart, 'llama-canary', {
 
 if (require.main === module) {
   app.synth();
-  console.log(renderServicePlan(app));
+  console.log(renderPlanText(app));
 }

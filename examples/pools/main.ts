@@ -1,6 +1,6 @@
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  Accelerator, CapacityType, ConsolidationPolicy, GpuNodePool, Model, ModelService, Precision, Provisioner, Runtime, TaintEffect,
+  Accelerator, CapacityType, ConsolidationPolicy, GpuNodePool, Model, ModelService, Precision, Provisioner, renderPlanText, Runtime, TaintEffect,
 } from 'modelship';
 
 // One pool per provisioner, each with a service on it.
@@ -65,3 +65,4 @@ new ModelService(chart, 'llama-405b', {
 });
 
 app.synth();
+console.log(renderPlanText(app));
