@@ -2,7 +2,6 @@ export * from './contract';
 export * from './scheduling';
 export * from './provisioner';
 export * from './resolve';
-export * from './karpenter';
 export * from './device-plugin';
 export * from './cost';
 export * from './gpu-node-pool';
