@@ -118,6 +118,12 @@ const typecheck = project.addTask('typecheck', {
   description: 'Type-check lib, test, examples and bench with tsc --noEmit',
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
+// Every TypeScript block of README.md and docs/ must compile against the current API.
+const checkSnippets = project.addTask('check-snippets', {
+  description: 'Type-check the TypeScript blocks of README.md and docs/',
+  exec: 'node scripts/check-doc-snippets.mjs',
+});
+project.testTask.prependSpawn(checkSnippets);
 project.testTask.prependSpawn(typecheck);
 
 // Examples run with tsx (transpile only, no type-check on every synth) and this tsconfig's paths.
