@@ -6,6 +6,14 @@ const MODELSHIP_PATHS = {
   'modelship/pulumi': ['lib/pulumi/index.ts'],
 };
 
+const COMPILER_OPTIONS = {
+  lib: ['es2022'],
+  target: 'ES2022',
+  skipLibCheck: true,
+  esModuleInterop: true,
+  isolatedModules: true,
+};
+
 const project = new typescript.TypeScriptProject({
   name: 'modelship',
   description: 'Typed constructs that ship large AI models to Kubernetes: memory-fit planning, safe pods, GPU pools, canaries and monitoring, for cdk8s and Pulumi.',
@@ -52,21 +60,11 @@ const project = new typescript.TypeScriptProject({
   // and `tsc --noEmit` type-checks everything once in the test task.
   // (`isolatedModules` in the test tsconfig makes ts-jest transpile each file on its own.)
   tsconfig: {
-    compilerOptions: {
-      lib: ['es2022'],
-      target: 'ES2022',
-      skipLibCheck: true,
-      esModuleInterop: true,
-      isolatedModules: true,
-    },
+    compilerOptions: COMPILER_OPTIONS,
   },
   tsconfigDev: {
     compilerOptions: {
-      lib: ['es2022'],
-      target: 'ES2022',
-      skipLibCheck: true,
-      esModuleInterop: true,
-      isolatedModules: true,
+      ...COMPILER_OPTIONS,
       baseUrl: '..',
       paths: MODELSHIP_PATHS,
     },
