@@ -282,6 +282,16 @@ describe('bad input', () => {
       .toThrow(/pause = "30s": shorter than one analysis interval \(60s\)/);
   });
 
+  test('sub-second latency thresholds are judged in fractional seconds (Duration.millis does not crash)', () => {
+    const { chart } = canary({ analysis: { maxTimeToFirstTokenP95: Duration.millis(250), maxLatencyP95: Duration.millis(45500) } });
+    const conditions = all(Testing.synth(chart), 'AnalysisTemplate').map(t => t.spec.metrics[0].successCondition);
+    expect(conditions).toEqual(expect.arrayContaining(['len(result) > 0 && result[0] <= 0.25', 'len(result) > 0 && result[0] <= 45.5']));
+  });
+
+  test('a sub-second analysis interval is a problem, not a cdk8s conversion error', () => {
+    expect(() => canary({ analysis: { interval: Duration.millis(1500) } })).toThrow(/analysis.interval = "1.5s": Prometheus scrapes every 15-30 s/);
+  });
+
   test('a threshold the runtime cannot measure: TTFT on TGI', () => {
     expect(() => canary({ candidate: { runtime: Runtime.tgi() }, analysis: { maxTimeToFirstTokenP95: Duration.seconds(1) } }))
       .toThrow(/analysis.maxTimeToFirstTokenP95 = "1s": tgi 3.3.4 exports no timeToFirstToken metric[\s\S]*fix: remove analysis.maxTimeToFirstTokenP95/);
