@@ -292,6 +292,10 @@ describe('bad input', () => {
     expect(() => canary({ analysis: { interval: Duration.millis(1500) } })).toThrow(/analysis.interval = "1.5s": Prometheus scrapes every 15-30 s/);
   });
 
+  test('a sub-second pause is a problem, not a cdk8s conversion error', () => {
+    expect(() => canary({ pause: Duration.millis(250) })).toThrow(/pause = "0.25s": shorter than one analysis interval \(60s\)/);
+  });
+
   test('a threshold the runtime cannot measure: TTFT on TGI', () => {
     expect(() => canary({ candidate: { runtime: Runtime.tgi() }, analysis: { maxTimeToFirstTokenP95: Duration.seconds(1) } }))
       .toThrow(/analysis.maxTimeToFirstTokenP95 = "1s": tgi 3.3.4 exports no timeToFirstToken metric[\s\S]*fix: remove analysis.maxTimeToFirstTokenP95/);

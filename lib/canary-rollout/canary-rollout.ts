@@ -15,7 +15,7 @@ import { attachPlanWriter } from '../report/plan-writer';
 import { buildPodTemplate } from '../model-service/pod-template';
 import { ModelServiceProps } from '../model-service/props';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
-import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
+import { ANALYSIS_DEFAULTS, fractionalSeconds, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
 import { CANARY_DEFAULTS, CanaryRolloutProps } from './props';
 import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
@@ -75,7 +75,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
     this.strategy = props.strategy ?? TrafficStrategy.argoRollouts();
     this.surge = props.surge ?? SurgePolicy.scaleDownStable();
     this.steps = [...(props.steps ?? CANARY_DEFAULTS.steps)];
-    this.pause = props.pause?.toSeconds() ?? CANARY_DEFAULTS.pauseSeconds;
+    this.pause = props.pause ? fractionalSeconds(props.pause) : CANARY_DEFAULTS.pauseSeconds;
     const pool = service.nodePool;
 
     if (!pool) {
