@@ -301,6 +301,11 @@ describe('bad input', () => {
       .toThrow(/analysis.maxTimeToFirstTokenP95 = "1s": tgi 3.3.4 exports no timeToFirstToken metric[\s\S]*fix: remove analysis.maxTimeToFirstTokenP95/);
   });
 
+  test('an unmeasurable sub-second threshold is reported with its value, not a cdk8s conversion error', () => {
+    expect(() => canary({ candidate: { runtime: Runtime.tgi() }, analysis: { maxTimeToFirstTokenP95: Duration.millis(250) } }))
+      .toThrow(/analysis.maxTimeToFirstTokenP95 = "0.25s": tgi 3.3.4 exports no timeToFirstToken metric/);
+  });
+
   test('a candidate identical to the stable', () => {
     expect(() => canary({ candidate: { runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }) } }))
       .toThrow(/candidate = .*renders the same pod as the stable llama-70b/);

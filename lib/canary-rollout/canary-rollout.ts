@@ -519,5 +519,5 @@ function canonical(value: unknown): string {
 function valueAt(obj: any, path: string): unknown {
   const key = path.split('.').pop()!;
   const v = obj?.[key];
-  return v instanceof Duration ? `${v.toSeconds()}s` : v;
+  return v instanceof Duration ? `${fractionalSeconds(v)}s` : v;
 }
