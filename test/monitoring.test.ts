@@ -225,6 +225,8 @@ describe('MonitoringStack input checks', () => {
     [{ kvCacheUsage: 95 }, /write 95 % as 0\.95/],
     [{ gpuMemoryUsage: 1.5 }, /ratio/],
     [{ queueBacklogFor: 900 as any }, /Duration/],
+    [{ scrapeDownFor: Duration.millis(250) }, /Duration.minutes\(5\)/],
+    [{ kvCacheFor: Duration.millis(1500) }, /Duration.minutes\(5\)/],
     [{ gpuTemperatureCelsius: 185 }, /°F/],
   ])('threshold %j of the wrong unit is refused', (thresholds, fix) => {
     const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', { services: f.services, thresholds }));

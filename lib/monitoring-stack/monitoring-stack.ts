@@ -242,6 +242,10 @@ function checkThresholds(problems: Problems, props: MonitoringStackProps): void 
     const v = t[key];
     if (v !== undefined && !(v instanceof Duration)) {
       problems.add(`thresholds.${key}`, v, 'a time needs a unit', 'pass a Duration, e.g. Duration.minutes(15)');
+    } else if (v !== undefined && key !== 'ttftAnomalyFloor' && !Number.isInteger(v.toMilliseconds({ integral: false }) / 1000)) {
+      // An alert's `for:` is rendered in whole seconds; rules are evaluated every 15-60 s anyway.
+      problems.add(`thresholds.${key}`, `${v.toMilliseconds({ integral: false }) / 1000}s`, 'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)',
+        'use e.g. Duration.minutes(5)');
     }
   }
   if (t.queueDepthPerReplica !== undefined && !(t.queueDepthPerReplica > 0)) {
