@@ -248,6 +248,11 @@ describe('MonitoringStack input checks', () => {
     expect(err.problems[0].reason).toMatch(/no failed-request counter/);
   });
 
+  test.each([Duration.millis(250), Duration.seconds(0)])('scrape interval %j is a problem, not a cdk8s conversion error', scrapeInterval => {
+    const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', { services: f.services, scrapeInterval }));
+    expect(err.problems.map(p => p.property)).toEqual(['scrapeInterval']);
+  });
+
   test('all problems at once', () => {
     const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', {
       services: f.services, slo: { availability: 2 }, thresholds: { kvCacheUsage: 90 },

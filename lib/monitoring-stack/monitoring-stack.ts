@@ -62,6 +62,13 @@ export class MonitoringStack extends Construct {
     const smLabels = props.serviceMonitorLabels ?? DEFAULT_SERVICE_MONITOR_LABELS;
 
     checkThresholds(problems, props);
+    if (props.scrapeInterval !== undefined) {
+      // Rendered in whole seconds (`30s`, `1m`); Duration.toSeconds() throws on a fraction.
+      const seconds = props.scrapeInterval.toMilliseconds({ integral: false }) / 1000;
+      if (!(Number.isInteger(seconds) && seconds >= 1)) {
+        problems.add('scrapeInterval', `${seconds}s`, 'a scrape interval is a whole number of seconds >= 1', 'use e.g. Duration.seconds(30), or leave it out for Prometheus\' global interval');
+      }
+    }
     const stackSlo = props.slo ?? {};
     checkSlo(problems, 'slo', stackSlo);
     if (dcgm.mode === DcgmMode.DEPLOY && pools.length === 0) {
