@@ -218,6 +218,8 @@ describe('ModelService: bad input', () => {
     ['no accelerator', { accelerator: undefined }, undefined, /accelerator = undefined: no accelerator/],
     ['unknown model size', { model: Model.huggingFace('acme/private-13b') }, undefined, /size of acme\/private-13b is unknown/],
     ['CUDA image on AMD', { accelerator: Accelerator.AMD_MI300X }, undefined, /runtime.image = "vllm\/vllm-openai:v0.9.2": vllm\/vllm-openai:v0.9.2 is a CUDA build and cannot use AMD Instinct MI300X/],
+    ['sub-second grace period', { terminationGracePeriod: Duration.millis(250) }, undefined, /terminationGracePeriod = "0.25s": in-flight generations need time to finish/],
+    ['fractional grace period', { terminationGracePeriod: Duration.millis(30500) }, undefined, /terminationGracePeriod = "30.5s": Kubernetes takes the grace period in whole seconds[\s\S]*Duration.seconds\(31\)/],
     ['TGI from S3', { model: Model.fromObjectStore('s3://bucket/llama', { spec: { parametersBillions: 8, layers: 32, attentionHeads: 32, kvHeads: 8, headDim: 128 } }), runtime: Runtime.tgi() }, undefined, /tgi cannot read weights from an object store/],
   ])('%s', (_case, change, name, message) => {
     const e = problemsOf(() => synth({ ...good, ...change, name }));
