@@ -189,6 +189,14 @@ describe('ModelService: runtimes', () => {
     expect(hpa.spec.metrics[0].pods.metric.name).toBe('vllm_num_requests_waiting');
   });
 
+  test.each([
+    [Duration.millis(250), '250ms'], [Duration.minutes(10), '600s'], [Duration.hours(30), '30h'], [Duration.millis(100_000_500), '27h46m40s500ms'],
+  ])('route requestTimeout %j renders as a Gateway API duration (%s)', (requestTimeout, expected) => {
+    const objs = synth({ ...variants[0][1], route: { gatewayName: 'gw', requestTimeout } });
+    expectSchemaValid(objs);
+    expect(byKind(objs, 'HTTPRoute').spec.rules[0].timeouts).toEqual({ request: expected, backendRequest: expected });
+  });
+
   test('HTTPRoute for the OpenAI path, with the gateway namespace allowed in', () => {
     const objs = synth({ ...variants[0][1], route: { gatewayName: 'gw', gatewayNamespace: 'gateway' } });
     expectSchemaValid(objs);

@@ -304,7 +304,7 @@ export class ModelService extends Construct implements IGpuConsumer {
   private addRoute(labels: Record<string, string>): ApiObject | undefined {
     const r = this.props.route;
     if (!r) return undefined;
-    const timeout = `${(r.requestTimeout ?? Duration.minutes(10)).toSeconds()}s`;
+    const timeout = gatewayDuration(r.requestTimeout ?? Duration.minutes(10));
     return new HttpRoute(this, 'Route', {
       metadata: { name: this.name, labels },
       spec: {
@@ -318,4 +318,21 @@ export class ModelService extends Construct implements IGpuConsumer {
       },
     });
   }
+}
+
+/**
+ * A Gateway API duration (GEP-2257: up to four `<1-5 digits><h|m|s|ms>` parts): `600s`, `250ms`, `30h`.
+ * Not `toSeconds()`: it throws on sub-second durations, and 100000 s or more breaks the 5-digit limit.
+ */
+function gatewayDuration(d: Duration): string {
+  let ms = Math.round(d.toMilliseconds({ integral: false }));
+  if (ms % 1000 === 0 && ms / 1000 <= 99999) return `${ms / 1000}s`;
+  if (ms <= 99999) return `${ms}ms`;
+  const parts: string[] = [];
+  for (const [size, unit] of [[3_600_000, 'h'], [60_000, 'm'], [1000, 's'], [1, 'ms']] as const) {
+    const n = Math.floor(ms / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    ms -= n * size;
+  }
+  return parts.join('');
 }
