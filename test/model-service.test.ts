@@ -197,6 +197,14 @@ describe('ModelService: runtimes', () => {
     expect(byKind(objs, 'HTTPRoute').spec.rules[0].timeouts).toEqual({ request: expected, backendRequest: expected });
   });
 
+  test('a sub-second scale-down stabilization does not crash; the window is whole seconds, at least the startup budget', () => {
+    const objs = synth({ ...variants[0][1], autoscaling: { minReplicas: 1, maxReplicas: 3, scaleDownStabilization: Duration.millis(250) } });
+    expectSchemaValid(objs);
+    const window = byKind(objs, 'ScaledObject').spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds;
+    // The startup budget (minutes for an 8B model) wins over the 0.25 s asked for.
+    expect(Number.isInteger(window) && window >= 60).toBe(true);
+  });
+
   test('HTTPRoute for the OpenAI path, with the gateway namespace allowed in', () => {
     const objs = synth({ ...variants[0][1], route: { gatewayName: 'gw', gatewayNamespace: 'gateway' } });
     expectSchemaValid(objs);

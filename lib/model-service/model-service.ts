@@ -248,7 +248,8 @@ export class ModelService extends Construct implements IGpuConsumer {
     const perReplica = a.queueDepthPerReplica ?? AUTOSCALING_DEFAULTS.queueDepthPerReplica;
     // A replica still loading its model must not be scaled away: wait at least its startup budget.
     const stabilization = Math.max(
-      a.scaleDownStabilization?.toSeconds() ?? AUTOSCALING_DEFAULTS.minScaleDownStabilizationSeconds,
+      // Whole seconds, rounded up (the window is an integer); toSeconds() throws on a fraction.
+      a.scaleDownStabilization ? Math.ceil(a.scaleDownStabilization.toMilliseconds({ integral: false }) / 1000) : AUTOSCALING_DEFAULTS.minScaleDownStabilizationSeconds,
       this.plan.startupBudgetSeconds,
     );
     const behavior = {
