@@ -253,6 +253,13 @@ describe('MonitoringStack input checks', () => {
     expect(err.problems.map(p => p.property)).toEqual(['scrapeInterval']);
   });
 
+  test('a user alert held for a sub-second time is a problem, not a cdk8s conversion error', () => {
+    const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', {
+      services: f.services, rules: [MonitoringRule.alert({ name: 'TeamSlow', expr: 'up == 0', summary: 'down', for: Duration.millis(250) })],
+    }));
+    expect(err.problems.map(p => `${p.property} = ${p.value}`)).toEqual(['rules[0].for = "0.25s"']);
+  });
+
   test('all problems at once', () => {
     const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', {
       services: f.services, slo: { availability: 2 }, thresholds: { kvCacheUsage: 90 },

@@ -284,6 +284,10 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
     }
     if (r.alert?.for !== undefined && !(r.alert.for instanceof Duration)) {
       problems.add(`${path}.for`, r.alert.for, 'a time needs a unit', 'pass a Duration, e.g. Duration.minutes(10)');
+    } else if (r.alert?.for !== undefined && !Number.isInteger(r.alert.for.toMilliseconds({ integral: false }) / 1000)) {
+      // Rendered in whole seconds; Duration.toSeconds() throws on a fraction.
+      problems.add(`${path}.for`, `${r.alert.for.toMilliseconds({ integral: false }) / 1000}s`,
+        'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)', 'use e.g. Duration.minutes(10)');
     }
     if (problems.list.length > before) return;
     if (r.alert) {
