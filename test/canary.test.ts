@@ -311,6 +311,12 @@ describe('bad input', () => {
       .toThrow(/candidate = .*renders the same pod as the stable llama-70b/);
   });
 
+  test('a second canary on the same service is refused (it would duplicate the Rollout and canary objects)', () => {
+    const { chart, service } = canary();
+    expect(() => new CanaryRollout(chart, 'canary-2', { service, candidate: newEngine }))
+      .toThrow(/\[llm-prod\/canary-2\] service = "llm-prod\/llama-70b": llama-70b already has a canary \(llm-prod\/canary\)/);
+  });
+
   test('a service that is not on a pool', () => {
     expect(() => canary({ setupOpts: { noPool: true } }))
       .toThrow(/llama-70b is not placed on a GpuNodePool[\s\S]*fix: give the ModelService a nodePool/);

@@ -22,6 +22,9 @@ import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 
 /** Label that tells stable and candidate objects apart. */
 export const TRACK_LABEL = 'modelship.dev/track';
+/** The CanaryRollout of each service: a service has at most one. */
+const CANARY_OF = new WeakMap<ModelService, CanaryRollout>();
+
 /** Name of the Argo Rollouts Gateway API traffic router plugin. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
@@ -78,6 +81,11 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
     this.pause = props.pause ? fractionalSeconds(props.pause) : CANARY_DEFAULTS.pauseSeconds;
     const pool = service.nodePool;
 
+    const earlier = CANARY_OF.get(service);
+    if (earlier) {
+      problems.add('service', service.node.path, `${service.name} already has a canary (${earlier.node.path}); a second one would emit the same Rollout, canary Service and AnalysisTemplates and both would rewrite its Deployment`,
+        'keep one CanaryRollout per service: change its candidate, or remove the other one');
+    }
     if (!pool) {
       problems.add('service', service.node.path, `${service.name} is not placed on a GpuNodePool, so the candidate's GPUs cannot be checked against a budget`,
         'give the ModelService a nodePool (a GpuNodePool with maxGpus) before adding a canary');
@@ -131,6 +139,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       this.checkExtraCapacity(problems, this.budget);
     }
     problems.throwIfAny();
+    CANARY_OF.set(service, this);
 
     const labels = { ...service.objectLabels(), [TRACK_LABEL]: 'canary' };
     if (this.strategy.kind === TrafficStrategyKind.ARGO_ROLLOUTS) {
