@@ -190,6 +190,16 @@ describe('Karpenter pool', () => {
     ]);
   });
 
+  test('two pools with one name are refused (they would emit the same NodePool and EC2NodeClass)', () => {
+    const chart = Testing.chart();
+    h100Pool(chart, { name: 'gpu' });
+    const err = constructError(() => new GpuNodePool(chart, 'other', {
+      accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.karpenter(karpenterBase), maxGpus: 8, name: 'gpu',
+    }));
+    expect(err.problems.map(p => `${p.path} ${p.property}`)).toEqual(['test/other name']);
+    expect(err.message).toMatch(/the pool test\/h100 has the same name/);
+  });
+
   test('every construct-time problem is reported at once', () => {
     const err = constructError(() => new GpuNodePool(Testing.chart(), 'Bad_Name', {
       accelerator: Accelerator.NVIDIA_H100_80GB,
