@@ -244,6 +244,16 @@ describe('ModelService: bad input', () => {
     expect(e.problems.every(p => p.fix.length > 0)).toBe(true);
   });
 
+  test('two services with one name in one namespace are refused; other namespaces are fine', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'llm' });
+    new ModelService(chart, 'a', { ...good, name: 'chat' });
+    new ModelService(new Chart(app, 'd', { namespace: 'other' }), 'a', { ...good, name: 'chat' });
+    const e = problemsOf(() => new ModelService(chart, 'b', { ...good, name: 'chat' }));
+    expect(e.problems.map(p => `${p.path} ${p.property}`)).toEqual(['c/b name']);
+    expect(e.message).toMatch(/the service c\/a has the same name in namespace llm/);
+  });
+
   test('every problem is reported at once', () => {
     const e = problemsOf(() => synth({ ...good, name: 'Bad_Name', gpusPerReplica: 0, precision: Precision.FP8, accelerator: Accelerator.NVIDIA_A10G, autoscaling: { minReplicas: 3, maxReplicas: 1 } }));
     expect(e.problems.map(p => p.property).sort()).toEqual(['autoscaling.minReplicas', 'gpusPerReplica', 'name', 'precision']);

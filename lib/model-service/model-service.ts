@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { Problems } from '../errors';
@@ -15,6 +15,9 @@ import { resolveServicePlan, ServicePlan } from './resolve';
 
 /** Label every modelship object carries with the service it belongs to. */
 export const SERVICE_LABEL = 'modelship.dev/service';
+
+/** Services of each app by `namespace/name`: two with one name would emit the same objects. */
+const SERVICE_NAMES = new WeakMap<IConstruct, Map<string, ModelService>>();
 
 /**
  * One model behind one endpoint: a Deployment of model server pods planned from the model's
@@ -57,9 +60,18 @@ export class ModelService extends Construct implements IGpuConsumer {
     this.name = props.name ?? id;
     this.nodePool = props.nodePool;
     const plan = resolveServicePlan(problems, this.name, props, props.nodePool);
-    problems.throwIfAny();
-    this.plan = plan!;
     this.namespace = Chart.of(this).namespace ?? 'default';
+    // Every object of a service is named after it: one name per namespace.
+    const names = SERVICE_NAMES.get(this.node.root) ?? new Map<string, ModelService>();
+    SERVICE_NAMES.set(this.node.root, names);
+    const namesake = names.get(`${this.namespace}/${this.name}`);
+    if (namesake) {
+      problems.add('name', this.name, `the service ${namesake.node.path} has the same name in namespace ${this.namespace}, so both would emit a Deployment, Service and ServiceAccount named ${this.name}`,
+        'give each service its own name (or id)');
+    }
+    problems.throwIfAny();
+    names.set(`${this.namespace}/${this.name}`, this);
+    this.plan = plan!;
 
     this.selectorLabels = { [SERVICE_LABEL]: this.name };
     const labels = this.objectLabels();
