@@ -282,14 +282,39 @@ describe('bad input', () => {
       .toThrow(/pause = "30s": shorter than one analysis interval \(60s\)/);
   });
 
+  test('sub-second latency thresholds are judged in fractional seconds (Duration.millis does not crash)', () => {
+    const { chart } = canary({ analysis: { maxTimeToFirstTokenP95: Duration.millis(250), maxLatencyP95: Duration.millis(45500) } });
+    const conditions = all(Testing.synth(chart), 'AnalysisTemplate').map(t => t.spec.metrics[0].successCondition);
+    expect(conditions).toEqual(expect.arrayContaining(['len(result) > 0 && result[0] <= 0.25', 'len(result) > 0 && result[0] <= 45.5']));
+  });
+
+  test('a sub-second analysis interval is a problem, not a cdk8s conversion error', () => {
+    expect(() => canary({ analysis: { interval: Duration.millis(1500) } })).toThrow(/analysis.interval = "1.5s": Prometheus scrapes every 15-30 s/);
+  });
+
+  test('a sub-second pause is a problem, not a cdk8s conversion error', () => {
+    expect(() => canary({ pause: Duration.millis(250) })).toThrow(/pause = "0.25s": shorter than one analysis interval \(60s\)/);
+  });
+
   test('a threshold the runtime cannot measure: TTFT on TGI', () => {
     expect(() => canary({ candidate: { runtime: Runtime.tgi() }, analysis: { maxTimeToFirstTokenP95: Duration.seconds(1) } }))
       .toThrow(/analysis.maxTimeToFirstTokenP95 = "1s": tgi 3.3.4 exports no timeToFirstToken metric[\s\S]*fix: remove analysis.maxTimeToFirstTokenP95/);
   });
 
+  test('an unmeasurable sub-second threshold is reported with its value, not a cdk8s conversion error', () => {
+    expect(() => canary({ candidate: { runtime: Runtime.tgi() }, analysis: { maxTimeToFirstTokenP95: Duration.millis(250) } }))
+      .toThrow(/analysis.maxTimeToFirstTokenP95 = "0.25s": tgi 3.3.4 exports no timeToFirstToken metric/);
+  });
+
   test('a candidate identical to the stable', () => {
     expect(() => canary({ candidate: { runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }) } }))
       .toThrow(/candidate = .*renders the same pod as the stable llama-70b/);
+  });
+
+  test('a second canary on the same service is refused (it would duplicate the Rollout and canary objects)', () => {
+    const { chart, service } = canary();
+    expect(() => new CanaryRollout(chart, 'canary-2', { service, candidate: newEngine }))
+      .toThrow(/\[llm-prod\/canary-2\] service = "llm-prod\/llama-70b": llama-70b already has a canary \(llm-prod\/canary\)/);
   });
 
   test('a service that is not on a pool', () => {

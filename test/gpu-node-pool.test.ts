@@ -181,6 +181,25 @@ describe('Karpenter pool', () => {
     expect(err.problems[0].fix).toMatch(/Provisioner.existing/);
   });
 
+  test('sub-second and zero disruption durations are problems, not a cdk8s conversion error', () => {
+    const err = constructError(() => h100Pool(Testing.chart(), {}, {
+      consolidateAfter: Duration.millis(1500), expireAfter: Duration.millis(250), terminationGracePeriod: Duration.seconds(0),
+    }));
+    expect(err.problems.map(p => `${p.property} = ${p.value}`)).toEqual([
+      'provisioner.consolidateAfter = "1.5s"', 'provisioner.expireAfter = "0.25s"', 'provisioner.terminationGracePeriod = "0s"',
+    ]);
+  });
+
+  test('two pools with one name are refused (they would emit the same NodePool and EC2NodeClass)', () => {
+    const chart = Testing.chart();
+    h100Pool(chart, { name: 'gpu' });
+    const err = constructError(() => new GpuNodePool(chart, 'other', {
+      accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.karpenter(karpenterBase), maxGpus: 8, name: 'gpu',
+    }));
+    expect(err.problems.map(p => `${p.path} ${p.property}`)).toEqual(['test/other name']);
+    expect(err.message).toMatch(/the pool test\/h100 has the same name/);
+  });
+
   test('every construct-time problem is reported at once', () => {
     const err = constructError(() => new GpuNodePool(Testing.chart(), 'Bad_Name', {
       accelerator: Accelerator.NVIDIA_H100_80GB,

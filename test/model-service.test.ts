@@ -189,6 +189,22 @@ describe('ModelService: runtimes', () => {
     expect(hpa.spec.metrics[0].pods.metric.name).toBe('vllm_num_requests_waiting');
   });
 
+  test.each([
+    [Duration.millis(250), '250ms'], [Duration.minutes(10), '600s'], [Duration.hours(30), '30h'], [Duration.millis(100_000_500), '27h46m40s500ms'],
+  ])('route requestTimeout %j renders as a Gateway API duration (%s)', (requestTimeout, expected) => {
+    const objs = synth({ ...variants[0][1], route: { gatewayName: 'gw', requestTimeout } });
+    expectSchemaValid(objs);
+    expect(byKind(objs, 'HTTPRoute').spec.rules[0].timeouts).toEqual({ request: expected, backendRequest: expected });
+  });
+
+  test('a sub-second scale-down stabilization does not crash; the window is whole seconds, at least the startup budget', () => {
+    const objs = synth({ ...variants[0][1], autoscaling: { minReplicas: 1, maxReplicas: 3, scaleDownStabilization: Duration.millis(250) } });
+    expectSchemaValid(objs);
+    const window = byKind(objs, 'ScaledObject').spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds;
+    // The startup budget (minutes for an 8B model) wins over the 0.25 s asked for.
+    expect(Number.isInteger(window) && window >= 60).toBe(true);
+  });
+
   test('HTTPRoute for the OpenAI path, with the gateway namespace allowed in', () => {
     const objs = synth({ ...variants[0][1], route: { gatewayName: 'gw', gatewayNamespace: 'gateway' } });
     expectSchemaValid(objs);
@@ -218,12 +234,24 @@ describe('ModelService: bad input', () => {
     ['no accelerator', { accelerator: undefined }, undefined, /accelerator = undefined: no accelerator/],
     ['unknown model size', { model: Model.huggingFace('acme/private-13b') }, undefined, /size of acme\/private-13b is unknown/],
     ['CUDA image on AMD', { accelerator: Accelerator.AMD_MI300X }, undefined, /runtime.image = "vllm\/vllm-openai:v0.9.2": vllm\/vllm-openai:v0.9.2 is a CUDA build and cannot use AMD Instinct MI300X/],
+    ['sub-second grace period', { terminationGracePeriod: Duration.millis(250) }, undefined, /terminationGracePeriod = "0.25s": in-flight generations need time to finish/],
+    ['fractional grace period', { terminationGracePeriod: Duration.millis(30500) }, undefined, /terminationGracePeriod = "30.5s": Kubernetes takes the grace period in whole seconds[\s\S]*Duration.seconds\(31\)/],
     ['TGI from S3', { model: Model.fromObjectStore('s3://bucket/llama', { spec: { parametersBillions: 8, layers: 32, attentionHeads: 32, kvHeads: 8, headDim: 128 } }), runtime: Runtime.tgi() }, undefined, /tgi cannot read weights from an object store/],
   ])('%s', (_case, change, name, message) => {
     const e = problemsOf(() => synth({ ...good, ...change, name }));
     expect(e.message).toMatch(message);
     expect(e.message).toMatch(/\[test\/llama\]/);
     expect(e.problems.every(p => p.fix.length > 0)).toBe(true);
+  });
+
+  test('two services with one name in one namespace are refused; other namespaces are fine', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'llm' });
+    new ModelService(chart, 'a', { ...good, name: 'chat' });
+    new ModelService(new Chart(app, 'd', { namespace: 'other' }), 'a', { ...good, name: 'chat' });
+    const e = problemsOf(() => new ModelService(chart, 'b', { ...good, name: 'chat' }));
+    expect(e.problems.map(p => `${p.path} ${p.property}`)).toEqual(['c/b name']);
+    expect(e.message).toMatch(/the service c\/a has the same name in namespace llm/);
   });
 
   test('every problem is reported at once', () => {

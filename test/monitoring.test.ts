@@ -225,6 +225,8 @@ describe('MonitoringStack input checks', () => {
     [{ kvCacheUsage: 95 }, /write 95 % as 0\.95/],
     [{ gpuMemoryUsage: 1.5 }, /ratio/],
     [{ queueBacklogFor: 900 as any }, /Duration/],
+    [{ scrapeDownFor: Duration.millis(250) }, /Duration.minutes\(5\)/],
+    [{ kvCacheFor: Duration.millis(1500) }, /Duration.minutes\(5\)/],
     [{ gpuTemperatureCelsius: 185 }, /°F/],
   ])('threshold %j of the wrong unit is refused', (thresholds, fix) => {
     const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', { services: f.services, thresholds }));
@@ -244,6 +246,18 @@ describe('MonitoringStack input checks', () => {
   test('an explicit availability SLO on SGLang is an error', () => {
     const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', { services: f.services, serviceSlos: [{ service: f.sglang, slo: { availability: 0.99 } }] }));
     expect(err.problems[0].reason).toMatch(/no failed-request counter/);
+  });
+
+  test.each([Duration.millis(250), Duration.seconds(0)])('scrape interval %j is a problem, not a cdk8s conversion error', scrapeInterval => {
+    const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', { services: f.services, scrapeInterval }));
+    expect(err.problems.map(p => p.property)).toEqual(['scrapeInterval']);
+  });
+
+  test('a user alert held for a sub-second time is a problem, not a cdk8s conversion error', () => {
+    const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', {
+      services: f.services, rules: [MonitoringRule.alert({ name: 'TeamSlow', expr: 'up == 0', summary: 'down', for: Duration.millis(250) })],
+    }));
+    expect(err.problems.map(p => `${p.property} = ${p.value}`)).toEqual(['rules[0].for = "0.25s"']);
   });
 
   test('all problems at once', () => {

@@ -81,6 +81,11 @@ function p95(histogram: string, matchers: Record<string, string>, window: string
   return `histogram_quantile(0.95, sum by (le) (rate(${selector(`${histogram}_bucket`, matchers)}[${window}])))`;
 }
 
+/** Seconds of a Duration, fractional when it is: `Duration.millis(250).toSeconds()` throws instead of giving 0.25. */
+export function fractionalSeconds(d: Duration): number {
+  return d.toMilliseconds({ integral: false }) / 1000;
+}
+
 function conditions(threshold: number): { successCondition: string; failureCondition: string } {
   return {
     successCondition: `len(result) > 0 && result[0] <= ${threshold}`,
@@ -96,7 +101,7 @@ function conditions(threshold: number): { successCondition: string; failureCondi
 export function resolveAnalysis(
   metrics: EngineMetrics, matchers: Record<string, string>, options: CanaryAnalysisOptions = {},
 ): { analysis: ResolvedAnalysis; unmeasurable: UnmeasurableThreshold[] } {
-  const intervalSeconds = options.interval?.toSeconds() ?? ANALYSIS_DEFAULTS.intervalSeconds;
+  const intervalSeconds = options.interval ? fractionalSeconds(options.interval) : ANALYSIS_DEFAULTS.intervalSeconds;
   const windowSeconds = Math.max(2 * intervalSeconds, ANALYSIS_DEFAULTS.minWindowSeconds);
   const window = `${windowSeconds}s`;
   const minRequests = options.minRequests ?? ANALYSIS_DEFAULTS.minRequests;
@@ -118,7 +123,7 @@ export function resolveAnalysis(
       if (given !== undefined) unmeasurable.push({ property, signal });
       return;
     }
-    const max = given?.toSeconds() ?? fallback;
+    const max = given ? fractionalSeconds(given) : fallback;
     if (max === undefined) return;
     // Volume from the histogram's own count: every engine with the histogram has it.
     const volume = `sum(increase(${selector(`${histogram}_count`, matchers)}[${window}]))`;

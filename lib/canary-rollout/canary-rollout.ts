@@ -15,13 +15,16 @@ import { attachPlanWriter } from '../report/plan-writer';
 import { buildPodTemplate } from '../model-service/pod-template';
 import { ModelServiceProps } from '../model-service/props';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
-import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
+import { ANALYSIS_DEFAULTS, fractionalSeconds, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
 import { CANARY_DEFAULTS, CanaryRolloutProps } from './props';
 import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 
 /** Label that tells stable and candidate objects apart. */
 export const TRACK_LABEL = 'modelship.dev/track';
+/** The CanaryRollout of each service: a service has at most one. */
+const CANARY_OF = new WeakMap<ModelService, CanaryRollout>();
+
 /** Name of the Argo Rollouts Gateway API traffic router plugin. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
@@ -75,9 +78,14 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
     this.strategy = props.strategy ?? TrafficStrategy.argoRollouts();
     this.surge = props.surge ?? SurgePolicy.scaleDownStable();
     this.steps = [...(props.steps ?? CANARY_DEFAULTS.steps)];
-    this.pause = props.pause?.toSeconds() ?? CANARY_DEFAULTS.pauseSeconds;
+    this.pause = props.pause ? fractionalSeconds(props.pause) : CANARY_DEFAULTS.pauseSeconds;
     const pool = service.nodePool;
 
+    const earlier = CANARY_OF.get(service);
+    if (earlier) {
+      problems.add('service', service.node.path, `${service.name} already has a canary (${earlier.node.path}); a second one would emit the same Rollout, canary Service and AnalysisTemplates and both would rewrite its Deployment`,
+        'keep one CanaryRollout per service: change its candidate, or remove the other one');
+    }
     if (!pool) {
       problems.add('service', service.node.path, `${service.name} is not placed on a GpuNodePool, so the candidate's GPUs cannot be checked against a budget`,
         'give the ModelService a nodePool (a GpuNodePool with maxGpus) before adding a canary');
@@ -131,6 +139,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       this.checkExtraCapacity(problems, this.budget);
     }
     problems.throwIfAny();
+    CANARY_OF.set(service, this);
 
     const labels = { ...service.objectLabels(), [TRACK_LABEL]: 'canary' };
     if (this.strategy.kind === TrafficStrategyKind.ARGO_ROLLOUTS) {
@@ -519,5 +528,5 @@ function canonical(value: unknown): string {
 function valueAt(obj: any, path: string): unknown {
   const key = path.split('.').pop()!;
   const v = obj?.[key];
-  return v instanceof Duration ? `${v.toSeconds()}s` : v;
+  return v instanceof Duration ? `${fractionalSeconds(v)}s` : v;
 }

@@ -106,8 +106,11 @@ function resolveKarpenter(problems: Problems, name: string, accelerator: Acceler
     problems.add('provisioner.disruptionBudgetPercent', pct, 'must be a whole percentage from 0 to 100', 'use 10 (the default); 0 blocks voluntary disruption');
   }
   for (const [prop, d] of [['consolidateAfter', o.consolidateAfter], ['expireAfter', o.expireAfter], ['terminationGracePeriod', o.terminationGracePeriod]] as const) {
-    if (d !== undefined && !(Number.isInteger(d.toSeconds()) && d.toSeconds() > 0)) {
-      problems.add(`provisioner.${prop}`, `${d.toSeconds()}s`, 'must be a positive whole number of seconds', 'use e.g. Duration.minutes(5)');
+    if (d === undefined) continue;
+    // Not integral: Duration.millis(1500).toSeconds() throws instead of giving 1.5.
+    const seconds = d.toSeconds({ integral: false });
+    if (!(Number.isInteger(seconds) && seconds > 0)) {
+      problems.add(`provisioner.${prop}`, `${seconds}s`, 'must be a positive whole number of seconds', 'use e.g. Duration.minutes(5)');
     }
   }
 

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { Problems } from '../errors';
@@ -15,6 +15,9 @@ import { resolveServicePlan, ServicePlan } from './resolve';
 
 /** Label every modelship object carries with the service it belongs to. */
 export const SERVICE_LABEL = 'modelship.dev/service';
+
+/** Services of each app by `namespace/name`: two with one name would emit the same objects. */
+const SERVICE_NAMES = new WeakMap<IConstruct, Map<string, ModelService>>();
 
 /**
  * One model behind one endpoint: a Deployment of model server pods planned from the model's
@@ -57,9 +60,18 @@ export class ModelService extends Construct implements IGpuConsumer {
     this.name = props.name ?? id;
     this.nodePool = props.nodePool;
     const plan = resolveServicePlan(problems, this.name, props, props.nodePool);
-    problems.throwIfAny();
-    this.plan = plan!;
     this.namespace = Chart.of(this).namespace ?? 'default';
+    // Every object of a service is named after it: one name per namespace.
+    const names = SERVICE_NAMES.get(this.node.root) ?? new Map<string, ModelService>();
+    SERVICE_NAMES.set(this.node.root, names);
+    const namesake = names.get(`${this.namespace}/${this.name}`);
+    if (namesake) {
+      problems.add('name', this.name, `the service ${namesake.node.path} has the same name in namespace ${this.namespace}, so both would emit a Deployment, Service and ServiceAccount named ${this.name}`,
+        'give each service its own name (or id)');
+    }
+    problems.throwIfAny();
+    names.set(`${this.namespace}/${this.name}`, this);
+    this.plan = plan!;
 
     this.selectorLabels = { [SERVICE_LABEL]: this.name };
     const labels = this.objectLabels();
@@ -248,7 +260,8 @@ export class ModelService extends Construct implements IGpuConsumer {
     const perReplica = a.queueDepthPerReplica ?? AUTOSCALING_DEFAULTS.queueDepthPerReplica;
     // A replica still loading its model must not be scaled away: wait at least its startup budget.
     const stabilization = Math.max(
-      a.scaleDownStabilization?.toSeconds() ?? AUTOSCALING_DEFAULTS.minScaleDownStabilizationSeconds,
+      // Whole seconds, rounded up (the window is an integer); toSeconds() throws on a fraction.
+      a.scaleDownStabilization ? Math.ceil(a.scaleDownStabilization.toMilliseconds({ integral: false }) / 1000) : AUTOSCALING_DEFAULTS.minScaleDownStabilizationSeconds,
       this.plan.startupBudgetSeconds,
     );
     const behavior = {
@@ -304,7 +317,7 @@ export class ModelService extends Construct implements IGpuConsumer {
   private addRoute(labels: Record<string, string>): ApiObject | undefined {
     const r = this.props.route;
     if (!r) return undefined;
-    const timeout = `${(r.requestTimeout ?? Duration.minutes(10)).toSeconds()}s`;
+    const timeout = gatewayDuration(r.requestTimeout ?? Duration.minutes(10));
     return new HttpRoute(this, 'Route', {
       metadata: { name: this.name, labels },
       spec: {
@@ -318,4 +331,21 @@ export class ModelService extends Construct implements IGpuConsumer {
       },
     });
   }
+}
+
+/**
+ * A Gateway API duration (GEP-2257: up to four `<1-5 digits><h|m|s|ms>` parts): `600s`, `250ms`, `30h`.
+ * Not `toSeconds()`: it throws on sub-second durations, and 100000 s or more breaks the 5-digit limit.
+ */
+function gatewayDuration(d: Duration): string {
+  let ms = Math.round(d.toMilliseconds({ integral: false }));
+  if (ms % 1000 === 0 && ms / 1000 <= 99999) return `${ms / 1000}s`;
+  if (ms <= 99999) return `${ms}ms`;
+  const parts: string[] = [];
+  for (const [size, unit] of [[3_600_000, 'h'], [60_000, 'm'], [1000, 's'], [1, 'ms']] as const) {
+    const n = Math.floor(ms / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    ms -= n * size;
+  }
+  return parts.join('');
 }

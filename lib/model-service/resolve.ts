@@ -163,9 +163,12 @@ export function resolveServicePlan(
       'declare metrics.queueDepth on the custom runtime, or use fixed replicas');
   }
 
-  const grace = props.terminationGracePeriod?.toSeconds() ?? 60;
+  // Fractional: Duration.millis(...).toSeconds() throws instead of returning a fraction.
+  const grace = props.terminationGracePeriod ? props.terminationGracePeriod.toMilliseconds({ integral: false }) / 1000 : 60;
   if (!(grace >= 20)) {
     problems.add('terminationGracePeriod', `${grace}s`, 'in-flight generations need time to finish; below 20 s they are cut off', 'use at least Duration.seconds(30); 60 s is the default');
+  } else if (!Number.isInteger(grace)) {
+    problems.add('terminationGracePeriod', `${grace}s`, 'Kubernetes takes the grace period in whole seconds', `use Duration.seconds(${Math.ceil(grace)})`);
   }
   if (props.resources?.cpu !== undefined && !(props.resources.cpu > 0)) {
     problems.add('resources.cpu', props.resources.cpu, 'must be > 0', 'leave it out for 2 + 4 per GPU');

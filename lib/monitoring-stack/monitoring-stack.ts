@@ -62,6 +62,13 @@ export class MonitoringStack extends Construct {
     const smLabels = props.serviceMonitorLabels ?? DEFAULT_SERVICE_MONITOR_LABELS;
 
     checkThresholds(problems, props);
+    if (props.scrapeInterval !== undefined) {
+      // Rendered in whole seconds (`30s`, `1m`); Duration.toSeconds() throws on a fraction.
+      const seconds = props.scrapeInterval.toMilliseconds({ integral: false }) / 1000;
+      if (!(Number.isInteger(seconds) && seconds >= 1)) {
+        problems.add('scrapeInterval', `${seconds}s`, 'a scrape interval is a whole number of seconds >= 1', 'use e.g. Duration.seconds(30), or leave it out for Prometheus\' global interval');
+      }
+    }
     const stackSlo = props.slo ?? {};
     checkSlo(problems, 'slo', stackSlo);
     if (dcgm.mode === DcgmMode.DEPLOY && pools.length === 0) {
@@ -242,6 +249,10 @@ function checkThresholds(problems: Problems, props: MonitoringStackProps): void 
     const v = t[key];
     if (v !== undefined && !(v instanceof Duration)) {
       problems.add(`thresholds.${key}`, v, 'a time needs a unit', 'pass a Duration, e.g. Duration.minutes(15)');
+    } else if (v !== undefined && key !== 'ttftAnomalyFloor' && !Number.isInteger(v.toMilliseconds({ integral: false }) / 1000)) {
+      // An alert's `for:` is rendered in whole seconds; rules are evaluated every 15-60 s anyway.
+      problems.add(`thresholds.${key}`, `${v.toMilliseconds({ integral: false }) / 1000}s`, 'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)',
+        'use e.g. Duration.minutes(5)');
     }
   }
   if (t.queueDepthPerReplica !== undefined && !(t.queueDepthPerReplica > 0)) {
@@ -273,6 +284,10 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
     }
     if (r.alert?.for !== undefined && !(r.alert.for instanceof Duration)) {
       problems.add(`${path}.for`, r.alert.for, 'a time needs a unit', 'pass a Duration, e.g. Duration.minutes(10)');
+    } else if (r.alert?.for !== undefined && !Number.isInteger(r.alert.for.toMilliseconds({ integral: false }) / 1000)) {
+      // Rendered in whole seconds; Duration.toSeconds() throws on a fraction.
+      problems.add(`${path}.for`, `${r.alert.for.toMilliseconds({ integral: false }) / 1000}s`,
+        'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)', 'use e.g. Duration.minutes(10)');
     }
     if (problems.list.length > before) return;
     if (r.alert) {
