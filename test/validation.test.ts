@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Chart } from 'cdk8s';
-import { Accelerator, GpuNodePool, Model, ModelService, Precision, Provisioner, Runtime, ValidationError } from '../lib';
+import { App, Chart, Duration } from 'cdk8s';
+import { Accelerator, DevicePlugin, GpuNodePool, GpuSharing, Model, ModelService, Precision, Provisioner, Runtime, ValidationError } from '../lib';
 
 describe('bad input fails at synth, before any file is written, with every problem at once', () => {
   let outdir: string;
@@ -36,5 +36,27 @@ describe('bad input fails at synth, before any file is written, with every probl
     expect((error as Error).message).toMatch(/maxGpus \(4\)[\s\S]*llama-70b 3 replicas x 2 GPUs \+ surge 1 x 2 = 8/);
     expect((error as Error).message).toMatch(/maxGpus \(2\)[\s\S]*llama-8b 2 replicas x 1 GPUs \+ surge 1 x 1 = 3/);
     expect(readdirSync(outdir)).toEqual([]);
+  });
+});
+
+describe('limits the API server would otherwise reject', () => {
+  test.each([0, 1, -1, 1.5])('time-slicing with %d shares per GPU', shares => {
+    expect(() => new GpuNodePool(new Chart(new App(), 'c'), 'p', {
+      accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.existing(),
+      devicePlugin: DevicePlugin.nvidia({ sharing: GpuSharing.timeSlicing(shares) }),
+    })).toThrow(/devicePlugin.sharing = "timeSlicing\(.*\)": time-slicing shares each GPU between a whole number of pods, at least 2/);
+  });
+
+  test('a scale-down window over one hour is refused; one hour is kept', () => {
+    const chart = new Chart(new App(), 'c');
+    const base = { model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), accelerator: Accelerator.NVIDIA_L4, runtime: Runtime.vllm({ maxModelLen: 4096 }) };
+    expect(() => new ModelService(chart, 'a', { ...base, autoscaling: { minReplicas: 1, maxReplicas: 2, scaleDownStabilization: Duration.hours(2) } }))
+      .toThrow(/autoscaling.scaleDownStabilization = "7200s": Kubernetes accepts a stabilization window of at most one hour/);
+    const custom = new ModelService(chart, 'b', {
+      ...base, model: Model.fromVolume({ claimName: 'w' }), gpusPerReplica: 1,
+      runtime: Runtime.custom({ image: 'ghcr.io/acme/s:1.0.0', metrics: { queueDepth: 'acme_queue' } }),
+      autoscaling: { minReplicas: 1, maxReplicas: 2, scaleDownStabilization: Duration.hours(1) },
+    });
+    expect((custom.autoscaler!.toJson() as any).spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(3600);
   });
 });

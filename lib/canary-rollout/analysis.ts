@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { fractionalSeconds } from '../duration';
 import { counterSelector, CounterRef, EngineMetrics, EngineSignal, selector } from '../engines';
 
 /** Defaults of canary analysis, exported for docs and tests. */
@@ -79,11 +80,6 @@ function sumOf(refs: readonly CounterRef[], fn: 'rate' | 'increase', matchers: R
 
 function p95(histogram: string, matchers: Record<string, string>, window: string): string {
   return `histogram_quantile(0.95, sum by (le) (rate(${selector(`${histogram}_bucket`, matchers)}[${window}])))`;
-}
-
-/** Seconds of a Duration, fractional when it is: `Duration.millis(250).toSeconds()` throws instead of giving 0.25. */
-export function fractionalSeconds(d: Duration): number {
-  return d.toMilliseconds({ integral: false }) / 1000;
 }
 
 function conditions(threshold: number): { successCondition: string; failureCondition: string } {

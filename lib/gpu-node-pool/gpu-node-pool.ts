@@ -97,6 +97,11 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
     if (props.usdPerGpuHour !== undefined && !(Number.isFinite(props.usdPerGpuHour) && props.usdPerGpuHour >= 0)) {
       problems.add('usdPerGpuHour', props.usdPerGpuHour, 'must be a price >= 0', `leave it out for the list price (${props.accelerator.spec.onDemandUsdPerGpuHour})`);
     }
+    const shares = props.devicePlugin?.options.sharing?.replicas;
+    if (shares !== undefined && !(Number.isInteger(shares) && shares >= 2)) {
+      problems.add('devicePlugin.sharing', `timeSlicing(${shares})`, 'time-slicing shares each GPU between a whole number of pods, at least 2',
+        'use GpuSharing.timeSlicing(2) or more, or no sharing');
+    }
     if (props.devicePlugin && props.accelerator.vendor !== GpuVendor.NVIDIA) {
       problems.add('devicePlugin', 'nvidia', `the NVIDIA device plugin cannot advertise ${props.accelerator.displayName}`,
         'remove devicePlugin and install the vendor\'s device plugin (e.g. the AMD GPU Operator)');

@@ -2,6 +2,7 @@ import { Accelerator, GpuVendor } from '../accelerators';
 import { Problems } from '../errors';
 import { CapacityType, KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner';
 import { formatTaint, GPU_TAINT_VALUE, gpuTaint, isLabelValue, isQualifiedName, NodeTaint, POOL_LABEL, TaintEffect } from './scheduling';
+import { fractionalSeconds } from '../duration';
 
 /** Label Karpenter puts on every node of a NodePool. */
 export const KARPENTER_NODEPOOL_LABEL = 'karpenter.sh/nodepool';
@@ -108,7 +109,7 @@ function resolveKarpenter(problems: Problems, name: string, accelerator: Acceler
   for (const [prop, d] of [['consolidateAfter', o.consolidateAfter], ['expireAfter', o.expireAfter], ['terminationGracePeriod', o.terminationGracePeriod]] as const) {
     if (d === undefined) continue;
     // Not integral: Duration.millis(1500).toSeconds() throws instead of giving 1.5.
-    const seconds = d.toSeconds({ integral: false });
+    const seconds = fractionalSeconds(d);
     if (!(Number.isInteger(seconds) && seconds > 0)) {
       problems.add(`provisioner.${prop}`, `${seconds}s`, 'must be a positive whole number of seconds', 'use e.g. Duration.minutes(5)');
     }

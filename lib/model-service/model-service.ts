@@ -12,6 +12,10 @@ import { ModelCache, ModelCacheKind } from './model-cache';
 import { buildPodTemplate } from './pod-template';
 import { AUTOSCALING_DEFAULTS, AutoscalerProvider, ModelServiceProps } from './props';
 import { resolveServicePlan, ServicePlan } from './resolve';
+import { fractionalSeconds } from '../duration';
+
+/** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
+export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 
 /** Label every modelship object carries with the service it belongs to. */
 export const SERVICE_LABEL = 'modelship.dev/service';
@@ -259,11 +263,13 @@ export class ModelService extends Construct implements IGpuConsumer {
     const queueMetric = this.metrics.queueDepth!;
     const perReplica = a.queueDepthPerReplica ?? AUTOSCALING_DEFAULTS.queueDepthPerReplica;
     // A replica still loading its model must not be scaled away: wait at least its startup budget.
-    const stabilization = Math.max(
+    // Kubernetes caps the window at one hour; a startup budget beyond that is still covered by
+    // scale-down going one pod per 5 minutes.
+    const stabilization = Math.min(MAX_STABILIZATION_WINDOW_SECONDS, Math.max(
       // Whole seconds, rounded up (the window is an integer); toSeconds() throws on a fraction.
-      a.scaleDownStabilization ? Math.ceil(a.scaleDownStabilization.toMilliseconds({ integral: false }) / 1000) : AUTOSCALING_DEFAULTS.minScaleDownStabilizationSeconds,
+      a.scaleDownStabilization ? Math.ceil(fractionalSeconds(a.scaleDownStabilization)) : AUTOSCALING_DEFAULTS.minScaleDownStabilizationSeconds,
       this.plan.startupBudgetSeconds,
-    );
+    ));
     const behavior = {
       scaleDown: { stabilizationWindowSeconds: stabilization, policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] },
       scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },

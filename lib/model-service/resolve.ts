@@ -9,6 +9,7 @@ import { mutableImageReason } from './image-reference';
 import { Model, ModelSourceKind } from './model';
 import { AutoscalingOptions, ModelServiceProps } from './props';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
+import { fractionalSeconds } from '../duration';
 
 /** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
 export const MAX_SERVICE_NAME_LENGTH = 50;
@@ -164,7 +165,7 @@ export function resolveServicePlan(
   }
 
   // Fractional: Duration.millis(...).toSeconds() throws instead of returning a fraction.
-  const grace = props.terminationGracePeriod ? props.terminationGracePeriod.toMilliseconds({ integral: false }) / 1000 : 60;
+  const grace = props.terminationGracePeriod ? fractionalSeconds(props.terminationGracePeriod) : 60;
   if (!(grace >= 20)) {
     problems.add('terminationGracePeriod', `${grace}s`, 'in-flight generations need time to finish; below 20 s they are cut off', 'use at least Duration.seconds(30); 60 s is the default');
   } else if (!Number.isInteger(grace)) {
@@ -255,6 +256,10 @@ function resolveReplicas(problems: Problems, props: ModelServiceProps): { minRep
     }
     if (a.minReplicas > a.maxReplicas) {
       problems.add('autoscaling.minReplicas', a.minReplicas, `is above maxReplicas (${a.maxReplicas})`, `use minReplicas <= ${a.maxReplicas}, or raise maxReplicas`);
+    }
+    if (a.scaleDownStabilization !== undefined && !(fractionalSeconds(a.scaleDownStabilization) <= 3600)) {
+      problems.add('autoscaling.scaleDownStabilization', `${fractionalSeconds(a.scaleDownStabilization)}s`, 'Kubernetes accepts a stabilization window of at most one hour',
+        'use at most Duration.hours(1)');
     }
     if (a.queueDepthPerReplica !== undefined && !(a.queueDepthPerReplica > 0)) {
       problems.add('autoscaling.queueDepthPerReplica', a.queueDepthPerReplica, 'must be > 0', 'use e.g. 5 waiting requests per replica');

@@ -17,6 +17,7 @@ import { alertRule, RuleGroupSpec, RuleSpec } from './rule-group';
 import { serviceRuleGroup, ServiceRuleConfig } from './service-rules';
 import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions, TTFT_BUCKETS } from './slo';
 import { resolveThresholds } from './thresholds';
+import { fractionalSeconds } from '../duration';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -64,7 +65,7 @@ export class MonitoringStack extends Construct {
     checkThresholds(problems, props);
     if (props.scrapeInterval !== undefined) {
       // Rendered in whole seconds (`30s`, `1m`); Duration.toSeconds() throws on a fraction.
-      const seconds = props.scrapeInterval.toMilliseconds({ integral: false }) / 1000;
+      const seconds = fractionalSeconds(props.scrapeInterval);
       if (!(Number.isInteger(seconds) && seconds >= 1)) {
         problems.add('scrapeInterval', `${seconds}s`, 'a scrape interval is a whole number of seconds >= 1', 'use e.g. Duration.seconds(30), or leave it out for Prometheus\' global interval');
       }
@@ -226,7 +227,7 @@ function checkBucket(problems: Problems, path: string, svc: ModelService, o: Lat
   if (!(o.threshold instanceof Duration)) return;
   const buckets = TTFT_BUCKETS[svc.engine.kind];
   if (!buckets || svc.engine.kind === EngineKind.CUSTOM) return;
-  const seconds = o.threshold.toMilliseconds() / 1000;
+  const seconds = fractionalSeconds(o.threshold);
   if (!buckets.includes(seconds)) {
     const below = [...buckets].reverse().find(b => b < seconds);
     const above = buckets.find(b => b > seconds);
@@ -249,9 +250,9 @@ function checkThresholds(problems: Problems, props: MonitoringStackProps): void 
     const v = t[key];
     if (v !== undefined && !(v instanceof Duration)) {
       problems.add(`thresholds.${key}`, v, 'a time needs a unit', 'pass a Duration, e.g. Duration.minutes(15)');
-    } else if (v !== undefined && key !== 'ttftAnomalyFloor' && !Number.isInteger(v.toMilliseconds({ integral: false }) / 1000)) {
+    } else if (v !== undefined && key !== 'ttftAnomalyFloor' && !Number.isInteger(fractionalSeconds(v))) {
       // An alert's `for:` is rendered in whole seconds; rules are evaluated every 15-60 s anyway.
-      problems.add(`thresholds.${key}`, `${v.toMilliseconds({ integral: false }) / 1000}s`, 'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)',
+      problems.add(`thresholds.${key}`, `${fractionalSeconds(v)}s`, 'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)',
         'use e.g. Duration.minutes(5)');
     }
   }
@@ -284,9 +285,9 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
     }
     if (r.alert?.for !== undefined && !(r.alert.for instanceof Duration)) {
       problems.add(`${path}.for`, r.alert.for, 'a time needs a unit', 'pass a Duration, e.g. Duration.minutes(10)');
-    } else if (r.alert?.for !== undefined && !Number.isInteger(r.alert.for.toMilliseconds({ integral: false }) / 1000)) {
+    } else if (r.alert?.for !== undefined && !Number.isInteger(fractionalSeconds(r.alert.for))) {
       // Rendered in whole seconds; Duration.toSeconds() throws on a fraction.
-      problems.add(`${path}.for`, `${r.alert.for.toMilliseconds({ integral: false }) / 1000}s`,
+      problems.add(`${path}.for`, `${fractionalSeconds(r.alert.for)}s`,
         'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)', 'use e.g. Duration.minutes(10)');
     }
     if (problems.list.length > before) return;

@@ -5,6 +5,7 @@ import { promDuration, withMatchers } from './promql';
 import { alertRule, num, RuleGroupSpec, RuleSpec } from './rule-group';
 import { BURN_RATE_TIERS, BURN_RATE_WINDOWS, BurnRateTier, LatencyObjective, leMatcher } from './slo';
 import { ResolvedThresholds } from './thresholds';
+import { fractionalSeconds } from '../duration';
 
 /** Labels every per-model recording rule keeps. */
 export const MODEL_LABELS = 'namespace, service';
@@ -87,7 +88,7 @@ export function serviceRecordingRules(config: ServiceRuleConfig): RuleSpec[] {
     for (const [name, q] of LATENCY_QUANTILES) rules.push({ record: RECORDING_RULES.ttftQuantile(name), expr: quantile(q, m.timeToFirstToken, sel) });
     rules.push({ record: RECORDING_RULES.ttftP95Baseline, expr: `avg_over_time(${selector(RECORDING_RULES.ttftQuantile('p95'), sel)}[1d])` });
     if (config.timeToFirstToken) {
-      const le = config.timeToFirstToken.threshold.toMilliseconds() / 1000;
+      const le = fractionalSeconds(config.timeToFirstToken.threshold);
       const good = withMatchers(selector(`${m.timeToFirstToken}_bucket`, sel), { le: leMatcher(le) });
       const all = selector(`${m.timeToFirstToken}_count`, sel);
       for (const w of BURN_RATE_WINDOWS) {
@@ -173,7 +174,7 @@ export function serviceAlerts(config: ServiceRuleConfig): RuleSpec[] {
   if (config.timeToFirstToken && m.timeToFirstToken) {
     const o = config.timeToFirstToken;
     const budget = 1 - o.objective;
-    const secs = num(o.threshold.toMilliseconds() / 1000);
+    const secs = num(fractionalSeconds(o.threshold));
     const slo = `objective: ${pct(o.objective)} of requests get a first token within ${secs} s`;
     add('ModelTimeToFirstTokenBudgetBurnFast', burnExpr(RECORDING_RULES.ttftSloMissRatio, sel, BURN_RATE_TIERS.page, budget), 120, {
       severity: 'critical',
@@ -249,7 +250,7 @@ export function serviceAlerts(config: ServiceRuleConfig): RuleSpec[] {
   });
   if (m.timeToFirstToken) {
     const p95 = selector(RECORDING_RULES.ttftQuantile('p95'), sel);
-    const floor = num(t.ttftAnomalyFloor.toMilliseconds() / 1000);
+    const floor = num(fractionalSeconds(t.ttftAnomalyFloor));
     add('ModelTimeToFirstTokenAnomaly',
       `(${p95} > ${num(t.ttftAnomalyFactor)} * ${selector(RECORDING_RULES.ttftP95Baseline, sel)}) and (${p95} > ${floor})`, 1800, {
         severity: 'warning',
