@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart, Duration } from 'cdk8s';
-import { Accelerator, DevicePlugin, GpuNodePool, GpuSharing, Model, ModelService, Precision, Provisioner, Runtime, ValidationError } from '../lib';
+import { Accelerator, DevicePlugin, GpuNodePool, GpuSharing, Model, ModelService, MonitoringStack, Precision, Provisioner, Runtime, ValidationError } from '../lib';
 
 describe('bad input fails at synth, before any file is written, with every problem at once', () => {
   let outdir: string;
@@ -59,4 +59,13 @@ describe('limits the API server would otherwise reject', () => {
     });
     expect((custom.autoscaler!.toJson() as any).spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(3600);
   });
+});
+
+test('two monitoring stacks with one name in a namespace are refused', () => {
+  const chart = new Chart(new App(), 'c', { namespace: 'llm' });
+  const svc = new ModelService(chart, 'llama', { model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), accelerator: Accelerator.NVIDIA_L4, runtime: Runtime.vllm({ maxModelLen: 4096 }) });
+  new MonitoringStack(chart, 'monitoring', { services: [svc] });
+  const other = new Chart(chart.node.scope as App, 'd', { namespace: 'llm' });
+  expect(() => new MonitoringStack(other, 'monitoring', { services: [svc] }))
+    .toThrow(/\[d\/monitoring\] name = "monitoring": the monitoring stack c\/monitoring has the same name/);
 });

@@ -16,6 +16,7 @@ import { buildPodTemplate } from '../model-service/pod-template';
 import { ModelServiceProps } from '../model-service/props';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { fractionalSeconds } from '../duration';
+import { nameHolder, takeName } from '../name-registry';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
 import { CANARY_DEFAULTS, CanaryRolloutProps } from './props';
@@ -24,7 +25,6 @@ import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 /** Label that tells stable and candidate objects apart. */
 export const TRACK_LABEL = 'modelship.dev/track';
 /** The CanaryRollout of each service: a service has at most one. */
-const CANARY_OF = new WeakMap<ModelService, CanaryRollout>();
 
 /** Name of the Argo Rollouts Gateway API traffic router plugin. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -82,7 +82,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
     this.pause = props.pause ? fractionalSeconds(props.pause) : CANARY_DEFAULTS.pauseSeconds;
     const pool = service.nodePool;
 
-    const earlier = CANARY_OF.get(service);
+    const earlier = nameHolder(this, 'CanaryRollout of', service.node.path);
     if (earlier) {
       problems.add('service', service.node.path, `${service.name} already has a canary (${earlier.node.path}); a second one would emit the same Rollout, canary Service and AnalysisTemplates and both would rewrite its Deployment`,
         'keep one CanaryRollout per service: change its candidate, or remove the other one');
@@ -140,7 +140,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       this.checkExtraCapacity(problems, this.budget);
     }
     problems.throwIfAny();
-    CANARY_OF.set(service, this);
+    takeName(this, 'CanaryRollout of', service.node.path);
 
     const labels = { ...service.objectLabels(), [TRACK_LABEL]: 'canary' };
     if (this.strategy.kind === TrafficStrategyKind.ARGO_ROLLOUTS) {

@@ -1,9 +1,10 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { Accelerator, GpuVendor } from '../accelerators';
 import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
 import { attachPlanWriter } from '../report/plan-writer';
+import { nameHolder, takeName } from '../name-registry';
 import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
@@ -13,7 +14,6 @@ import { PoolContract, resolvePoolContract } from './resolve';
 import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
 
 /** Pools of each app by name: two pools with one name would emit the same objects. */
-const POOL_NAMES = new WeakMap<IConstruct, Map<string, GpuNodePool>>();
 
 /** Props of a GpuNodePool. */
 export interface GpuNodePoolProps {
@@ -79,9 +79,7 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
     this.provisioner = props.provisioner;
     checkDnsLabel(problems, 'name', this.name, 40);
     // NodePool, EC2NodeClass and the device plugin are named after the pool (NodePools are cluster-scoped).
-    const names = POOL_NAMES.get(this.node.root) ?? new Map<string, GpuNodePool>();
-    POOL_NAMES.set(this.node.root, names);
-    const namesake = names.get(this.name);
+    const namesake = nameHolder(this, 'GpuNodePool', this.name);
     if (namesake) {
       problems.add('name', this.name, `the pool ${namesake.node.path} has the same name, so both would emit NodePool, EC2NodeClass and device plugin objects named ${this.name}`,
         'give each pool its own name');
@@ -108,7 +106,7 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
     }
     const contract = resolvePoolContract(problems, this.name, props.accelerator, props.provisioner);
     problems.throwIfAny();
-    names.set(this.name, this);
+    takeName(this, 'GpuNodePool', this.name);
     const c: PoolContract = contract!;
 
     this.nodeSelector = c.nodeSelector;

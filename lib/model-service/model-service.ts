@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { Problems } from '../errors';
@@ -13,6 +13,7 @@ import { buildPodTemplate } from './pod-template';
 import { AUTOSCALING_DEFAULTS, AutoscalerProvider, ModelServiceProps } from './props';
 import { resolveServicePlan, ServicePlan } from './resolve';
 import { fractionalSeconds } from '../duration';
+import { nameHolder, takeName } from '../name-registry';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -20,8 +21,6 @@ export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 /** Label every modelship object carries with the service it belongs to. */
 export const SERVICE_LABEL = 'modelship.dev/service';
 
-/** Services of each app by `namespace/name`: two with one name would emit the same objects. */
-const SERVICE_NAMES = new WeakMap<IConstruct, Map<string, ModelService>>();
 
 /**
  * One model behind one endpoint: a Deployment of model server pods planned from the model's
@@ -66,15 +65,13 @@ export class ModelService extends Construct implements IGpuConsumer {
     const plan = resolveServicePlan(problems, this.name, props, props.nodePool);
     this.namespace = Chart.of(this).namespace ?? 'default';
     // Every object of a service is named after it: one name per namespace.
-    const names = SERVICE_NAMES.get(this.node.root) ?? new Map<string, ModelService>();
-    SERVICE_NAMES.set(this.node.root, names);
-    const namesake = names.get(`${this.namespace}/${this.name}`);
+    const namesake = nameHolder(this, 'ModelService', `${this.namespace}/${this.name}`);
     if (namesake) {
       problems.add('name', this.name, `the service ${namesake.node.path} has the same name in namespace ${this.namespace}, so both would emit a Deployment, Service and ServiceAccount named ${this.name}`,
         'give each service its own name (or id)');
     }
     problems.throwIfAny();
-    names.set(`${this.namespace}/${this.name}`, this);
+    takeName(this, 'ModelService', `${this.namespace}/${this.name}`);
     this.plan = plan!;
 
     this.selectorLabels = { [SERVICE_LABEL]: this.name };

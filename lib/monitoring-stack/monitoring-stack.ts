@@ -18,6 +18,7 @@ import { serviceRuleGroup, ServiceRuleConfig } from './service-rules';
 import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions, TTFT_BUCKETS } from './slo';
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
+import { nameHolder, takeName } from '../name-registry';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -55,6 +56,12 @@ export class MonitoringStack extends Construct {
     this.name = props.name ?? id;
     checkDnsLabel(problems, 'name', this.name, 40);
     const namespace = Chart.of(this).namespace;
+    // The PrometheusRule, dashboards and DCGM objects are named after the stack.
+    const namesake = nameHolder(this, 'MonitoringStack', `${namespace ?? 'default'}/${this.name}`);
+    if (namesake) {
+      problems.add('name', this.name, `the monitoring stack ${namesake.node.path} has the same name, so both would emit a PrometheusRule and dashboards named after ${this.name}`,
+        'give each MonitoringStack its own name (or id), or put every service in one stack');
+    }
     const thresholds = resolveThresholds(props.thresholds);
     const pools = props.nodePools ?? [];
     this.services = [...props.services];
@@ -115,6 +122,7 @@ export class MonitoringStack extends Construct {
 
     const userRules = checkUserRules(problems, props);
     problems.throwIfAny();
+    takeName(this, 'MonitoringStack', `${namespace ?? 'default'}/${this.name}`);
 
     // Scraping
     for (const svc of props.services) {
