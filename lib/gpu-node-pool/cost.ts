@@ -30,19 +30,7 @@ export interface ServiceCost extends GpuDemand {
 }
 
 /** Cost of one pool and every workload on it. */
-export interface PoolCost {
-  /** Pool name. */
-  readonly pool: string;
-  /** Accelerator id, e.g. `h100-80gb`. */
-  readonly accelerator: string;
-  /** Provisioner kind, e.g. `karpenter`. */
-  readonly provisioner: string;
-  /** Price of one GPU-hour used for the figures. */
-  readonly usdPerGpuHour: number;
-  /** Where the price comes from. */
-  readonly priceSource: string;
-  /** GPU ceiling of the pool, if any. */
-  readonly maxGpus?: number;
+export interface PoolCost extends PoolCostInput {
   /** One row per workload, in the order they were placed. */
   readonly services: ServiceCost[];
   /** Sum over workloads. */
@@ -84,11 +72,17 @@ export function serviceCost(demand: GpuDemand, usdPerGpuHour: number): ServiceCo
 
 /** What a pool's cost is computed from. */
 export interface PoolCostInput {
+  /** Pool name. */
   readonly pool: string;
+  /** Accelerator id, e.g. `h100-80gb`. */
   readonly accelerator: string;
+  /** Provisioner kind, e.g. `karpenter`. */
   readonly provisioner: string;
+  /** Price of one GPU-hour used for the figures. */
   readonly usdPerGpuHour: number;
+  /** Where the price comes from. */
   readonly priceSource: string;
+  /** GPU ceiling of the pool, if any. */
   readonly maxGpus?: number;
 }
 
