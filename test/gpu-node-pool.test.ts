@@ -4,6 +4,7 @@ import {
   Precision, Provisioner, ProvisionerKind, Runtime, TaintEffect, ValidationError,
 } from '../lib';
 import { expectSchemaValid } from './support/schema';
+import { expectValidationError } from './support/errors';
 
 const karpenterBase = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
 
@@ -46,16 +47,6 @@ function synthError(chart: any): ValidationError {
     throw e;
   }
   throw new Error('expected a ValidationError at synth');
-}
-
-function constructError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 const byKind = (objs: any[], kind: string) => objs.filter(o => o.kind === kind);
@@ -166,7 +157,7 @@ describe('Karpenter pool', () => {
   });
 
   test('an instance type whose GPUs do not match the accelerator is an error listing valid types', () => {
-    const err = constructError(() => h100Pool(Testing.chart(), {}, { instanceTypes: ['p5.48xlarge', 'p4d.24xlarge', 'm5.large'] }));
+    const err = expectValidationError(() => h100Pool(Testing.chart(), {}, { instanceTypes: ['p5.48xlarge', 'p4d.24xlarge', 'm5.large'] }));
     expect(err.problems).toHaveLength(2);
     expect(err.message).toContain('p4d.24xlarge carries NVIDIA A100 40GB, not NVIDIA H100 80GB');
     expect(err.message).toContain('m5.large carries no NVIDIA H100 80GB');
@@ -174,7 +165,7 @@ describe('Karpenter pool', () => {
   });
 
   test('an accelerator AWS does not offer cannot come from Karpenter', () => {
-    const err = constructError(() => new GpuNodePool(Testing.chart(), 'mi300x', {
+    const err = expectValidationError(() => new GpuNodePool(Testing.chart(), 'mi300x', {
       accelerator: Accelerator.AMD_MI300X, maxGpus: 8, provisioner: Provisioner.karpenter(karpenterBase),
     }));
     expect(err.message).toMatch(/AWS has no instance type with AMD Instinct MI300X/);
@@ -182,7 +173,7 @@ describe('Karpenter pool', () => {
   });
 
   test('sub-second and zero disruption durations are problems, not a cdk8s conversion error', () => {
-    const err = constructError(() => h100Pool(Testing.chart(), {}, {
+    const err = expectValidationError(() => h100Pool(Testing.chart(), {}, {
       consolidateAfter: Duration.millis(1500), expireAfter: Duration.millis(250), terminationGracePeriod: Duration.seconds(0),
     }));
     expect(err.problems.map(p => `${p.property} = ${p.value}`)).toEqual([
@@ -193,7 +184,7 @@ describe('Karpenter pool', () => {
   test('two pools with one name are refused (they would emit the same NodePool and EC2NodeClass)', () => {
     const chart = Testing.chart();
     h100Pool(chart, { name: 'gpu' });
-    const err = constructError(() => new GpuNodePool(chart, 'other', {
+    const err = expectValidationError(() => new GpuNodePool(chart, 'other', {
       accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.karpenter(karpenterBase), maxGpus: 8, name: 'gpu',
     }));
     expect(err.problems.map(p => `${p.path} ${p.property}`)).toEqual(['test/other name']);
@@ -201,7 +192,7 @@ describe('Karpenter pool', () => {
   });
 
   test('every construct-time problem is reported at once', () => {
-    const err = constructError(() => new GpuNodePool(Testing.chart(), 'Bad_Name', {
+    const err = expectValidationError(() => new GpuNodePool(Testing.chart(), 'Bad_Name', {
       accelerator: Accelerator.NVIDIA_H100_80GB,
       provisioner: Provisioner.karpenter({
         capacityTypes: [CapacityType.RESERVED],
@@ -272,7 +263,7 @@ describe('existing and GKE pools', () => {
   });
 
   test('a GKE label for another GPU is one problem, with the fix', () => {
-    const err = constructError(() => new GpuNodePool(Testing.chart(), 'l4', {
+    const err = expectValidationError(() => new GpuNodePool(Testing.chart(), 'l4', {
       accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke({ nodeLabels: { 'cloud.google.com/gke-accelerator': 'nvidia-h100-80gb' } }),
     }));
     expect(err.problems).toEqual([expect.objectContaining({

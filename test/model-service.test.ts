@@ -1,10 +1,11 @@
 import { ApiObject, App, Chart, Duration, Testing, Yaml } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
-  Accelerator, AutoscalerProvider, EngineKind, Model, ModelCache, ModelService, ModelServiceProps, Precision, Runtime, ValidationError,
+  Accelerator, AutoscalerProvider, EngineKind, Model, ModelCache, ModelService, ModelServiceProps, Precision, Runtime,
 } from '../lib';
 import { expectSchemaValid } from './support/schema';
 import { expectRestricted } from './support/pss';
+import { expectValidationError } from './support/errors';
 
 const LLAMA_8B = 'meta-llama/Llama-3.1-8B-Instruct';
 const LLAMA_70B = 'meta-llama/Llama-3.1-70B-Instruct';
@@ -28,16 +29,6 @@ function serverContainer(objs: any[]): any {
 function argValue(args: string[], flag: string): string | undefined {
   const i = args.indexOf(flag);
   return i >= 0 ? args[i + 1] : undefined;
-}
-
-function problemsOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('ModelService: the pod', () => {
@@ -238,7 +229,7 @@ describe('ModelService: bad input', () => {
     ['fractional grace period', { terminationGracePeriod: Duration.millis(30500) }, undefined, /terminationGracePeriod = "30.5s": Kubernetes takes the grace period in whole seconds[\s\S]*Duration.seconds\(31\)/],
     ['TGI from S3', { model: Model.fromObjectStore('s3://bucket/llama', { spec: { parametersBillions: 8, layers: 32, attentionHeads: 32, kvHeads: 8, headDim: 128 } }), runtime: Runtime.tgi() }, undefined, /tgi cannot read weights from an object store/],
   ])('%s', (_case, change, name, message) => {
-    const e = problemsOf(() => synth({ ...good, ...change, name }));
+    const e = expectValidationError(() => synth({ ...good, ...change, name }));
     expect(e.message).toMatch(message);
     expect(e.message).toMatch(/\[test\/llama\]/);
     expect(e.problems.every(p => p.fix.length > 0)).toBe(true);
@@ -249,13 +240,13 @@ describe('ModelService: bad input', () => {
     const chart = new Chart(app, 'c', { namespace: 'llm' });
     new ModelService(chart, 'a', { ...good, name: 'chat' });
     new ModelService(new Chart(app, 'd', { namespace: 'other' }), 'a', { ...good, name: 'chat' });
-    const e = problemsOf(() => new ModelService(chart, 'b', { ...good, name: 'chat' }));
+    const e = expectValidationError(() => new ModelService(chart, 'b', { ...good, name: 'chat' }));
     expect(e.problems.map(p => `${p.path} ${p.property}`)).toEqual(['c/b name']);
     expect(e.message).toMatch(/the service c\/a has the same name in namespace llm/);
   });
 
   test('every problem is reported at once', () => {
-    const e = problemsOf(() => synth({ ...good, name: 'Bad_Name', gpusPerReplica: 0, precision: Precision.FP8, accelerator: Accelerator.NVIDIA_A10G, autoscaling: { minReplicas: 3, maxReplicas: 1 } }));
+    const e = expectValidationError(() => synth({ ...good, name: 'Bad_Name', gpusPerReplica: 0, precision: Precision.FP8, accelerator: Accelerator.NVIDIA_A10G, autoscaling: { minReplicas: 3, maxReplicas: 1 } }));
     expect(e.problems.map(p => p.property).sort()).toEqual(['autoscaling.minReplicas', 'gpusPerReplica', 'name', 'precision']);
   });
 
