@@ -1,3 +1,5 @@
 export * from './engine';
 export * from './metrics';
-export * from './catalog';
+export * from './driver';
+export * from './registry';
+export { VLLM_API_HANDLERS } from './vllm';

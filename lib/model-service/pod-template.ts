@@ -1,5 +1,4 @@
 import { k8s } from 'cdk8s-plus-28';
-import { EngineKind } from '../engines';
 import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { ModelSourceKind } from './model';
@@ -68,7 +67,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     ...sortedEnv({
       HOME: '/tmp',
       HF_HOME: `${MODEL_CACHE_MOUNT}/huggingface`,
-      ...(profile.kind === EngineKind.VLLM ? { VLLM_NO_USAGE_STATS: '1', DO_NOT_TRACK: '1' } : {}),
+      ...runtime.engineEnv,
       ...runtime.env,
       ...(input.env ?? {}),
     }),

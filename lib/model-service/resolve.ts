@@ -1,5 +1,5 @@
-import { Accelerator, GpuVendor } from '../accelerators';
-import { EngineKind } from '../engines';
+import { Accelerator } from '../accelerators';
+import { objectStoreReaders } from '../engines';
 import { Problems } from '../errors';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { MemoryFit, planMemory, weightsGiB as modelWeightsGiB } from '../planning/memory-fit';
@@ -73,6 +73,9 @@ export function resolveServicePlan(
 
   const accelerator = resolveAccelerator(problems, props, pool);
 
+  const version = runtime.versionCheck.problem;
+  if (version) problems.add('runtime.version', runtime.version, version.reason, version.fix);
+
   const imageReason = mutableImageReason(runtime.image);
   if (imageReason && !props.allowMutableImageTag) {
     problems.add('runtime.image', runtime.image, `${imageReason}: every pod restart may pull a different server`,
@@ -90,7 +93,7 @@ export function resolveServicePlan(
         'use Precision.BF16 or an INT8/INT4 checkpoint, or an FP8-capable accelerator (H100, H200, L40S, L4, MI300X)');
     }
     // The engines' public images are built for CUDA; AMD GPUs need a ROCm build of the engine.
-    if (accelerator.vendor === GpuVendor.AMD && runtime.kind !== EngineKind.CUSTOM && !runtime.imageGiven) {
+    if (!runtime.driver.capabilities.publicImageVendors.includes(accelerator.vendor) && !runtime.imageGiven) {
       problems.add('runtime.image', runtime.image, `${runtime.image} is a CUDA build and cannot use ${accelerator.displayName}`,
         'give the ROCm build of the engine as runtime image (for vLLM, an image from rocm/vllm pinned by tag)');
     }
@@ -220,13 +223,16 @@ function checkModelSource(problems: Problems, model: Model, runtime: Runtime): v
     if (!/^(s3|gs):\/\/[^/]+/.test(model.id)) {
       problems.add('model', model.id, 'an object store model must be an s3:// or gs:// URI with a bucket', 'use e.g. s3://my-bucket/models/llama-3.1-8b');
     }
-    if (runtime.kind !== EngineKind.VLLM && runtime.kind !== EngineKind.TRITON && runtime.kind !== EngineKind.CUSTOM) {
+    const scheme = model.id.split(':')[0];
+    if (!runtime.driver.capabilities.objectStores.some(s => s === scheme)) {
+      const readers = objectStoreReaders().map(d => d.capabilities.objectStoreFactory).join(' or ');
       problems.add('model', model.id, `${runtime.kind} cannot read weights from an object store`,
-        'use Runtime.vllm() (Run:ai streamer) or Runtime.triton(), or copy the weights to a volume and use Model.fromVolume');
+        `use ${readers}, or copy the weights to a volume and use Model.fromVolume`);
     }
   }
-  if (runtime.kind === EngineKind.TRITON && model.source === ModelSourceKind.HUGGING_FACE) {
-    problems.add('model', model.id, 'Triton serves a model repository, not a Hugging Face id',
+  const refusesHf = runtime.driver.capabilities.refusesHuggingFaceIds;
+  if (refusesHf && model.source === ModelSourceKind.HUGGING_FACE) {
+    problems.add('model', model.id, refusesHf,
       'use Model.fromVolume({ claimName }) or Model.fromObjectStore("s3://...") pointing at the repository');
   }
   if (model.source === ModelSourceKind.HUGGING_FACE && !/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(model.id)) {

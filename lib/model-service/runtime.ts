@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_VERSIONS, engineProfile, EngineKind, EngineMetrics, EngineProfile } from '../engines';
+import { checkEngineVersion, DEFAULT_ENGINE_VERSIONS, ENGINE_DRIVERS, EngineDriver, EngineKind, EngineMetrics, EngineProfile, VersionCheck } from '../engines';
 import { DEFAULT_MEMORY_UTILIZATION } from '../planning/memory-fit';
 import { Precision } from '../planning/precision';
 
@@ -71,40 +71,57 @@ export interface RuntimeArgsContext {
 
 /**
  * The serving engine of a ModelService: vLLM (the default), SGLang, TGI, Triton, or a custom
- * container. Each knows its image, arguments, ports, health paths and metric names.
+ * container. Everything it knows about its engine comes from the engine's driver
+ * (`lib/engines/<engine>.ts`): image, command, arguments, ports, health paths, metric names.
  */
 export class Runtime {
   /** vLLM's OpenAI-compatible server. */
   public static vllm(options: EngineRuntimeOptions = {}): Runtime {
-    return new Runtime(engineProfile(EngineKind.VLLM, options.version), options, options.image);
+    return Runtime._fromDriver(ENGINE_DRIVERS[EngineKind.VLLM], options);
   }
 
   /** SGLang's server (metrics enabled). */
   public static sglang(options: EngineRuntimeOptions = {}): Runtime {
-    return new Runtime(engineProfile(EngineKind.SGLANG, options.version), options, options.image);
+    return Runtime._fromDriver(ENGINE_DRIVERS[EngineKind.SGLANG], options);
   }
 
   /** Hugging Face Text Generation Inference. */
   public static tgi(options: EngineRuntimeOptions = {}): Runtime {
-    return new Runtime(engineProfile(EngineKind.TGI, options.version), options, options.image);
+    return Runtime._fromDriver(ENGINE_DRIVERS[EngineKind.TGI], options);
   }
 
   /** NVIDIA Triton Inference Server (HTTP and gRPC), serving a model repository. */
   public static triton(options: TritonRuntimeOptions = {}): Runtime {
-    return new Runtime(engineProfile(EngineKind.TRITON, options.version), options, options.image);
+    return Runtime._fromDriver(ENGINE_DRIVERS[EngineKind.TRITON], options);
   }
 
   /** Any other container: modelship adds no arguments and knows only the metrics you declare. */
   public static custom(options: CustomRuntimeOptions): Runtime {
-    const port = options.port ?? 8000;
-    const healthPath = options.healthPath ?? '/health';
-    const tag = options.image.includes('@') ? options.image.split('@')[1] : (options.image.split('/').pop() ?? '').split(':')[1] ?? '';
+    const driver = ENGINE_DRIVERS[EngineKind.CUSTOM];
+    const image = options.image;
+    const tag = typeof image !== 'string' ? '' : image.includes('@') ? image.split('@')[1] : (image.split('/').pop() ?? '').split(':')[1] ?? '';
+    const base = driver.profile(tag);
+    const port = options.port ?? base.httpPort;
+    const healthPath = options.healthPath ?? base.healthPath;
     const profile: EngineProfile = {
-      kind: EngineKind.CUSTOM, version: tag, image: options.image,
-      httpPort: port, metricsPort: options.metricsPort ?? port, metricsPath: options.metricsPath ?? '/metrics',
-      healthPath, readyPath: options.readyPath ?? healthPath, metrics: options.metrics ?? {},
+      ...base, image,
+      httpPort: port, metricsPort: options.metricsPort ?? port, metricsPath: options.metricsPath ?? base.metricsPath,
+      healthPath, readyPath: options.readyPath ?? healthPath, metrics: options.metrics ?? base.metrics,
     };
-    return new Runtime(profile, { env: options.env, extraArgs: options.args }, options.image, options.command);
+    return new Runtime(driver, profile, { env: options.env, extraArgs: options.args }, image, options.command);
+  }
+
+  /**
+   * A runtime on any engine driver (how a test plugs in a driver that is not in the registry).
+   * @internal
+   */
+  public static _fromDriver(driver: EngineDriver, options: EngineRuntimeOptions = {}): Runtime {
+    const version = options.version ?? driver.defaultVersion;
+    // A version modelship cannot use is reported by the ModelService (with its path): the
+    // profile of the default version stands in until then.
+    const check = checkEngineVersion(driver, version);
+    const profile = driver.profile(check.problem ? driver.defaultVersion : version);
+    return new Runtime(driver, { ...profile, version }, options, options.image, undefined, check);
   }
 
   /** Image, ports, health paths and metric names of this engine version. */
@@ -113,15 +130,21 @@ export class Runtime {
   public readonly image: string;
   /** Whether the image was given rather than the engine's public default. */
   public readonly imageGiven: boolean;
+  /** Everything modelship knows about this engine. */
+  public readonly driver: EngineDriver;
+  /** The version checked against the engine's known releases: a problem, or a note for the plan. */
+  public readonly versionCheck: VersionCheck;
   private readonly options: EngineRuntimeOptions;
   private readonly command?: string[];
 
-  private constructor(profile: EngineProfile, options: EngineRuntimeOptions, image?: string, command?: string[]) {
+  private constructor(driver: EngineDriver, profile: EngineProfile, options: EngineRuntimeOptions, image?: string, command?: string[], versionCheck: VersionCheck = {}) {
+    this.driver = driver;
     this.profile = { ...profile, image: image ?? profile.image };
     this.image = this.profile.image;
     this.imageGiven = image !== undefined;
     this.options = options;
     this.command = command;
+    this.versionCheck = versionCheck;
   }
 
   public get kind(): EngineKind { return this.profile.kind; }
@@ -134,116 +157,25 @@ export class Runtime {
   public get memoryUtilization(): number { return this.options.memoryUtilization ?? DEFAULT_MEMORY_UTILIZATION; }
   /** Extra environment variables. */
   public get env(): Record<string, string> { return this.options.env ?? {}; }
+  /** Environment the engine itself needs (before the user's). */
+  public get engineEnv(): Record<string, string> { return this.driver.env(this.profile); }
   /** Container command: the images of SGLang and Triton have no server entrypoint. */
   public get containerCommand(): string[] | undefined {
-    switch (this.kind) {
-      case EngineKind.SGLANG: return ['python3', '-m', 'sglang.launch_server'];
-      case EngineKind.TRITON: return ['tritonserver'];
-      default: return this.command;
-    }
+    return this.command ?? this.driver.command(this.profile);
   }
   /** Whether modelship renders the model flags (false for custom containers and Triton). */
   public get understandsModels(): boolean {
-    return this.kind === EngineKind.VLLM || this.kind === EngineKind.SGLANG || this.kind === EngineKind.TGI;
+    return this.driver.capabilities.rendersModelArgs;
   }
 
   /** Describes the runtime for plans, e.g. `vllm 0.9.2`. */
   public toString(): string {
-    return this.kind === EngineKind.CUSTOM ? `custom ${this.image}` : `${this.kind} ${this.version}`;
+    return this.driver.describe(this.profile);
   }
 
   /** The container arguments for a model and a plan. */
   public renderArgs(ctx: RuntimeArgsContext): string[] {
-    const extra = this.options.extraArgs ?? [];
-    switch (this.kind) {
-      case EngineKind.VLLM:
-        return [
-          '--model', ctx.modelRef,
-          '--served-model-name', ctx.servedName,
-          '--host', '0.0.0.0',
-          '--port', String(this.profile.httpPort),
-          '--tensor-parallel-size', String(ctx.tensorParallelSize),
-          '--max-model-len', String(ctx.maxModelLen),
-          '--gpu-memory-utilization', String(this.memoryUtilization),
-          ...vllmPrecisionArgs(ctx.precision),
-          ...(ctx.revision ? ['--revision', ctx.revision] : []),
-          // The Run:ai streamer reads safetensors straight from S3/GCS into GPU memory.
-          ...(ctx.fromObjectStore ? ['--load-format', 'runai_streamer'] : []),
-          ...extra,
-        ];
-      case EngineKind.SGLANG:
-        return [
-          '--model-path', ctx.modelRef,
-          '--served-model-name', ctx.servedName,
-          '--host', '0.0.0.0',
-          '--port', String(this.profile.httpPort),
-          '--tp', String(ctx.tensorParallelSize),
-          '--context-length', String(ctx.maxModelLen),
-          '--mem-fraction-static', String(this.memoryUtilization),
-          '--enable-metrics',
-          ...sglangPrecisionArgs(ctx.precision),
-          ...(ctx.revision ? ['--revision', ctx.revision] : []),
-          ...extra,
-        ];
-      case EngineKind.TGI:
-        return [
-          '--model-id', ctx.modelRef,
-          '--hostname', '0.0.0.0',
-          '--port', String(this.profile.httpPort),
-          ...(this.profile.metricsPort !== this.profile.httpPort ? ['--prometheus-port', String(this.profile.metricsPort)] : []),
-          '--num-shard', String(ctx.tensorParallelSize),
-          '--max-total-tokens', String(ctx.maxModelLen),
-          '--max-input-tokens', String(Math.max(1, ctx.maxModelLen - 1)),
-          '--cuda-memory-fraction', String(this.memoryUtilization),
-          ...tgiPrecisionArgs(ctx.precision),
-          ...(ctx.revision ? ['--revision', ctx.revision] : []),
-          ...extra,
-        ];
-      case EngineKind.TRITON:
-        return [
-          `--model-repository=${ctx.modelRef}`,
-          `--http-port=${this.profile.httpPort}`,
-          `--grpc-port=${this.profile.grpcPort}`,
-          `--metrics-port=${this.profile.metricsPort}`,
-          ...extra,
-        ];
-      case EngineKind.CUSTOM:
-        return [...extra];
-    }
-  }
-}
-
-function vllmPrecisionArgs(precision: Precision): string[] {
-  switch (precision) {
-    case Precision.BF16: return ['--dtype', 'bfloat16'];
-    case Precision.FP16: return ['--dtype', 'float16'];
-    case Precision.FP8: return ['--quantization', 'fp8'];
-    // W8A8 checkpoints declare their quantization in config.json; vLLM reads it.
-    case Precision.INT8: return [];
-    case Precision.INT4_AWQ: return ['--quantization', 'awq_marlin'];
-    case Precision.INT4_GPTQ: return ['--quantization', 'gptq_marlin'];
-  }
-}
-
-function sglangPrecisionArgs(precision: Precision): string[] {
-  switch (precision) {
-    case Precision.BF16: return ['--dtype', 'bfloat16'];
-    case Precision.FP16: return ['--dtype', 'float16'];
-    case Precision.FP8: return ['--quantization', 'fp8'];
-    case Precision.INT8: return ['--quantization', 'w8a8_int8'];
-    case Precision.INT4_AWQ: return ['--quantization', 'awq_marlin'];
-    case Precision.INT4_GPTQ: return ['--quantization', 'gptq_marlin'];
-  }
-}
-
-function tgiPrecisionArgs(precision: Precision): string[] {
-  switch (precision) {
-    case Precision.BF16: return ['--dtype', 'bfloat16'];
-    case Precision.FP16: return ['--dtype', 'float16'];
-    case Precision.FP8: return ['--quantize', 'fp8'];
-    case Precision.INT8: return ['--quantize', 'compressed-tensors'];
-    case Precision.INT4_AWQ: return ['--quantize', 'awq'];
-    case Precision.INT4_GPTQ: return ['--quantize', 'gptq'];
+    return this.driver.args({ ...ctx, profile: this.profile, memoryUtilization: this.memoryUtilization, extraArgs: this.options.extraArgs ?? [] });
   }
 }
 

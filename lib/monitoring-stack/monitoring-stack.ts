@@ -1,7 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { EngineKind } from '../engines';
 import { checkDnsLabel, Problems } from '../errors';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
 import { ServiceMonitor } from '../imports/servicemonitors-monitoring.coreos.com';
@@ -15,7 +14,7 @@ import { DEFAULT_DASHBOARD_LABELS, DEFAULT_SERVICE_MONITOR_LABELS, MonitoringSta
 import { analyzePromql, promDuration } from './promql';
 import { alertRule, RuleGroupSpec, RuleSpec } from './rule-group';
 import { serviceRuleGroup, ServiceRuleConfig } from './service-rules';
-import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions, TTFT_BUCKETS } from './slo';
+import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './slo';
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
 import { nameHolder, takeName } from '../name-registry';
@@ -233,8 +232,8 @@ function checkObjective(problems: Problems, path: string, value: number | undefi
 
 function checkBucket(problems: Problems, path: string, svc: ModelService, o: LatencyObjective): void {
   if (!(o.threshold instanceof Duration)) return;
-  const buckets = TTFT_BUCKETS[svc.engine.kind];
-  if (!buckets || svc.engine.kind === EngineKind.CUSTOM) return;
+  const buckets = svc.plan.runtime.driver.ttftBuckets;
+  if (!buckets) return;
   const seconds = fractionalSeconds(o.threshold);
   if (!buckets.includes(seconds)) {
     const below = [...buckets].reverse().find(b => b < seconds);

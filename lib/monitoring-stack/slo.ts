@@ -67,16 +67,6 @@ export const BURN_RATE_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as 
 export const MAX_BURN_FACTOR = 14.4;
 
 /**
- * Histogram bucket boundaries (seconds) of the TTFT histogram per engine, so a threshold that
- * falls between buckets is caught at synth instead of giving an alert that never fires.
- * Sources: vllm `vllm/v1/metrics/loggers.py`, sglang `python/sglang/srt/metrics/collector.py`.
- */
-export const TTFT_BUCKETS: Record<string, readonly number[]> = {
-  vllm: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
-  sglang: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 120, 160],
-};
-
-/**
  * A regex matching a histogram `le` label for `seconds` in both the Python client's form
  * (`1.0`) and Prometheus 3's normalised form (`1`).
  */

@@ -1,0 +1,128 @@
+import { GpuVendor } from '../accelerators/accelerator';
+import { Precision } from '../planning/precision';
+import { compareVersions, EngineKind, EngineProfile } from './engine';
+
+/** Object stores an engine can stream weights from without a copy to a volume. */
+export type ObjectStoreScheme = 's3' | 'gs';
+
+/** What an engine can do, so constructs ask the driver instead of switching on its kind. */
+export interface EngineCapabilities {
+  /** Whether modelship renders the model flags (model id, tensor parallelism, context length, precision). */
+  readonly rendersModelArgs: boolean;
+  /** Object stores the engine reads weights from directly (`s3://`, `gs://`). */
+  readonly objectStores: readonly ObjectStoreScheme[];
+  /** How a fix names this engine as an object-store reader, e.g. `Runtime.vllm() (Run:ai streamer)`. */
+  readonly objectStoreFactory?: string;
+  /** Why the engine cannot serve a Hugging Face model id, when it cannot. */
+  readonly refusesHuggingFaceIds?: string;
+  /**
+   * GPU vendors the engine's public image is built for. On another vendor a user image is needed
+   * (e.g. a ROCm build of vLLM for AMD GPUs).
+   */
+  readonly publicImageVendors: readonly GpuVendor[];
+}
+
+/** A version rule of an engine: the grammar of its release numbers and the range modelship knows. */
+export interface EngineVersionPolicy {
+  /** Release number grammar (without the image tag's prefix). */
+  readonly pattern: RegExp;
+  /** A valid example, for messages. */
+  readonly example: string;
+  /** Oldest release whose facts modelship holds; older ones are refused. */
+  readonly oldest: string;
+  /**
+   * Newest release line whose facts were checked against upstream (e.g. `0.10` covers every 0.10.x).
+   * A newer release is served with the newest profile and a note in the plan naming the assumption.
+   */
+  readonly newestChecked: string;
+}
+
+/** What a driver needs to render the engine's command-line arguments. */
+export interface EngineArgsContext {
+  readonly profile: EngineProfile;
+  /** What to pass as the model: Hugging Face id, object store URI, or a local path. */
+  readonly modelRef: string;
+  readonly servedName: string;
+  readonly precision: Precision;
+  readonly tensorParallelSize: number;
+  readonly maxModelLen: number;
+  readonly memoryUtilization: number;
+  readonly revision?: string;
+  readonly fromObjectStore: boolean;
+  /** The user's extra arguments, appended last so they win. */
+  readonly extraArgs: readonly string[];
+}
+
+/** The outcome of checking a version against a driver's policy. */
+export interface VersionCheck {
+  /** Set when the version cannot be used. */
+  readonly problem?: { readonly reason: string; readonly fix: string };
+  /** Set when the version is used under an assumption the plan should show. */
+  readonly note?: string;
+}
+
+/**
+ * Everything modelship knows about one serving engine, by version: image, command, arguments,
+ * precision flags, ports, health paths, metric names, histogram buckets and capabilities, each
+ * with its upstream source. One file per engine under `lib/engines/`; the registry
+ * (`ENGINE_DRIVERS`) is a `Record<EngineKind, EngineDriver>`, so the compiler refuses a kind
+ * without a driver and a driver without a field.
+ */
+export interface EngineDriver {
+  readonly kind: EngineKind;
+  /** Name for messages and docs, e.g. `vLLM`. */
+  readonly displayName: string;
+  /** The version a runtime gets when none is given (empty for custom containers). */
+  readonly defaultVersion: string;
+  /** Release grammar and known range; undefined where the version is the image tag (custom). */
+  readonly versions?: EngineVersionPolicy;
+  /** Image, ports, health paths and metric names of one version. */
+  profile(version: string): EngineProfile;
+  /** Container command, when the image's entrypoint is not the server. */
+  command(profile: EngineProfile): string[] | undefined;
+  /** Container arguments for a model and a plan, the user's extra arguments last. */
+  args(ctx: EngineArgsContext): string[];
+  /** Environment the engine needs (telemetry off, caches), before the user's. */
+  env(profile: EngineProfile): Record<string, string>;
+  readonly capabilities: EngineCapabilities;
+  /** Bucket boundaries (seconds) of the engine's time-to-first-token histogram, if it has one. */
+  readonly ttftBuckets?: readonly number[];
+  /** Describes a runtime for plans, e.g. `vllm 0.9.2`. */
+  describe(profile: EngineProfile): string;
+}
+
+/**
+ * Checks a version against a driver's policy: grammar (a leading `v` is refused, since the image
+ * tag adds it), the oldest known release, and the newest checked line (newer: a plan note).
+ */
+export function checkEngineVersion(driver: EngineDriver, version: string): VersionCheck {
+  const policy = driver.versions;
+  if (!policy) return {};
+  const name = driver.displayName;
+  if (typeof version !== 'string' || !policy.pattern.test(version)) {
+    const bare = typeof version === 'string' ? version.replace(/^v/, '') : '';
+    const fix = bare !== version && policy.pattern.test(bare)
+      ? `drop the leading "v": version: '${bare}' (modelship writes the image tag)`
+      : `use a ${name} release number such as '${policy.example}' (newest checked: ${policy.newestChecked}.x)`;
+    return { problem: { reason: `not a ${name} release number (like ${policy.example})`, fix } };
+  }
+  if (compareVersions(version, policy.oldest) < 0) {
+    return {
+      problem: {
+        reason: `${name} ${version} is older than the oldest release modelship knows (${policy.oldest}); its flags and metric names are not on record`,
+        fix: `use ${name} ${policy.oldest} or newer (default ${driver.defaultVersion}), or Runtime.custom() with the metrics that release exports`,
+      },
+    };
+  }
+  if (compareVersions(version, policy.newestChecked) > 0 && !isWithinLine(version, policy.newestChecked)) {
+    return {
+      note: `${name} ${version} is newer than the newest release line modelship checked (${policy.newestChecked}.x): its flags and metric names are assumed to be those of ${policy.newestChecked}.x`,
+    };
+  }
+  return {};
+}
+
+/** Whether `version` belongs to the release line `line` (e.g. 0.10.1 to 0.10). */
+function isWithinLine(version: string, line: string): boolean {
+  return version === line || version.startsWith(`${line}.`);
+}

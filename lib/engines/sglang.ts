@@ -1,0 +1,68 @@
+import { GpuVendor } from '../accelerators/accelerator';
+import { Precision } from '../planning/precision';
+import { EngineDriver } from './driver';
+import { EngineKind } from './engine';
+import { EngineMetrics } from './metrics';
+
+/**
+ * SGLang metrics (with `--enable-metrics`). Source: sglang `python/sglang/srt/metrics/collector.py`;
+ * cross-engine table in gateway-api-inference-extension's model server protocol.
+ * SGLang exports no failed-request counter, so no error ratio.
+ */
+function sglangMetrics(): EngineMetrics {
+  return {
+    queueDepth: 'sglang:num_queue_reqs',
+    running: 'sglang:num_running_reqs',
+    kvCacheUsage: 'sglang:token_usage',
+    timeToFirstToken: 'sglang:time_to_first_token_seconds',
+    interTokenLatency: 'sglang:inter_token_latency_seconds',
+    e2eLatency: 'sglang:e2e_request_latency_seconds',
+    promptTokens: 'sglang:prompt_tokens_total',
+    generationTokens: 'sglang:generation_tokens_total',
+  };
+}
+
+function precisionArgs(precision: Precision): string[] {
+  switch (precision) {
+    case Precision.BF16: return ['--dtype', 'bfloat16'];
+    case Precision.FP16: return ['--dtype', 'float16'];
+    case Precision.FP8: return ['--quantization', 'fp8'];
+    case Precision.INT8: return ['--quantization', 'w8a8_int8'];
+    case Precision.INT4_AWQ: return ['--quantization', 'awq_marlin'];
+    case Precision.INT4_GPTQ: return ['--quantization', 'gptq_marlin'];
+  }
+}
+
+/** SGLang's server (`lmsysorg/sglang`, whose image has no server entrypoint). */
+export const SGLANG_DRIVER: EngineDriver = {
+  kind: EngineKind.SGLANG,
+  displayName: 'SGLang',
+  defaultVersion: '0.4.9',
+  // Release tags: sgl-project/sglang `v0.4.9`, `v0.4.6.post1`.
+  versions: { pattern: /^\d+\.\d+\.\d+(\.post\d+)?$/, example: '0.4.9', oldest: '0.4.0', newestChecked: '0.4' },
+  profile: version => ({
+    kind: EngineKind.SGLANG, version, image: `lmsysorg/sglang:v${version}-cu126`,
+    httpPort: 30000, metricsPort: 30000, metricsPath: '/metrics',
+    healthPath: '/health', readyPath: '/health', modelLabel: 'model_name',
+    metrics: sglangMetrics(),
+  }),
+  command: () => ['python3', '-m', 'sglang.launch_server'],
+  args: ctx => [
+    '--model-path', ctx.modelRef,
+    '--served-model-name', ctx.servedName,
+    '--host', '0.0.0.0',
+    '--port', String(ctx.profile.httpPort),
+    '--tp', String(ctx.tensorParallelSize),
+    '--context-length', String(ctx.maxModelLen),
+    '--mem-fraction-static', String(ctx.memoryUtilization),
+    '--enable-metrics',
+    ...precisionArgs(ctx.precision),
+    ...(ctx.revision ? ['--revision', ctx.revision] : []),
+    ...ctx.extraArgs,
+  ],
+  env: () => ({}),
+  capabilities: { rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] },
+  // Source: sglang `python/sglang/srt/metrics/collector.py` (time_to_first_token_seconds buckets).
+  ttftBuckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 120, 160],
+  describe: p => `${p.kind} ${p.version}`,
+};
