@@ -36,6 +36,8 @@ export interface ServicePlan {
   readonly memory?: MemoryFit;
   /** Why this GPU count, in one line. */
   readonly why: string;
+  /** Assumptions the plan rests on that a reader should see (e.g. an engine version newer than any checked). */
+  readonly notes: readonly string[];
   readonly maxModelLen: number;
   readonly minReplicas: number;
   readonly maxReplicas: number;
@@ -194,6 +196,7 @@ export function resolveServicePlan(
   return {
     name, model, runtime, precision, accelerator,
     gpusPerReplica: gpus, planned: given === undefined, memory, why,
+    notes: runtime.versionCheck.note ? [runtime.versionCheck.note] : [],
     maxModelLen, minReplicas, maxReplicas, maxSurge,
     startupBudgetSeconds: weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS,
     shmGiB: shm,

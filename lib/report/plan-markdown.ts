@@ -76,6 +76,8 @@ export function renderFleetPlanMarkdown(plan: FleetPlan): string {
     out.push('### GPUs per replica: memory fit', '');
     for (const s of plan.services) out.push(`- ${s.service.namespace}/${s.service.name}: ${s.service.plan.gpusPerReplica} x ${s.service.plan.accelerator.displayName}; ${s.service.plan.why}`);
   }
+  const notes = plan.services.flatMap(s => s.service.plan.notes.map(n => `- ${s.service.namespace}/${s.service.name}: ${n}`));
+  if (notes.length > 0) out.push('', '### Assumptions', '', ...notes);
   out.push('');
 
   if (plan.canaries.length > 0) {
@@ -114,6 +116,8 @@ export function renderPlanText(scope: IConstruct): string {
           `${usd(s.cost.usdPerHourAtMin)}-${usd(s.cost.usdPerHourAtMax)}`, `${p.startupBudgetSeconds}s`];
       })));
     parts.push('why:\n' + plan.services.map(s => `  ${s.service.namespace}/${s.service.name}: ${s.service.plan.why}`).join('\n'));
+    const notes = plan.services.flatMap(s => s.service.plan.notes.map(n => `  ${s.service.namespace}/${s.service.name}: ${n}`));
+    if (notes.length > 0) parts.push('assumptions:\n' + notes.join('\n'));
   }
   if (plan.canaries.length > 0) {
     parts.push(renderTable(['canary', 'service', 'worst moment', 'GPUs'],
