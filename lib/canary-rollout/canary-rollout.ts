@@ -1,19 +1,18 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addCrossCheck, Problem, Problems } from '../errors';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../imports/analysistemplates-argoproj.io';
-import { HttpRoute } from '../imports/httproutes-gateway.networking.k8s.io';
+import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import {
   Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable,
   RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps,
 } from '../imports/rollouts-argoproj.io';
-import { ModelCache } from '../model-service/model-cache';
-import { ModelService, SERVICE_LABEL } from '../model-service/model-service';
+import { ModelService, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
 import { attachPlanWriter } from '../report/plan-writer';
-import { buildPodTemplate } from '../model-service/pod-template';
-import { ModelServiceProps } from '../model-service/props';
+import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/props';
+import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { fractionalSeconds } from '../duration';
 import { nameHolder, takeName } from '../name-registry';
@@ -104,8 +103,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       if (plan) {
         this.candidatePlan = plan;
         candidateTemplate = this.renderTemplate(plan, merged, service.selectorLabels);
-        const stableTemplate = service.workload.toJson().spec.template;
-        if (canonical(k8s.toJson_PodTemplateSpec(candidateTemplate)) === canonical(stableTemplate)) {
+        if (canonical(k8s.toJson_PodTemplateSpec(candidateTemplate)) === canonical(k8s.toJson_PodTemplateSpec(service.podTemplate))) {
           problems.add('candidate', props.candidate, `the candidate renders the same pod as the stable ${service.name} (${service.plan.runtime}, ${service.plan.model})`,
             'change the runtime (image or version), the model or its revision, or the precision; or leave candidate out to keep the rollout at rest');
         }
@@ -148,9 +146,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       if (candidateTemplate) {
         // Argo Rollouts reads the desired pod template from the Deployment it references: the
         // candidate. The stable is the ReplicaSet Argo already runs from the previous template.
-        // The patch carries the TYPED template: KubeDeployment re-serializes its props after
-        // patches are applied, reading Quantity/IntOrString values as objects.
-        service.workload.addJsonPatch(JsonPatch.replace('/spec/template', candidateTemplate));
+        service.serveTemplate(candidateTemplate, this);
       }
       this.rollout = this.addRollout(service.objectLabels());
       this.analysisTemplates.push(...this.addAnalysisTemplates(labels));
@@ -159,6 +155,8 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       this.canaryWorkload = made.workload;
       this.canaryService = made.service;
     }
+
+    this.node.defaultChild = this.rollout ?? this.canaryWorkload ?? this.canaryService;
 
     if (pool && this.budget) {
       pool.registerConsumer(this);
@@ -294,24 +292,9 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
   }
 
   private renderTemplate(plan: ServicePlan, merged: ModelServiceProps, selectorLabels: Record<string, string>): k8s.PodTemplateSpec {
-    const service = this.service;
-    // Mirrors ModelService's own rendering, so that folding the candidate into the service's
-    // props after promotion renders the very same template (and restarts nothing).
-    return buildPodTemplate({
-      plan,
-      labels: { ...service.objectLabels(), ...selectorLabels, 'app.kubernetes.io/version': plan.runtime.version },
-      serviceAccountName: service.name,
-      nodeSelector: service.nodeSelector(),
-      tolerations: service.tolerations(),
-      cache: merged.cache ?? ModelCache.emptyDir(),
-      sharedCacheClaim: service.cacheClaim?.name,
-      env: merged.env,
-      spreadSelector: selectorLabels,
-    });
-  }
-
-  private servicePorts(): any[] {
-    return this.service.service.toJson().spec.ports;
+    // The service renders it, so that folding the candidate into the service's props after
+    // promotion renders the very same template (and restarts nothing).
+    return this.service.renderPodTemplate(plan, merged, selectorLabels);
   }
 
   private addCanaryService(labels: Record<string, string>, selector: Record<string, string>): ApiObject {
@@ -320,7 +303,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       spec: {
         type: 'ClusterIP',
         selector,
-        ports: this.servicePorts().map(p => ({ ...p, targetPort: k8s.IntOrString.fromString(p.targetPort) })),
+        ports: this.service.servicePorts.map(p => ({ name: p.name, port: p.port, protocol: 'TCP', targetPort: k8s.IntOrString.fromString(p.name) })),
       },
     });
   }
@@ -334,9 +317,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
 
     // The replica count moves to the Rollout (or to the autoscaler, retargeted at it); Argo
     // scales the Deployment to zero as the Rollout's pods become ready (`scaleDown: progressively`).
-    if (!def.autoscaling) service.workload.addJsonPatch(JsonPatch.remove('/spec/replicas'));
-    const autoscaler = service.autoscaler;
-    autoscaler?.addJsonPatch(JsonPatch.replace('/spec/scaleTargetRef', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: service.name }));
+    service.handScalingTo({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: service.name }, this);
 
     const steps: RolloutSpecStrategyCanarySteps[] = [];
     for (const w of this.steps) {
@@ -356,10 +337,10 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       if (def.route && routeName === service.name) {
         // The plugin re-weights an existing rule; both Services must already be in it.
         const port = service.engine.httpPort;
-        service.route?.addJsonPatch(JsonPatch.replace('/spec/rules/0/backendRefs', [
+        service.setRouteBackends([
           { name: service.service.name, port, weight: 100 },
           { name: this.canaryName, port, weight: 0 },
-        ]));
+        ], this);
       }
       trafficRouting = { plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: routeName, namespace: a.httpRouteNamespace ?? service.namespace } } };
     }
@@ -374,7 +355,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
         revisionHistoryLimit: 5,
         // A candidate that never becomes ready (image, OOM, weights) is rolled back once it has
         // used its whole startup budget, not left half-deployed.
-        progressDeadlineSeconds: plan.startupBudgetSeconds + 600,
+        progressDeadlineSeconds: progressDeadlineSeconds(plan.startupBudgetSeconds),
         progressDeadlineAbort: true,
         strategy: {
           canary: {
@@ -441,7 +422,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       row = g.promote ? this.budget.rows[this.budget.rows.length - 1] : this.budget.rows[W.indexOf(current)];
     }
     const weight = this.candidatePlan ? current : 0;
-    const backendRefs: any[] = [{ name: service.service.name, port, weight: 100 - weight }];
+    const backendRefs: RouteBackend[] = [{ name: service.service.name, port, weight: 100 - weight }];
     let workload: ApiObject | undefined;
     let canaryService: ApiObject | undefined;
 
@@ -457,7 +438,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
           replicas: row.candidateReplicas,
           selector: { matchLabels: canarySelector },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-          progressDeadlineSeconds: this.candidatePlan.startupBudgetSeconds + 600,
+          progressDeadlineSeconds: progressDeadlineSeconds(this.candidatePlan.startupBudgetSeconds),
           revisionHistoryLimit: 5,
           template,
         },
@@ -468,22 +449,22 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
 
       if (g.promote) {
         // The stable Deployment rolls to the candidate's template at full size.
-        service.workload.addJsonPatch(JsonPatch.replace('/spec/template', this.renderTemplate(this.candidatePlan, merged, service.selectorLabels)));
+        service.serveTemplate(this.renderTemplate(this.candidatePlan, merged, service.selectorLabels), this);
       } else if (this.surge.kind === SurgeKind.SCALE_DOWN_STABLE && row.stableReplicas < service.plan.maxReplicas) {
         this.capStable(row.stableReplicas);
       }
     }
 
     if (def.route) {
-      service.route?.addJsonPatch(JsonPatch.replace('/spec/rules/0/backendRefs', backendRefs));
+      service.setRouteBackends(backendRefs, this);
     } else {
-      const timeout = `${Duration.minutes(10).toSeconds()}s`;
+      const timeout = `${MODEL_SERVICE_DEFAULTS.requestTimeout.toSeconds()}s`;
       new HttpRoute(this, 'Route', {
         metadata: { name: service.name, labels: service.objectLabels() },
         spec: {
           parentRefs: [{ name: g.gatewayName!, namespace: g.gatewayNamespace }],
           rules: [{
-            matches: [{ path: { type: 'PathPrefix' as any, value: g.pathPrefix ?? '/v1' } }],
+            matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: g.pathPrefix ?? MODEL_SERVICE_DEFAULTS.routePathPrefix } }],
             backendRefs,
             timeouts: { request: timeout, backendRequest: timeout },
           }],
@@ -495,28 +476,13 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
 
   /** Holds the stable at `replicas` (its share of the previous step) during the rollout. */
   private capStable(replicas: number): void {
-    const service = this.service;
-    const a = service.definition.autoscaling;
-    const autoscaler = service.autoscaler;
-    if (a && autoscaler) {
-      const keda = autoscaler.kind === 'ScaledObject';
-      autoscaler.addJsonPatch(JsonPatch.replace(keda ? '/spec/maxReplicaCount' : '/spec/maxReplicas', replicas));
-      if (a.minReplicas > replicas) autoscaler.addJsonPatch(JsonPatch.replace(keda ? '/spec/minReplicaCount' : '/spec/minReplicas', replicas));
-    } else {
-      service.workload.addJsonPatch(JsonPatch.replace('/spec/replicas', replicas));
-    }
+    this.service.capReplicas(replicas, this);
   }
 
   private copyNetworkPolicy(labels: Record<string, string>, selector: Record<string, string>): void {
-    const policy = this.service.networkPolicy;
-    if (!policy) return;
-    const spec = policy.toJson().spec;
-    new ApiObject(this, 'CanaryNetworkPolicy', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: this.canaryName, labels },
-      spec: { ...spec, podSelector: { matchLabels: selector } },
-    } as any);
+    const spec = this.service.networkPolicySpec(selector);
+    if (!spec) return;
+    new k8s.KubeNetworkPolicy(this, 'CanaryNetworkPolicy', { metadata: { name: this.canaryName, labels }, spec });
   }
 }
 

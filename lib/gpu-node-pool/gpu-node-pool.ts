@@ -41,7 +41,8 @@ export interface GpuNodePoolProps {
 /**
  * GPU capacity and the contract a workload must meet to land on it: node labels, taints,
  * accelerator, GPUs per node and a GPU ceiling. With Karpenter it emits a NodePool (its
- * `node.defaultChild`) and an EC2NodeClass; for nodes provisioned elsewhere it emits nothing.
+ * `node.defaultChild`) and an EC2NodeClass; for nodes provisioned elsewhere it emits nothing but
+ * the optional device plugin (then its DaemonSet is the default child; with nothing emitted there is none).
  *
  * Services placed on the pool (`new ModelService(scope, id, { nodePool })`) are checked at synth:
  * their GPUs at peak must fit `maxGpus`, and none that requires stable capacity may sit on spot.
@@ -127,7 +128,6 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
       });
       this.karpenterNodePool = nodePool;
       this.nodeClass = nodeClass;
-      this.node.defaultChild = nodePool;
       // NodePool and EC2NodeClass are cluster-scoped: a chart namespace on them is meaningless.
       if (Chart.of(this).namespace !== undefined) {
         for (const obj of [nodePool, nodeClass]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
@@ -139,6 +139,8 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
         nodeSelector: this.nodeSelector, tolerations: this.tolerations, labels, plugin: props.devicePlugin,
       }).daemonSet;
     }
+    // An existing pool without a device plugin emits nothing, so it has no default child.
+    this.node.defaultChild = this.karpenterNodePool ?? this.devicePluginDaemonSet;
 
     addCrossCheck(this, () => this.checkConsumers());
   }

@@ -1,16 +1,17 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
-import { Problems } from '../errors';
+import { Problems, ValidationError } from '../errors';
 import { attachPlanWriter } from '../report/plan-writer';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
-import { HttpRoute } from '../imports/httproutes-gateway.networking.k8s.io';
+import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import { ScaledObject } from '../imports/scaledobjects-keda.sh';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { buildPodTemplate } from './pod-template';
-import { AUTOSCALING_DEFAULTS, AutoscalerProvider, ModelServiceProps } from './props';
+import { progressDeadlineSeconds } from '../planning/pod-budget';
+import { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { resolveServicePlan, ServicePlan } from './resolve';
 import { fractionalSeconds } from '../duration';
 import { nameHolder, takeName } from '../name-registry';
@@ -21,6 +22,35 @@ export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 /** Label every modelship object carries with the service it belongs to. */
 export const SERVICE_LABEL = 'modelship.dev/service';
 
+
+/** A workload that takes over replica control of a ModelService's Deployment (e.g. an Argo Rollout with `workloadRef`). */
+export interface WorkloadReference {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** One backend of the service's HTTPRoute rule. */
+export interface RouteBackend {
+  /** Service name. */
+  readonly name: string;
+  readonly port: number;
+  /** Share of traffic, relative to the other backends. @default - Gateway API's default (1) */
+  readonly weight?: number;
+}
+
+/** One port of the service's Kubernetes Service. */
+export interface ServicePortSpec {
+  /** Port name (`http`, `grpc`, `metrics`), also the container port it targets. */
+  readonly name: string;
+  readonly port: number;
+}
+
+/** Which construct changed a seam of a ModelService, so a second, conflicting change is named. */
+interface SeamClaim<T> {
+  readonly value: T;
+  readonly by: string;
+}
 
 /**
  * One model behind one endpoint: a Deployment of model server pods planned from the model's
@@ -54,6 +84,14 @@ export class ModelService extends Construct implements IGpuConsumer {
   public readonly networkPolicy?: ApiObject;
 
   private readonly props: ModelServiceProps;
+  /** The pod template this service renders for itself. */
+  private readonly ownTemplate: k8s.PodTemplateSpec;
+  private readonly ports: ServicePortSpec[];
+  private servedTemplate?: SeamClaim<k8s.PodTemplateSpec>;
+  private scalingTarget?: SeamClaim<WorkloadReference>;
+  private replicaCap?: SeamClaim<number>;
+  private routeBackends?: SeamClaim<RouteBackend[]>;
+  private networkPolicyRules?: Omit<k8s.NetworkPolicySpec, 'podSelector'>;
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
@@ -77,13 +115,13 @@ export class ModelService extends Construct implements IGpuConsumer {
     this.selectorLabels = { [SERVICE_LABEL]: this.name };
     const labels = this.objectLabels();
 
-    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.name, labels },
       // The model server never talks to the Kubernetes API.
       automountServiceAccountToken: false,
     });
 
-    const cache = props.cache ?? ModelCache.emptyDir();
+    const cache = this.cache;
     if (cache.kind === ModelCacheKind.SHARED) {
       this.cacheClaim = new k8s.KubePersistentVolumeClaim(this, 'ModelCache', {
         metadata: {
@@ -99,17 +137,7 @@ export class ModelService extends Construct implements IGpuConsumer {
       });
     }
 
-    const template = buildPodTemplate({
-      plan: this.plan,
-      labels: { ...labels, ...this.selectorLabels, 'app.kubernetes.io/version': this.plan.runtime.version },
-      serviceAccountName: serviceAccount.name,
-      nodeSelector: this.nodeSelector(),
-      tolerations: this.tolerations(),
-      cache,
-      sharedCacheClaim: this.cacheClaim?.name,
-      env: props.env,
-      spreadSelector: this.selectorLabels,
-    });
+    this.ownTemplate = this.renderPodTemplate(this.plan, props, this.selectorLabels);
 
     const autoscaled = props.autoscaling !== undefined;
     this.workload = new k8s.KubeDeployment(this, 'Resource', {
@@ -117,7 +145,8 @@ export class ModelService extends Construct implements IGpuConsumer {
       spec: {
         // With an autoscaler, the replica count is its to set: leaving it out keeps
         // `kubectl apply` and GitOps from resetting it on every sync.
-        replicas: autoscaled ? undefined : this.plan.minReplicas,
+        // Produced at synth: a canary may hand the count to a Rollout or cap it (the seams below).
+        replicas: Lazy.any({ produce: () => this.deploymentReplicas(autoscaled) }),
         selector: { matchLabels: this.selectorLabels },
         strategy: {
           type: 'RollingUpdate',
@@ -127,20 +156,20 @@ export class ModelService extends Construct implements IGpuConsumer {
           },
         },
         // A rollout is stuck only after a new pod has used its whole startup budget.
-        progressDeadlineSeconds: this.plan.startupBudgetSeconds + 600,
+        progressDeadlineSeconds: progressDeadlineSeconds(this.plan.startupBudgetSeconds),
         revisionHistoryLimit: 5,
-        template,
+        template: Lazy.any({ produce: () => this.servedTemplate?.value ?? this.ownTemplate }),
       },
     });
     this.node.defaultChild = this.workload;
 
-    const ports: k8s.ServicePort[] = [{ name: 'http', port: this.plan.runtime.profile.httpPort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }];
     const profile = this.plan.runtime.profile;
-    if (profile.grpcPort !== undefined) ports.push({ name: 'grpc', port: profile.grpcPort, targetPort: k8s.IntOrString.fromString('grpc'), protocol: 'TCP' });
-    if (profile.metricsPort !== profile.httpPort) ports.push({ name: 'metrics', port: profile.metricsPort, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' });
+    this.ports = [{ name: 'http', port: profile.httpPort }];
+    if (profile.grpcPort !== undefined) this.ports.push({ name: 'grpc', port: profile.grpcPort });
+    if (profile.metricsPort !== profile.httpPort) this.ports.push({ name: 'metrics', port: profile.metricsPort });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
-      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports },
+      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: this.renderServicePorts() },
     });
 
     new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
@@ -188,8 +217,115 @@ export class ModelService extends Construct implements IGpuConsumer {
   public get gpusAtMax(): number { return this.plan.maxReplicas * this.plan.gpusPerReplica; }
   public get nodeCacheGiB(): number {
     // Only an emptyDir cache lives on the node's disk; volumes are provisioned apart from it.
-    const cache = this.props.cache ?? ModelCache.emptyDir();
+    const cache = this.cache;
     return cache.kind === ModelCacheKind.EMPTY_DIR ? cache.sizeGiB ?? this.plan.cacheSizeGiB : 0;
+  }
+
+  /** The model cache: the one given, or the default (`ModelCache.emptyDir()`). */
+  public get cache(): ModelCache { return this.props.cache ?? MODEL_SERVICE_DEFAULTS.cache(); }
+
+  /** Ports of the Service in front of the pods (`http`, and `grpc`/`metrics` where the engine has them). */
+  public get servicePorts(): readonly ServicePortSpec[] { return this.ports; }
+
+  /** The pod template this service renders for itself (before any canary serves another). */
+  public get podTemplate(): k8s.PodTemplateSpec { return this.ownTemplate; }
+
+  /**
+   * Renders the pod template of a variant of this service (a canary candidate): another plan and
+   * props, with this service's ServiceAccount, scheduling, cache claim and labels. Rendering the
+   * service's own plan and props gives exactly its own template.
+   */
+  public renderPodTemplate(plan: ServicePlan, variant: ModelServiceProps, selectorLabels: Record<string, string>): k8s.PodTemplateSpec {
+    return buildPodTemplate({
+      plan,
+      labels: { ...this.objectLabels(), ...selectorLabels, 'app.kubernetes.io/version': plan.runtime.version },
+      serviceAccountName: this.name,
+      nodeSelector: this.nodeSelector(),
+      tolerations: this.tolerations(),
+      cache: variant.cache ?? MODEL_SERVICE_DEFAULTS.cache(),
+      sharedCacheClaim: this.cacheClaim?.name,
+      env: variant.env,
+      spreadSelector: selectorLabels,
+    });
+  }
+
+  /**
+   * Serves another pod template from this service's Deployment (Argo Rollouts reads the desired
+   * template from the Deployment it references). User patches on the Deployment still apply on top.
+   * A second construct asking for another template is a ValidationError.
+   */
+  public serveTemplate(template: k8s.PodTemplateSpec, by: IConstruct): void {
+    this.servedTemplate = this.claim('serveTemplate', this.servedTemplate, template, by);
+  }
+
+  /**
+   * Hands replica control to a workload that adopts the Deployment (an Argo Rollout's
+   * `workloadRef`): the Deployment stops setting replicas, and the autoscaler, if any, targets it.
+   */
+  public handScalingTo(target: WorkloadReference, by: IConstruct): void {
+    for (const [field, value] of Object.entries(target)) {
+      if (typeof value !== 'string' || value.length === 0) {
+        throw new ValidationError([{ path: by.node.path, property: `handScalingTo.${field}`, value: String(value), reason: 'a workload reference needs apiVersion, kind and name', fix: 'give all three, e.g. { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name }' }]);
+      }
+    }
+    this.scalingTarget = this.claim('handScalingTo', this.scalingTarget, { ...target }, by);
+  }
+
+  /**
+   * Holds the service at most at `replicas` (a canary keeping the stable at its share): the
+   * autoscaler's ceiling (and floor, when above), or the Deployment's replicas.
+   */
+  public capReplicas(replicas: number, by: IConstruct): void {
+    if (!(Number.isInteger(replicas) && replicas >= 1 && replicas <= this.plan.maxReplicas)) {
+      throw new ValidationError([{ path: by.node.path, property: 'capReplicas', value: String(replicas), reason: `a cap on ${this.name} must be a whole number from 1 to its ${this.plan.maxReplicas} replicas`, fix: `cap at 1 to ${this.plan.maxReplicas} replicas` }]);
+    }
+    this.replicaCap = this.claim('capReplicas', this.replicaCap, replicas, by);
+  }
+
+  /** Sets the backends of the route's rule (weighted stable and canary Services). Needs a route. */
+  public setRouteBackends(backends: readonly RouteBackend[], by: IConstruct): void {
+    if (!this.route) {
+      throw new ValidationError([{ path: by.node.path, property: 'setRouteBackends', value: this.name, reason: `${this.name} has no route`, fix: 'give the ModelService a route, or emit your own HTTPRoute' }]);
+    }
+    this.routeBackends = this.claim('setRouteBackends', this.routeBackends, backends.map(b => ({ ...b })), by);
+  }
+
+  /** The ingress rules of the service's NetworkPolicy, if it has one (a canary's pods get the same). */
+  public networkPolicySpec(podSelector: Record<string, string>): k8s.NetworkPolicySpec | undefined {
+    const spec = this.networkPolicyRules;
+    return spec ? { ...spec, podSelector: { matchLabels: podSelector } } : undefined;
+  }
+
+  private claim<T>(seam: string, current: SeamClaim<T> | undefined, value: T, by: IConstruct): SeamClaim<T> {
+    if (current && current.by !== by.node.path) {
+      throw new ValidationError([{
+        path: by.node.path, property: seam, value: this.name,
+        reason: `${current.by} already did ${seam} on ${this.name}; two constructs would fight over the same objects`,
+        fix: `let one construct change ${this.name} (e.g. one CanaryRollout per service)`,
+      }]);
+    }
+    return { value, by: by.node.path };
+  }
+
+  private deploymentReplicas(autoscaled: boolean): number | undefined {
+    // With an autoscaler (or a Rollout adopting the Deployment) the count is theirs to set: leaving
+    // it out keeps `kubectl apply` and GitOps from resetting it on every sync.
+    if (this.scalingTarget || autoscaled) return undefined;
+    return this.replicaCap?.value ?? this.plan.minReplicas;
+  }
+
+  private scaleTargetRef(): WorkloadReference {
+    return this.scalingTarget?.value ?? { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workload.name };
+  }
+
+  private autoscalerBounds(): { min: number; max: number } {
+    const cap = this.replicaCap?.value;
+    if (cap === undefined) return { min: this.plan.minReplicas, max: this.plan.maxReplicas };
+    return { min: Math.min(this.plan.minReplicas, cap), max: cap };
+  }
+
+  private renderServicePorts(): k8s.ServicePort[] {
+    return this.ports.map(p => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' }));
   }
 
   /** Labels on every object of this service. */
@@ -238,19 +374,19 @@ export class ModelService extends Construct implements IGpuConsumer {
       callers.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': gwNs } } });
     }
     const metricsNs = net.metricsNamespace ?? 'monitoring';
+    this.networkPolicyRules = {
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: callers, ports: apiPorts },
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': metricsNs } } }],
+          ports: [{ port: k8s.IntOrString.fromNumber(profile.metricsPort), protocol: 'TCP' }],
+        },
+      ],
+    };
     return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name: this.name, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: [
-          { from: callers, ports: apiPorts },
-          {
-            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': metricsNs } } }],
-            ports: [{ port: k8s.IntOrString.fromNumber(profile.metricsPort), protocol: 'TCP' }],
-          },
-        ],
-      },
+      spec: this.networkPolicySpec(this.selectorLabels)!,
     });
   }
 
@@ -276,9 +412,9 @@ export class ModelService extends Construct implements IGpuConsumer {
       return new ScaledObject(this, 'Autoscaler', {
         metadata: { name: this.name, labels },
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workload.name },
-          minReplicaCount: this.plan.minReplicas,
-          maxReplicaCount: this.plan.maxReplicas,
+          scaleTargetRef: Lazy.any({ produce: () => this.scaleTargetRef() }),
+          minReplicaCount: Lazy.any({ produce: () => this.autoscalerBounds().min }),
+          maxReplicaCount: Lazy.any({ produce: () => this.autoscalerBounds().max }),
           pollingInterval: AUTOSCALING_DEFAULTS.pollingIntervalSeconds,
           cooldownPeriod: stabilization,
           advanced: { horizontalPodAutoscalerConfig: { behavior: behavior as any } },
@@ -301,9 +437,9 @@ export class ModelService extends Construct implements IGpuConsumer {
       return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
         metadata: { name: this.name, labels },
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workload.name },
-          minReplicas: this.plan.minReplicas,
-          maxReplicas: this.plan.maxReplicas,
+          scaleTargetRef: Lazy.any({ produce: () => this.scaleTargetRef() }),
+          minReplicas: Lazy.any({ produce: () => this.autoscalerBounds().min }),
+          maxReplicas: Lazy.any({ produce: () => this.autoscalerBounds().max }),
           metrics: [{
             type: 'Pods',
             pods: {
@@ -320,15 +456,15 @@ export class ModelService extends Construct implements IGpuConsumer {
   private addRoute(labels: Record<string, string>): ApiObject | undefined {
     const r = this.props.route;
     if (!r) return undefined;
-    const timeout = gatewayDuration(r.requestTimeout ?? Duration.minutes(10));
+    const timeout = gatewayDuration(r.requestTimeout ?? MODEL_SERVICE_DEFAULTS.requestTimeout);
     return new HttpRoute(this, 'Route', {
       metadata: { name: this.name, labels },
       spec: {
         parentRefs: [{ name: r.gatewayName, namespace: r.gatewayNamespace }],
         hostnames: r.hostnames,
         rules: [{
-          matches: [{ path: { type: 'PathPrefix' as any, value: r.pathPrefix ?? '/v1' } }],
-          backendRefs: [{ name: this.service.name, port: this.engine.httpPort }],
+          matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: r.pathPrefix ?? MODEL_SERVICE_DEFAULTS.routePathPrefix } }],
+          backendRefs: Lazy.any({ produce: () => this.routeBackends?.value ?? [{ name: this.service.name, port: this.engine.httpPort }] }),
           timeouts: { request: timeout, backendRequest: timeout },
         }],
       },

@@ -6,6 +6,16 @@ import { Model } from './model';
 import { ModelCache } from './model-cache';
 import { Runtime } from './runtime';
 
+/** Defaults of a ModelService that more than one construct reads, in one place. */
+export const MODEL_SERVICE_DEFAULTS = {
+  /** Model cache when none is given: an emptyDir that survives container restarts. */
+  cache: (): ModelCache => ModelCache.emptyDir(),
+  /** Path prefix of the route: the OpenAI-compatible API. */
+  routePathPrefix: '/v1',
+  /** Route request timeout: long generations stream for minutes. */
+  requestTimeout: Duration.minutes(10),
+} as const;
+
 /** What drives the replica count. */
 export enum AutoscalerProvider {
   /** A KEDA ScaledObject with a Prometheus trigger (no metrics adapter needed). */

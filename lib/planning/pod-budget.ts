@@ -39,3 +39,14 @@ export function hostMemoryGiB(weightsGiB: number, gpus: number): number {
 export function hostCpuCores(gpus: number): number {
   return Math.min(48, 2 + 4 * gpus);
 }
+
+/** How long after a pod's startup budget a rollout counts as stuck (Deployment and Rollout `progressDeadlineSeconds`). */
+export const PROGRESS_DEADLINE_MARGIN_SECONDS = 600;
+
+/**
+ * A rollout is stuck only after a new pod has used its whole startup budget, plus a margin for
+ * scheduling, image pull and node start.
+ */
+export function progressDeadlineSeconds(startupBudgetSeconds: number): number {
+  return startupBudgetSeconds + PROGRESS_DEADLINE_MARGIN_SECONDS;
+}
