@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ModelshipConstruct } from '../construct-base';
 import { addCrossCheck, Problem, Problems } from '../errors';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../imports/analysistemplates-argoproj.io';
@@ -10,12 +11,10 @@ import {
   RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps,
 } from '../imports/rollouts-argoproj.io';
 import { ModelService, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
-import { attachPlanWriter } from '../report/plan-writer';
 import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/props';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { fractionalSeconds } from '../duration';
-import { nameHolder, takeName } from '../name-registry';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
 import { CANARY_DEFAULTS, CanaryRolloutProps } from './props';
@@ -40,7 +39,7 @@ export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
  * - `TrafficStrategy.gatewayWeights()`: a `<name>-canary` Deployment and Service beside the
  *   stable, one HTTPRoute with weighted backends; each step is a commit.
  */
-export class CanaryRollout extends Construct implements IGpuConsumer {
+export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
   /** The stable service. */
   public readonly service: ModelService;
   /** The candidate's plan (GPUs, probes budget, shm), when a candidate is given. */
@@ -70,8 +69,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
-    attachPlanWriter(this);
-    const problems = new Problems(this.node.path);
+    const problems = this._problems;
     const service = props.service;
     this.service = service;
     this.canaryName = `${service.name}-canary`;
@@ -81,11 +79,11 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
     this.pause = props.pause ? fractionalSeconds(props.pause) : CANARY_DEFAULTS.pauseSeconds;
     const pool = service.nodePool;
 
-    const earlier = nameHolder(this, 'CanaryRollout of', service.node.path);
-    if (earlier) {
-      problems.add('service', service.node.path, `${service.name} already has a canary (${earlier.node.path}); a second one would emit the same Rollout, canary Service and AnalysisTemplates and both would rewrite its Deployment`,
-        'keep one CanaryRollout per service: change its candidate, or remove the other one');
-    }
+    this._claimName('CanaryRollout of', service.node.path, earlier => ({
+      property: 'service', value: service.node.path,
+      reason: `${service.name} already has a canary (${earlier.node.path}); a second one would emit the same Rollout, canary Service and AnalysisTemplates and both would rewrite its Deployment`,
+      fix: 'keep one CanaryRollout per service: change its candidate, or remove the other one',
+    }));
     if (!pool) {
       problems.add('service', service.node.path, `${service.name} is not placed on a GpuNodePool, so the candidate's GPUs cannot be checked against a budget`,
         'give the ModelService a nodePool (a GpuNodePool with maxGpus) before adding a canary');
@@ -137,8 +135,7 @@ export class CanaryRollout extends Construct implements IGpuConsumer {
       });
       this.checkExtraCapacity(problems, this.budget);
     }
-    problems.throwIfAny();
-    takeName(this, 'CanaryRollout of', service.node.path);
+    this._validate();
 
     const labels = { ...service.objectLabels(), [TRACK_LABEL]: 'canary' };
     if (this.strategy.kind === TrafficStrategyKind.ARGO_ROLLOUTS) {

@@ -3,8 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Accelerator, GpuVendor } from '../accelerators';
 import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
-import { attachPlanWriter } from '../report/plan-writer';
-import { nameHolder, takeName } from '../name-registry';
+import { ModelshipConstruct } from '../construct-base';
 import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
@@ -47,7 +46,7 @@ export interface GpuNodePoolProps {
  * Services placed on the pool (`new ModelService(scope, id, { nodePool })`) are checked at synth:
  * their GPUs at peak must fit `maxGpus`, and none that requires stable capacity may sit on spot.
  */
-export class GpuNodePool extends Construct implements IGpuNodePool {
+export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
   /** Name of the pool and of the objects it emits. */
   public readonly name: string;
   public readonly accelerator: Accelerator;
@@ -73,18 +72,17 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
-    attachPlanWriter(this);
-    const problems = new Problems(this.node.path);
+    const problems = this._problems;
     this.name = props.name ?? id;
     this.accelerator = props.accelerator;
     this.provisioner = props.provisioner;
     checkDnsLabel(problems, 'name', this.name, 40);
     // NodePool, EC2NodeClass and the device plugin are named after the pool (NodePools are cluster-scoped).
-    const namesake = nameHolder(this, 'GpuNodePool', this.name);
-    if (namesake) {
-      problems.add('name', this.name, `the pool ${namesake.node.path} has the same name, so both would emit NodePool, EC2NodeClass and device plugin objects named ${this.name}`,
-        'give each pool its own name');
-    }
+    this._claimName('GpuNodePool', this.name, namesake => ({
+      property: 'name', value: this.name,
+      reason: `the pool ${namesake.node.path} has the same name, so both would emit NodePool, EC2NodeClass and device plugin objects named ${this.name}`,
+      fix: 'give each pool its own name',
+    }));
 
     const karpenter = props.provisioner.kind === ProvisionerKind.KARPENTER;
     if (props.maxGpus !== undefined && !(Number.isInteger(props.maxGpus) && props.maxGpus >= 1)) {
@@ -106,8 +104,7 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
         'remove devicePlugin and install the vendor\'s device plugin (e.g. the AMD GPU Operator)');
     }
     const contract = resolvePoolContract(problems, this.name, props.accelerator, props.provisioner);
-    problems.throwIfAny();
-    takeName(this, 'GpuNodePool', this.name);
+    this._validate();
     const c: PoolContract = contract!;
 
     this.nodeSelector = c.nodeSelector;

@@ -1,10 +1,10 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { ModelshipConstruct } from '../construct-base';
 import { Accelerator } from '../accelerators';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
-import { Problems, ValidationError } from '../errors';
-import { attachPlanWriter } from '../report/plan-writer';
+import { ValidationError } from '../errors';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import { ScaledObject } from '../imports/scaledobjects-keda.sh';
@@ -14,7 +14,6 @@ import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { resolveServicePlan, ServicePlan } from './resolve';
 import { fractionalSeconds } from '../duration';
-import { nameHolder, takeName } from '../name-registry';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -59,7 +58,7 @@ interface SeamClaim<T> {
  *
  * The Deployment is `node.defaultChild`, so `ApiObject.of(service)` reaches it for patches.
  */
-export class ModelService extends Construct implements IGpuConsumer {
+export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   /** Name of the Deployment, Service and ServiceAccount: stable across versions. */
   public readonly name: string;
   /** Namespace of the chart, or `default`. */
@@ -95,21 +94,18 @@ export class ModelService extends Construct implements IGpuConsumer {
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
-    attachPlanWriter(this);
     this.props = props;
-    const problems = new Problems(this.node.path);
     this.name = props.name ?? id;
     this.nodePool = props.nodePool;
-    const plan = resolveServicePlan(problems, this.name, props, props.nodePool);
+    const plan = resolveServicePlan(this._problems, this.name, props, props.nodePool);
     this.namespace = Chart.of(this).namespace ?? 'default';
     // Every object of a service is named after it: one name per namespace.
-    const namesake = nameHolder(this, 'ModelService', `${this.namespace}/${this.name}`);
-    if (namesake) {
-      problems.add('name', this.name, `the service ${namesake.node.path} has the same name in namespace ${this.namespace}, so both would emit a Deployment, Service and ServiceAccount named ${this.name}`,
-        'give each service its own name (or id)');
-    }
-    problems.throwIfAny();
-    takeName(this, 'ModelService', `${this.namespace}/${this.name}`);
+    this._claimName('ModelService', `${this.namespace}/${this.name}`, namesake => ({
+      property: 'name', value: this.name,
+      reason: `the service ${namesake.node.path} has the same name in namespace ${this.namespace}, so both would emit a Deployment, Service and ServiceAccount named ${this.name}`,
+      fix: 'give each service its own name (or id)',
+    }));
+    this._validate();
     this.plan = plan!;
 
     this.selectorLabels = { [SERVICE_LABEL]: this.name };

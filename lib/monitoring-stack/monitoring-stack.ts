@@ -1,12 +1,13 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel, Problems } from '../errors';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
 import { ServiceMonitor } from '../imports/servicemonitors-monitoring.coreos.com';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { ModelService } from '../model-service';
-import { PlanContribution } from '../report/contributor';
+import type { PlanContribution } from '../report/contributor';
 import { renderDashboard, gpuFleetDashboard, serviceDashboard } from './dashboards';
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
 import { gpuRuleGroup } from './gpu-rules';
@@ -17,7 +18,6 @@ import { serviceRuleGroup, ServiceRuleConfig } from './service-rules';
 import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './slo';
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
-import { nameHolder, takeName } from '../name-registry';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -31,7 +31,7 @@ const LABELS = { 'app.kubernetes.io/managed-by': 'modelship', 'app.kubernetes.io
  *
  * The PrometheusRule is `node.defaultChild`.
  */
-export class MonitoringStack extends Construct {
+export class MonitoringStack extends ModelshipConstruct {
   /** Name prefix of the stack's objects. */
   public readonly name: string;
   /** The rule groups, as in a Prometheus rule file (for `promtool` and inspection). */
@@ -51,16 +51,16 @@ export class MonitoringStack extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id);
-    const problems = new Problems(this.node.path);
+    const problems = this._problems;
     this.name = props.name ?? id;
     checkDnsLabel(problems, 'name', this.name, 40);
     const namespace = Chart.of(this).namespace;
     // The PrometheusRule, dashboards and DCGM objects are named after the stack.
-    const namesake = nameHolder(this, 'MonitoringStack', `${namespace ?? 'default'}/${this.name}`);
-    if (namesake) {
-      problems.add('name', this.name, `the monitoring stack ${namesake.node.path} has the same name, so both would emit a PrometheusRule and dashboards named after ${this.name}`,
-        'give each MonitoringStack its own name (or id), or put every service in one stack');
-    }
+    this._claimName('MonitoringStack', `${namespace ?? 'default'}/${this.name}`, namesake => ({
+      property: 'name', value: this.name,
+      reason: `the monitoring stack ${namesake.node.path} has the same name, so both would emit a PrometheusRule and dashboards named after ${this.name}`,
+      fix: 'give each MonitoringStack its own name (or id), or put every service in one stack',
+    }));
     const thresholds = resolveThresholds(props.thresholds);
     const pools = props.nodePools ?? [];
     this.services = [...props.services];
@@ -120,8 +120,7 @@ export class MonitoringStack extends Construct {
     });
 
     const userRules = checkUserRules(problems, props);
-    problems.throwIfAny();
-    takeName(this, 'MonitoringStack', `${namespace ?? 'default'}/${this.name}`);
+    this._validate();
 
     // Scraping
     for (const svc of props.services) {
