@@ -1,4 +1,7 @@
-import { formatGpuBudget, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from '../lib';
+import {
+  RolloutMechanics, SurgeKind,
+} from '../lib';
+import { formatGpuBudget, planGpuBudget, replicasForWeight } from '../lib/canary-rollout/gpu-budget';
 
 // A stable of 4 replicas x 4 GPUs (16 GPUs) and a candidate of 2 GPUs per replica (FP8).
 const base = { stableReplicas: 4, stableGpusPerReplica: 4, candidateGpusPerReplica: 2, steps: [10, 25, 50], stableMaxSurge: 1 };

@@ -1,4 +1,8 @@
-import { compareVersions, engineProfile, EngineKind, selector, counterSelector } from '../lib';
+import {
+  compareVersions, EngineKind,
+} from '../lib';
+import { counterSelector, selector } from '../lib/engines/metrics';
+import { engineProfile } from '../lib/engines/registry';
 
 describe('engine metric names by version', () => {
   test.each([

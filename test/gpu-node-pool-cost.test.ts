@@ -1,4 +1,7 @@
-import { fleetCost, GpuDemand, poolCost, roundUsd, serviceCost, usdPerMonth } from '../lib';
+import {
+  GpuDemand,
+} from '../lib';
+import { fleetCost, poolCost, roundUsd, serviceCost, usdPerMonth } from '../lib/gpu-node-pool/cost';
 
 const d = (name: string, gpusAtMin: number, gpusAtMax: number, gpusAtPeak = gpusAtMax): GpuDemand => ({ name, gpusAtMin, gpusAtMax, gpusAtPeak });
 

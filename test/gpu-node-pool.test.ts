@@ -1,8 +1,8 @@
 import { Duration, Testing } from 'cdk8s';
 import {
-  Accelerator, CapacityType, DevicePlugin, fleetCost, GpuNodePool, GpuSharing, MigStrategy, Model, ModelCache, ModelService,
-  Precision, Provisioner, ProvisionerKind, Runtime, TaintEffect, ValidationError,
+  Accelerator, CapacityType, DevicePlugin, GpuNodePool, GpuSharing, MigStrategy, Model, ModelCache, ModelService, Precision, Provisioner, ProvisionerKind, Runtime, TaintEffect, ValidationError,
 } from '../lib';
+import { fleetCost } from '../lib/gpu-node-pool/cost';
 import { expectSchemaValid } from './support/schema';
 import { expectValidationError } from './support/errors';
 

@@ -14,7 +14,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { analyzePromql, CounterRef, DCGM_METRICS, KUBE_STATE_METRICS, ModelService, MonitoringRule, selector } from '../lib';
+import {
+  CounterRef, ModelService, MonitoringRule,
+} from '../lib';
+import { selector } from '../lib/engines/metrics';
+import { DCGM_METRICS, KUBE_STATE_METRICS } from '../lib/monitoring-stack/known-metrics';
+import { analyzePromql } from '../lib/monitoring-stack/promql';
 import { stackChart } from './support/monitoring-fixture';
 
 const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => fs.existsSync(p))

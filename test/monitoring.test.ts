@@ -1,8 +1,9 @@
 import { Duration, Testing } from 'cdk8s';
 import {
-  analyzePromql, Dcgm, EngineMetrics, KNOWN_NON_ENGINE_METRICS, Model, ModelService, MonitoringRule, MonitoringStack,
-  Runtime, ValidationError,
+  Dcgm, EngineMetrics, Model, ModelService, MonitoringRule, MonitoringStack, Runtime, ValidationError,
 } from '../lib';
+import { KNOWN_NON_ENGINE_METRICS } from '../lib/monitoring-stack/known-metrics';
+import { analyzePromql } from '../lib/monitoring-stack/promql';
 import { fleet, stackChart } from './support/monitoring-fixture';
 import { expectSchemaValid } from './support/schema';
 

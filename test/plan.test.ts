@@ -5,9 +5,9 @@ import { join } from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  Accelerator, buildFleetPlan, CanaryRollout, GpuNodePool, Model, ModelService, PlanContribution, PlanReport, Precision, Provisioner,
-  renderPlanMarkdown, renderPlanText, renderTopology, Runtime, SurgePolicy, TrafficStrategy, mermaidLabel, MermaidIds, PLAN_FILE_NAME,
+  Accelerator, buildFleetPlan, CanaryRollout, GpuNodePool, Model, ModelService, PlanContribution, PlanReport, Precision, Provisioner, renderPlanMarkdown, renderPlanText, Runtime, SurgePolicy, TrafficStrategy, PLAN_FILE_NAME,
 } from '../lib';
+import { MermaidIds, mermaidLabel, renderTopology } from '../lib/report/mermaid';
 import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
 import { expectSchemaValid } from './support/schema';
 

@@ -1,6 +1,9 @@
 import {
-  Accelerator, kvBytesPerToken, lookupModel, planMemory, Precision, shmSizeGiB, startupBudgetSeconds, weightsGiB,
+  Accelerator, planMemory, Precision,
 } from '../lib';
+import { kvBytesPerToken, weightsGiB } from '../lib/planning/memory-fit';
+import { lookupModel } from '../lib/planning/model-spec';
+import { shmSizeGiB, startupBudgetSeconds } from '../lib/planning/pod-budget';
 
 const llama8b = lookupModel('meta-llama/Llama-3.1-8B-Instruct')!;
 const llama70b = lookupModel('meta-llama/Llama-3.1-70B-Instruct')!;

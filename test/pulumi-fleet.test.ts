@@ -5,7 +5,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { addCrossCheck, Accelerator, Model, ModelCache, ModelService, Runtime } from 'modelship';
+import {
+  Accelerator, Model, ModelCache, ModelService, Runtime,
+} from 'modelship';
+import { addCrossCheck } from '../lib/errors';
 import { ModelFleet, typeToken } from 'modelship/pulumi';
 import { expectSchemaValid } from './support/schema';
 

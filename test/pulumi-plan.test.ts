@@ -3,7 +3,9 @@
  */
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Accelerator, Model, ModelCache, ModelService, Runtime } from 'modelship';
-import { logicalName, ObjectTier, objectKey, planFleet, PROVISIONING_MARGIN_SECONDS, rolloutTimeouts, tierOf, typeToken } from 'modelship/pulumi';
+import { logicalName, ObjectTier, objectKey, planFleet, typeToken } from 'modelship/pulumi';
+import { tierOf } from '../lib/pulumi/order';
+import { PROVISIONING_MARGIN_SECONDS, rolloutTimeouts } from '../lib/pulumi/timeouts';
 import { expectSchemaValid } from './support/schema';
 
 function fleetChart() {

@@ -130,9 +130,9 @@ export class Runtime {
   public readonly image: string;
   /** Whether the image was given rather than the engine's public default. */
   public readonly imageGiven: boolean;
-  /** Everything modelship knows about this engine. */
+  /** Everything modelship knows about this engine. @internal */
   public readonly driver: EngineDriver;
-  /** The version checked against the engine's known releases: a problem, or a note for the plan. */
+  /** The version checked against the engine's known releases: a problem, or a note for the plan. @internal */
   public readonly versionCheck: VersionCheck;
   private readonly options: EngineRuntimeOptions;
   private readonly command?: string[];
@@ -173,7 +173,7 @@ export class Runtime {
     return this.driver.describe(this.profile);
   }
 
-  /** The container arguments for a model and a plan. */
+  /** The container arguments for a model and a plan. @internal */
   public renderArgs(ctx: RuntimeArgsContext): string[] {
     return this.driver.args({ ...ctx, profile: this.profile, memoryUtilization: this.memoryUtilization, extraArgs: this.options.extraArgs ?? [] });
   }

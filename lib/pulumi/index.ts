@@ -1,7 +1,10 @@
-export * from './objects';
-export * from './order';
-export * from './timeouts';
-export * from './plan';
-export * from './errors';
-export * from './resource';
-export * from './fleet';
+// The public API of `modelship/pulumi` (pinned by test/public-api.test.ts).
+export { CONSTRUCT_TYPE_PREFIX, ConstructComponent, FLEET_TYPE, ModelFleet } from './fleet';
+export type { ModelFleetArgs } from './fleet';
+export { planFleet } from './plan';
+export type { FleetPlan, PlanOptions, PlannedGroup, PlannedObject } from './plan';
+export { logicalName, objectKey, typeToken } from './objects';
+export type { KubeObjectBody, KubeObjectRef } from './objects';
+export { ObjectTier } from './order';
+export { STARTUP_BUDGET_ANNOTATION } from './timeouts';
+export type { RolloutTimeouts } from './timeouts';
