@@ -8,7 +8,7 @@ import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemp
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import {
   Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable,
-  RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps,
+  RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryTrafficRouting,
 } from '../imports/rollouts-argoproj.io';
 import { ModelService, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
 import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/props';
@@ -327,7 +327,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     }
     const firstPause = routed && !scaleDown ? 2 : 1;
 
-    let trafficRouting: any;
+    let trafficRouting: RolloutSpecStrategyCanaryTrafficRouting | undefined;
     if (routed) {
       const a = this.strategy.argo ?? {};
       const routeName = a.httpRoute ?? service.name;

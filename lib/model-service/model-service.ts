@@ -413,7 +413,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
           maxReplicaCount: Lazy.any({ produce: () => this.autoscalerBounds().max }),
           pollingInterval: AUTOSCALING_DEFAULTS.pollingIntervalSeconds,
           cooldownPeriod: stabilization,
-          advanced: { horizontalPodAutoscalerConfig: { behavior: behavior as any } },
+          advanced: { horizontalPodAutoscalerConfig: { behavior } },
           triggers: [{
             type: 'prometheus',
             name: 'queue-depth',
