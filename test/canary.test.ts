@@ -114,7 +114,7 @@ describe('Argo Rollouts with the Gateway API plugin (the service has a route)', 
 
   test('analysis: error ratio and TTFT on the candidate Service, inconclusive below minRequests', () => {
     const templates = all(objs, 'AnalysisTemplate');
-    expect(templates.map(t => t.metadata.name)).toEqual(['llama-70b-canary-error-ratio', 'llama-70b-canary-ttft-p95']);
+    expect(templates.map(t => t.metadata.name)).toEqual(['llama-70b-canary-error-ratio', 'llama-70b-canary-client-error-increase', 'llama-70b-canary-ttft-p95']);
     for (const t of templates) {
       const m = t.spec.metrics[0];
       expect(m.provider.prometheus.query).toContain('service="llama-70b-canary"');
@@ -123,7 +123,7 @@ describe('Argo Rollouts with the Gateway API plugin (the service has a route)', 
       expect(m.successCondition).toMatch(/^len\(result\) > 0 && /);
       expect(m.failureCondition).toMatch(/^len\(result\) > 0 && /);
     }
-    expect(templates[1].spec.metrics[0].provider.prometheus.query).toContain('vllm:time_to_first_token_seconds_bucket');
+    expect(templates[2].spec.metrics[0].provider.prometheus.query).toContain('vllm:time_to_first_token_seconds_bucket');
   });
 
   test('the candidate registers its extra GPUs with the pool', () => {
@@ -135,7 +135,7 @@ describe('Argo Rollouts with the Gateway API plugin (the service has a route)', 
 
 test('every analysis query parses as PromQL, for every engine that supports a canary', () => {
   const queries: string[] = [];
-  const runtimes = [Runtime.vllm({ version: '0.8.5' }), Runtime.vllm({ version: '0.10.0' }), Runtime.sglang(), Runtime.tgi()];
+  const runtimes = [Runtime.vllm({ version: '0.8.5' }), Runtime.vllm({ version: '0.10.0' }), Runtime.sglang(), Runtime.tgi({ allowRootImage: true })];
   for (const runtime of runtimes) {
     const s = setup({ service: { runtime: Runtime.vllm({ version: '0.9.2' }) } });
     const c = new CanaryRollout(s.chart, 'canary', {
@@ -145,7 +145,8 @@ test('every analysis query parses as PromQL, for every engine that supports a ca
     queries.push(...c.analysis.checks.map(k => k.query));
     expectSchemaValid(Testing.synth(s.chart));
   }
-  expect(queries.length).toBe(3 + 3 + 2 + 2);
+  // errors, 4xx increase over the stable, TTFT, e2e (vLLM x2); TTFT, e2e (SGLang: no counters); errors, 4xx, e2e (TGI)
+  expect(queries.length).toBe(4 + 4 + 2 + 3);
   for (const q of queries) expect(promqlErrors(q)).toEqual([]);
   // The checker itself catches a broken query.
   expect(promqlErrors('sum(rate(x[5m])')).not.toEqual([]);
@@ -153,9 +154,13 @@ test('every analysis query parses as PromQL, for every engine that supports a ca
 
 test('the analysis follows the candidate engine\'s metric names (vLLM 0.8 -> 0.9 renames)', () => {
   const s = setup({ service: { runtime: Runtime.vllm({ version: '0.9.2' }) } });
-  const c = new CanaryRollout(s.chart, 'canary', { service: s.service, candidate: { runtime: Runtime.tgi() }, analysis: { maxLatencyP95: Duration.seconds(30) } });
-  expect(c.analysis.checks.map(k => k.name)).toEqual(['error-ratio', 'latency-p95']);
-  expect(c.analysis.checks[1].query).toContain('tgi_request_duration_bucket');
+  const c = new CanaryRollout(s.chart, 'canary', { service: s.service, candidate: { runtime: Runtime.tgi({ allowRootImage: true }) }, analysis: { maxLatencyP95: Duration.seconds(30) } });
+  expect(c.analysis.checks.map(k => k.name)).toEqual(['error-ratio', 'client-error-increase', 'latency-p95']);
+  expect(c.analysis.checks[2].query).toContain('tgi_request_duration_bucket');
+  // TGI's error ratio counts only the server's failures; a client's 422 is a 4xx on both sides of the comparison.
+  expect(c.analysis.checks[0].query).toContain('tgi_request_failure{err=~"generation|incomplete|dropped",namespace="llm",service="llama-70b-canary"}');
+  expect(c.analysis.checks[1].query).toContain('tgi_request_failure{err=~"validation|template",namespace="llm",service="llama-70b-canary"}');
+  expect(c.analysis.checks[1].query).toContain('http_requests_total{handler=~"/v1/.*",namespace="llm",service="llama-70b",status="4xx"}');
 });
 
 describe('Argo Rollouts without a router', () => {
@@ -297,12 +302,12 @@ describe('bad input', () => {
   });
 
   test('a threshold the runtime cannot measure: TTFT on TGI', () => {
-    expect(() => canary({ candidate: { runtime: Runtime.tgi() }, analysis: { maxTimeToFirstTokenP95: Duration.seconds(1) } }))
+    expect(() => canary({ candidate: { runtime: Runtime.tgi({ allowRootImage: true }) }, analysis: { maxTimeToFirstTokenP95: Duration.seconds(1) } }))
       .toThrow(/analysis.maxTimeToFirstTokenP95 = "1s": tgi 3.3.4 exports no timeToFirstToken metric[\s\S]*fix: remove analysis.maxTimeToFirstTokenP95/);
   });
 
   test('an unmeasurable sub-second threshold is reported with its value, not a cdk8s conversion error', () => {
-    expect(() => canary({ candidate: { runtime: Runtime.tgi() }, analysis: { maxTimeToFirstTokenP95: Duration.millis(250) } }))
+    expect(() => canary({ candidate: { runtime: Runtime.tgi({ allowRootImage: true }) }, analysis: { maxTimeToFirstTokenP95: Duration.millis(250) } }))
       .toThrow(/analysis.maxTimeToFirstTokenP95 = "0.25s": tgi 3.3.4 exports no timeToFirstToken metric/);
   });
 
@@ -363,4 +368,28 @@ test('snapshot: Argo Rollouts canary of a 70B model to FP8 on a new vLLM', () =>
   const objs = Testing.synth(chart);
   expectSchemaValid(objs);
   expect(objs.filter((o: any) => ['Rollout', 'AnalysisTemplate', 'HTTPRoute', 'Service', 'ScaledObject'].includes(o.kind))).toMatchSnapshot();
+});
+
+describe('the candidate inherits what it does not change', () => {
+  test('a new engine version keeps the stable\'s context length, memory share, arguments and env', () => {
+    const s = setup({ service: { runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 16384, memoryUtilization: 0.85, extraArgs: ['--enable-prefix-caching'], env: { A: '1' } }), precision: Precision.FP8 } });
+    const c = new CanaryRollout(s.chart, 'canary', { service: s.service, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) } });
+    const r = c.candidatePlan!.runtime;
+    expect([r.version, r.maxModelLen, r.memoryUtilization, r.env]).toEqual(['0.10.0', 16384, 0.85, { A: '1' }]);
+    expect(c.candidatePlan!.maxModelLen).toBe(16384);
+    const args = all(Testing.synth(s.chart), 'Deployment').find(d => d.metadata.name === 'llama-70b').spec.template.spec.containers[0].args;
+    expect(args).toEqual(expect.arrayContaining(['--max-model-len', '16384', '--gpu-memory-utilization', '0.85', '--enable-prefix-caching']));
+  });
+
+  test('what the candidate sets wins', () => {
+    const s = setup({ service: { runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 16384 }), precision: Precision.FP8 } });
+    const c = new CanaryRollout(s.chart, 'canary', { service: s.service, candidate: { runtime: Runtime.vllm({ version: '0.10.0', maxModelLen: 8192 }) } });
+    expect(c.candidatePlan!.maxModelLen).toBe(8192);
+  });
+
+  test('a stable on its own image: a new version without an image is refused (it would pull the public one)', () => {
+    const s = setup({ service: { runtime: Runtime.vllm({ version: '0.9.2', image: 'registry.example.com/vllm:0.9.2' }), precision: Precision.FP8 } });
+    expect(() => new CanaryRollout(s.chart, 'canary', { service: s.service, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) } }))
+      .toThrow(/candidate\.runtime\.image = undefined: the stable runs the image registry\.example\.com\/vllm:0\.9\.2/);
+  });
 });

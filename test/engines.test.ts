@@ -5,10 +5,17 @@ import { counterSelector, selector } from '../lib/engines/metrics';
 import { engineProfile } from '../lib/engines/registry';
 
 describe('engine metric names by version', () => {
+  // Boundaries from vllm `vllm/v1/metrics/loggers.py`: kv_cache_usage_perc first in v0.9.2 (#18354),
+  // inter_token_latency_seconds first in v0.10.2 (#24110); each row is the name every release of its
+  // range exports by default.
   test.each([
     ['0.8.5', 'vllm:gpu_cache_usage_perc', 'vllm:time_per_output_token_seconds'],
-    ['0.9.0', 'vllm:kv_cache_usage_perc', 'vllm:inter_token_latency_seconds'],
-    ['0.10.1', 'vllm:kv_cache_usage_perc', 'vllm:inter_token_latency_seconds'],
+    ['0.9.0', 'vllm:gpu_cache_usage_perc', 'vllm:time_per_output_token_seconds'],
+    ['0.9.1', 'vllm:gpu_cache_usage_perc', 'vllm:time_per_output_token_seconds'],
+    ['0.9.2', 'vllm:kv_cache_usage_perc', 'vllm:time_per_output_token_seconds'],
+    ['0.10.1', 'vllm:kv_cache_usage_perc', 'vllm:time_per_output_token_seconds'],
+    ['0.10.2', 'vllm:kv_cache_usage_perc', 'vllm:inter_token_latency_seconds'],
+    ['0.11.0', 'vllm:kv_cache_usage_perc', 'vllm:inter_token_latency_seconds'],
   ])('vLLM %s', (version, kv, itl) => {
     const m = engineProfile(EngineKind.VLLM, version).metrics;
     expect(m.kvCacheUsage).toBe(kv);
@@ -31,7 +38,10 @@ describe('engine metric names by version', () => {
     expect([p.httpPort, p.metricsPort, p.grpcPort]).toEqual([http, metrics, grpc]);
   });
 
-  test('TGI 2 serves metrics on its API port', () => expect(engineProfile(EngineKind.TGI, '2.4.1').metricsPort).toBe(8080));
+  // `--prometheus-port` exists from TGI 3.3.0 (launcher/src/main.rs, #3187); older launchers refuse it.
+  test.each([['2.4.1', 8080], ['3.2.3', 8080], ['3.3.0', 9000], ['3.3.4', 9000]])('TGI %s serves metrics on port %s', (version, port) => {
+    expect(engineProfile(EngineKind.TGI, version).metricsPort).toBe(port);
+  });
 });
 
 describe('versions and selectors', () => {

@@ -214,7 +214,7 @@ function fleetArbitrary(bad: number): fc.Arbitrary<FleetSpec> {
   const runtimeArb: fc.Arbitrary<Runtime> = fc.oneof(
     { weight: 6, arbitrary: fc.record({ version: fc.constantFrom('0.8.5', '0.9.2', '0.10.1'), maxModelLen: maybe(fc.constantFrom(2048, 4096, 8192), 1) }).map(o => Runtime.vllm(o)) },
     { weight: 2, arbitrary: fc.constantFrom(4096, 8192).map(maxModelLen => Runtime.sglang({ maxModelLen })) },
-    { weight: 2, arbitrary: fc.constant(Runtime.tgi({ maxModelLen: 4096 })) },
+    { weight: 2, arbitrary: fc.constant(Runtime.tgi({ maxModelLen: 4096, allowRootImage: true })) },
     { weight: 1, arbitrary: fc.constant(Runtime.triton()) },
     { weight: 1, arbitrary: fc.constant(Runtime.custom({ image: 'ghcr.io/acme/server:1.0.0' })) },
   );

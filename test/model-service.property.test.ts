@@ -31,7 +31,7 @@ const runtimeArb = fc.record({
   switch (r.kind) {
     case 'vllm': return Runtime.vllm({ maxModelLen: r.maxModelLen, version: r.version, memoryUtilization: r.memoryUtilization });
     case 'sglang': return Runtime.sglang({ maxModelLen: r.maxModelLen, memoryUtilization: r.memoryUtilization });
-    case 'tgi': return Runtime.tgi({ maxModelLen: r.maxModelLen });
+    case 'tgi': return Runtime.tgi({ maxModelLen: r.maxModelLen, allowRootImage: true });
     case 'triton': return Runtime.triton();
     default: return Runtime.custom({ image: 'ghcr.io/acme/server:1.0.0' });
   }

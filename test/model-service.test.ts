@@ -126,7 +126,7 @@ describe('ModelService: runtimes', () => {
   const variants: [string, ModelServiceProps][] = [
     ['vllm', { ...base, model: Model.huggingFace(LLAMA_8B), runtime: Runtime.vllm({ maxModelLen: 4096 }) }],
     ['sglang', { ...base, model: Model.huggingFace(LLAMA_8B), runtime: Runtime.sglang({ maxModelLen: 4096 }) }],
-    ['tgi', { ...base, model: Model.huggingFace(LLAMA_8B), runtime: Runtime.tgi({ maxModelLen: 4096 }) }],
+    ['tgi', { ...base, model: Model.huggingFace(LLAMA_8B), runtime: Runtime.tgi({ maxModelLen: 4096, allowRootImage: true }) }],
     ['triton', { ...base, model: Model.fromVolume({ claimName: 'triton-repo' }), runtime: Runtime.triton(), gpusPerReplica: 1 }],
     ['custom', { ...base, model: Model.fromVolume({ claimName: 'weights', path: 'llama' }), gpusPerReplica: 1, runtime: Runtime.custom({ image: 'ghcr.io/acme/server:1.2.3', port: 9000, args: ['--serve'] }) }],
   ];
@@ -227,7 +227,7 @@ describe('ModelService: bad input', () => {
     ['CUDA image on AMD', { accelerator: Accelerator.AMD_MI300X }, undefined, /runtime.image = "vllm\/vllm-openai:v0.9.2": vllm\/vllm-openai:v0.9.2 is a CUDA build and cannot use AMD Instinct MI300X/],
     ['sub-second grace period', { terminationGracePeriod: Duration.millis(250) }, undefined, /terminationGracePeriod = "0.25s": in-flight generations need time to finish/],
     ['fractional grace period', { terminationGracePeriod: Duration.millis(30500) }, undefined, /terminationGracePeriod = "30.5s": Kubernetes takes the grace period in whole seconds[\s\S]*Duration.seconds\(31\)/],
-    ['TGI from S3', { model: Model.fromObjectStore('s3://bucket/llama', { spec: { parametersBillions: 8, layers: 32, attentionHeads: 32, kvHeads: 8, headDim: 128 } }), runtime: Runtime.tgi() }, undefined, /tgi cannot read weights from an object store/],
+    ['TGI from S3', { model: Model.fromObjectStore('s3://bucket/llama', { spec: { parametersBillions: 8, layers: 32, attentionHeads: 32, kvHeads: 8, headDim: 128 } }), runtime: Runtime.tgi({ allowRootImage: true }) }, undefined, /tgi cannot read weights from an object store/],
   ])('%s', (_case, change, name, message) => {
     const e = expectValidationError(() => synth({ ...good, ...change, name }));
     expect(e.message).toMatch(message);

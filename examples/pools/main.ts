@@ -61,6 +61,8 @@ new ModelService(chart, 'llama-405b', {
   runtime: Runtime.vllm({ version: '0.9.1', image: 'rocm/vllm:rocm6.4.1_vllm_0.9.1_20250715', maxModelLen: 8192 }),
   precision: Precision.FP8,
   nodePool: mi300x,
+  // /dev/kfd and /dev/dri/renderD* belong to the nodes' render group (`getent group render` on a node).
+  gpuDeviceGroupIds: [110],
   maxSurge: 0,
 });
 

@@ -6,6 +6,8 @@ import { counterSelector, CounterRef, EngineMetrics, EngineSignal, selector } fr
 export const ANALYSIS_DEFAULTS = {
   /** 1 % of requests may fail (5xx) on the candidate. */
   maxErrorRatio: 0.01,
+  /** The candidate may refuse (4xx) at most 1 % more of its requests than the stable does. */
+  maxClientErrorRatioIncrease: 0.01,
   /** p95 time to first token, judged only where the engine exports it (not TGI, not Triton). */
   maxTimeToFirstTokenP95Seconds: 2,
   /** Requests the candidate must have served in the window before a measurement counts. */
@@ -26,6 +28,14 @@ export const ANALYSIS_DEFAULTS = {
 export interface CanaryAnalysisOptions {
   /** Highest share of failed requests, 0-1. Needs the engine's error and request counters. @default 0.01 (where the engine exports the counters) */
   readonly maxErrorRatio?: number;
+  /**
+   * Highest increase of the share of requests refused as the client's fault (4xx) on the candidate
+   * over the stable, 0-1: a candidate with a shorter context or a stricter validator refuses
+   * requests the stable served, which the error ratio (5xx) does not see. Needs the engine's
+   * client-error counter (vLLM, TGI).
+   * @default 0.01 (where the engine exports the counter)
+   */
+  readonly maxClientErrorRatioIncrease?: number;
   /** Highest p95 time to first token. Needs the engine's TTFT histogram (vLLM, SGLang). @default Duration.seconds(2) where the engine exports TTFT; none elsewhere */
   readonly maxTimeToFirstTokenP95?: Duration;
   /**
@@ -96,6 +106,7 @@ function conditions(threshold: number): { successCondition: string; failureCondi
  */
 export function resolveAnalysis(
   metrics: EngineMetrics, matchers: Record<string, string>, options: CanaryAnalysisOptions = {},
+  baseline?: { readonly metrics: EngineMetrics; readonly matchers: Record<string, string> },
 ): { analysis: ResolvedAnalysis; unmeasurable: UnmeasurableThreshold[] } {
   const intervalSeconds = options.interval ? fractionalSeconds(options.interval) : ANALYSIS_DEFAULTS.intervalSeconds;
   const windowSeconds = Math.max(2 * intervalSeconds, ANALYSIS_DEFAULTS.minWindowSeconds);
@@ -112,6 +123,19 @@ export function resolveAnalysis(
     checks.push({ name: 'error-ratio', description: `error ratio <= ${max}`, query, threshold: max, ...conditions(max) });
   } else if (options.maxErrorRatio !== undefined) {
     unmeasurable.push({ property: 'analysis.maxErrorRatio', signal: metrics.errors === undefined ? 'errors' : 'requests' });
+  }
+
+  const canCompareClientErrors = baseline !== undefined && metrics.clientErrors !== undefined && baseline.metrics.clientErrors !== undefined
+    && (metrics.requests?.length ?? 0) > 0 && (baseline.metrics.requests?.length ?? 0) > 0;
+  if (canCompareClientErrors) {
+    const max = options.maxClientErrorRatioIncrease ?? ANALYSIS_DEFAULTS.maxClientErrorRatioIncrease;
+    const ratio = (m: EngineMetrics, sel: Record<string, string>) =>
+      `((${sumOf([m.clientErrors!], 'rate', sel, window)}) / (${sumOf(m.requests!, 'rate', sel, window)}))`;
+    const volume = sumOf(metrics.requests!, 'increase', matchers, window);
+    const query = `(${ratio(metrics, matchers)} - ${ratio(baseline!.metrics, baseline!.matchers)}) and on() ((${volume}) >= ${minRequests})`;
+    checks.push({ name: 'client-error-increase', description: `client error (4xx) ratio at most ${max} above the stable's`, query, threshold: max, ...conditions(max) });
+  } else if (options.maxClientErrorRatioIncrease !== undefined) {
+    unmeasurable.push({ property: 'analysis.maxClientErrorRatioIncrease', signal: 'clientErrors' });
   }
 
   const latency = (name: string, label: string, histogram: string | undefined, given: Duration | undefined, fallback: number | undefined, property: string, signal: EngineSignal) => {

@@ -17,7 +17,7 @@ import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { fractionalSeconds } from '../duration';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
-import { CANARY_DEFAULTS, CanaryRolloutProps } from './props';
+import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
 import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 
 /** Label that tells stable and candidate objects apart. */
@@ -94,7 +94,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     // probes, /dev/shm and startup budget.
     let candidateTemplate: k8s.PodTemplateSpec | undefined;
     if (props.candidate) {
-      const merged: ModelServiceProps = { ...service.definition, ...props.candidate };
+      const merged = this.mergeCandidate(problems, props.candidate);
       const nested = new Problems(this.node.path);
       const plan = resolveServicePlan(nested, service.name, merged, pool);
       problems.addAll(nested.list.map(p => ({ ...p, property: `candidate.${p.property}` })));
@@ -111,7 +111,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     // Analysis on the candidate's own metric names: an engine upgrade may rename them.
     const metrics = (this.candidatePlan ?? service.plan).runtime.metrics;
     const runtimeName = String((this.candidatePlan ?? service.plan).runtime);
-    const { analysis, unmeasurable } = resolveAnalysis(metrics, { namespace: service.namespace, service: this.canaryName }, props.analysis);
+    const { analysis, unmeasurable } = resolveAnalysis(metrics, { namespace: service.namespace, service: this.canaryName }, props.analysis,
+      { metrics: service.plan.runtime.metrics, matchers: { namespace: service.namespace, service: service.name } });
     this.analysis = analysis;
     for (const u of unmeasurable) {
       problems.add(u.property, valueAt(props.analysis, u.property), `${runtimeName} exports no ${u.signal} metric, so this threshold cannot be measured`,
@@ -198,6 +199,9 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     const pause = this.pause;
     if (a.maxErrorRatio !== undefined && !(a.maxErrorRatio > 0 && a.maxErrorRatio < 1)) {
       problems.add('analysis.maxErrorRatio', a.maxErrorRatio, 'must be a share between 0 and 1', 'use e.g. 0.01 (1 % of requests)');
+    }
+    if (a.maxClientErrorRatioIncrease !== undefined && !(a.maxClientErrorRatioIncrease > 0 && a.maxClientErrorRatioIncrease < 1)) {
+      problems.add('analysis.maxClientErrorRatioIncrease', a.maxClientErrorRatioIncrease, 'must be a share between 0 and 1', 'use e.g. 0.01 (at most 1 % more requests refused than on the stable)');
     }
     if (a.minRequests !== undefined && !(Number.isInteger(a.minRequests) && a.minRequests >= 1)) {
       problems.add('analysis.minRequests', a.minRequests, 'must be a whole number >= 1', `use e.g. ${ANALYSIS_DEFAULTS.minRequests}`);
@@ -286,6 +290,23 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
         ? `use SurgePolicy.scaleDownStable(), smaller steps, or raise the pool's maxGpus to ${w.gpus}`
         : `use smaller steps (the worst moment is one step's growth), fewer maxReplicas, or raise the pool's maxGpus to ${w.gpus}`,
     }];
+  }
+
+  /**
+   * The candidate's props: the stable's, with what the candidate changes. A candidate runtime of
+   * the same engine inherits every runtime setting it does not set (context length, memory share,
+   * arguments, env), so `{ runtime: Runtime.vllm({ version: '0.10.0' }) }` changes only the version.
+   */
+  private mergeCandidate(problems: Problems, candidate: CanaryCandidate): ModelServiceProps {
+    const def = this.service.definition;
+    const stable = this.service.plan.runtime;
+    const runtime = candidate.runtime?._inheriting(stable);
+    if (candidate.runtime && stable.imageGiven && candidate.runtime.kind === stable.kind
+      && candidate.runtime._options.version !== undefined && candidate.runtime._options.image === undefined) {
+      problems.add('candidate.runtime.image', undefined, `the stable runs the image ${stable.image}; the candidate changes the version to ${candidate.runtime.version} but gives no image, so it would pull the public ${candidate.runtime.image}`,
+        `give the candidate's image too (your build or mirror of ${stable.kind} ${candidate.runtime.version})`);
+    }
+    return { ...def, ...candidate, ...(runtime ? { runtime } : {}) };
   }
 
   private renderTemplate(plan: ServicePlan, merged: ModelServiceProps, selectorLabels: Record<string, string>): k8s.PodTemplateSpec {
@@ -425,7 +446,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
 
     if (this.candidatePlan && row) {
       const canarySelector = { [SERVICE_LABEL]: this.canaryName };
-      const merged: ModelServiceProps = { ...def, ...props.candidate };
+      const merged = this.mergeCandidate(new Problems(this.node.path), props.candidate!);
       const template = this.renderTemplate(this.candidatePlan, merged, canarySelector);
       workload = new k8s.KubeDeployment(this, 'CanaryDeployment', {
         metadata: { name: this.canaryName, labels },

@@ -22,6 +22,6 @@ export const CUSTOM_DRIVER: EngineDriver = {
   args: ctx => [...ctx.extraArgs],
   env: () => ({}),
   // What the container can do is the user's to know: modelship does not refuse on its behalf.
-  capabilities: { rendersModelArgs: false, objectStores: ['s3', 'gs'], publicImageVendors: [GpuVendor.NVIDIA, GpuVendor.AMD] },
+  capabilities: () => ({ rendersModelArgs: false, objectStores: ['s3', 'gs'], publicImageVendors: [GpuVendor.NVIDIA, GpuVendor.AMD] }),
   describe: p => `custom ${p.image}`,
 };

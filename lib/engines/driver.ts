@@ -20,6 +20,19 @@ export interface EngineCapabilities {
    * (e.g. a ROCm build of vLLM for AMD GPUs).
    */
   readonly publicImageVendors: readonly GpuVendor[];
+  /**
+   * Why the engine's public image cannot run as a non-root user, when it cannot (with the upstream
+   * issue). The service then refuses unless the user gives a non-root image or accepts running as root.
+   */
+  readonly publicImageNeedsRoot?: string;
+}
+
+/** Where the container runs: what a driver needs beyond the version to pick its command. */
+export interface EngineTarget {
+  /** Vendor of the GPUs the pod gets. */
+  readonly vendor: GpuVendor;
+  /** Whether the user gave the image (a mirror, or a vendor build such as ROCm). */
+  readonly imageGiven: boolean;
 }
 
 /** A version rule of an engine: the grammar of its release numbers and the range modelship knows. */
@@ -78,13 +91,14 @@ export interface EngineDriver {
   readonly versions?: EngineVersionPolicy;
   /** Image, ports, health paths and metric names of one version. */
   profile(version: string): EngineProfile;
-  /** Container command, when the image's entrypoint is not the server. */
-  command(profile: EngineProfile): string[] | undefined;
+  /** Container command, when the image's entrypoint is not the server (or differs by vendor build). */
+  command(profile: EngineProfile, target: EngineTarget): string[] | undefined;
   /** Container arguments for a model and a plan, the user's extra arguments last. */
   args(ctx: EngineArgsContext): string[];
   /** Environment the engine needs (telemetry off, caches), before the user's. */
   env(profile: EngineProfile): Record<string, string>;
-  readonly capabilities: EngineCapabilities;
+  /** What this version of the engine can do. */
+  capabilities(profile: EngineProfile): EngineCapabilities;
   /** Bucket boundaries (seconds) of the engine's time-to-first-token histogram, if it has one. */
   readonly ttftBuckets?: readonly number[];
   /** Describes a runtime for plans, e.g. `vllm 0.9.2`. */

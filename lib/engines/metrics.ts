@@ -32,8 +32,10 @@ export interface EngineMetrics {
   readonly e2eLatency?: string;
   /** Counters whose sum is every finished request (the denominator of the error ratio). */
   readonly requests?: CounterRef[];
-  /** Counter: failed requests (the numerator of the error ratio). */
+  /** Counter: requests that failed by the server's fault (5xx; the numerator of the error ratio). */
   readonly errors?: CounterRef;
+  /** Counter: requests refused as the client's fault (4xx), compared between canary and stable. */
+  readonly clientErrors?: CounterRef;
   /** Counter: prompt (input) tokens processed. */
   readonly promptTokens?: string;
   /** Counter: generated (output) tokens. */

@@ -34,5 +34,5 @@ export function engineProfile(kind: Exclude<EngineKind, EngineKind.CUSTOM>, vers
 
 /** Drivers that can stream weights from an object store, for messages. */
 export function objectStoreReaders(): EngineDriver[] {
-  return Object.values(ENGINE_DRIVERS).filter(d => d.capabilities.objectStoreFactory !== undefined);
+  return Object.values(ENGINE_DRIVERS).filter(d => d.capabilities(d.profile(d.defaultVersion)).objectStoreFactory !== undefined);
 }

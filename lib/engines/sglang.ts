@@ -61,7 +61,7 @@ export const SGLANG_DRIVER: EngineDriver = {
     ...ctx.extraArgs,
   ],
   env: () => ({}),
-  capabilities: { rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] },
+  capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] }),
   // Source: sglang `python/sglang/srt/metrics/collector.py` (time_to_first_token_seconds buckets).
   ttftBuckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 120, 160],
   describe: p => `${p.kind} ${p.version}`,

@@ -5,7 +5,30 @@ import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 
 /**
- * TGI metrics. Source: text-generation-inference `docs/source/reference/metrics.md`.
+ * First TGI release with `--prometheus-port` (a second listener, default 9000). Before it the
+ * launcher refuses the flag and metrics are served only on the API port's `/metrics`.
+ * Source: text-generation-inference `launcher/src/main.rs` v3.3.0 L776-778 (#3187); `router/src/server.rs`
+ * v3.2.3 L1940-1955 (no metrics listener).
+ */
+export const TGI_PROMETHEUS_PORT = '3.3.0';
+/**
+ * First TGI release whose image cannot run as a non-root user: Python is installed by uv under
+ * `/root/.local/share/uv/python` and `LD_LIBRARY_PATH` points there (`Dockerfile` v3.2.0-v3.3.7), so
+ * uid 1000 fails with `libpython3.11.so.1.0: cannot open`. Issue huggingface/text-generation-inference#3082
+ * (open; reported on 3.1.1, "v3.0.1 still works"); fix PR #3197 unmerged.
+ */
+export const TGI_ROOT_ONLY_IMAGE = '3.1.1';
+
+/** `err` values of `tgi_request_failure` that are the server's fault (5xx): `generation` 424, `incomplete` 500, `dropped`. */
+export const TGI_SERVER_ERRORS = 'generation|incomplete|dropped';
+/** `err` values that are the client's (422): `validation` and `template`. */
+export const TGI_CLIENT_ERRORS = 'validation|template';
+
+/**
+ * TGI metrics. Source: text-generation-inference `docs/source/reference/metrics.md` and the `err`
+ * values of `tgi_request_failure` in `router/src/infer/mod.rs`, `router/src/server.rs` (HTTP mapping
+ * `impl From<InferError>`, L2400-2412) and `backends/v3/src/backend.rs` at v3.3.4. Client mistakes
+ * (422) are not failures of the server: they must not burn the error budget or fail a canary.
  * TGI has no time-to-first-token metric and no KV-cache gauge: those stay undefined.
  */
 function tgiMetrics(): EngineMetrics {
@@ -15,7 +38,8 @@ function tgiMetrics(): EngineMetrics {
     interTokenLatency: 'tgi_request_mean_time_per_token_duration',
     e2eLatency: 'tgi_request_duration',
     requests: [{ metric: 'tgi_request_count' }],
-    errors: { metric: 'tgi_request_failure' },
+    errors: { metric: 'tgi_request_failure', regexMatchers: { err: TGI_SERVER_ERRORS } },
+    clientErrors: { metric: 'tgi_request_failure', regexMatchers: { err: TGI_CLIENT_ERRORS } },
     generationTokens: 'tgi_request_generated_tokens_sum',
   };
 }
@@ -39,8 +63,7 @@ export const TGI_DRIVER: EngineDriver = {
   // Release tags: huggingface/text-generation-inference `v3.3.4`; image tags without the `v`.
   versions: { pattern: /^\d+\.\d+\.\d+$/, example: '3.3.4', oldest: '2.0.0', newestChecked: '3.3' },
   profile: version => {
-    // TGI 3 serves Prometheus metrics on its own port (--prometheus-port, 9000).
-    const separateMetricsPort = compareVersions(version, '3.0.0') >= 0;
+    const separateMetricsPort = compareVersions(version, TGI_PROMETHEUS_PORT) >= 0;
     return {
       kind: EngineKind.TGI, version, image: `ghcr.io/huggingface/text-generation-inference:${version}`,
       httpPort: 8080, metricsPort: separateMetricsPort ? 9000 : 8080, metricsPath: '/metrics',
@@ -63,6 +86,11 @@ export const TGI_DRIVER: EngineDriver = {
     ...ctx.extraArgs,
   ],
   env: () => ({}),
-  capabilities: { rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] },
+  capabilities: profile => ({
+    rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA],
+    publicImageNeedsRoot: compareVersions(profile.version, TGI_ROOT_ONLY_IMAGE) >= 0
+      ? `the TGI ${profile.version} image installs Python under /root, so a non-root user cannot start it (huggingface/text-generation-inference#3082, unfixed)`
+      : undefined,
+  }),
   describe: p => `${p.kind} ${p.version}`,
 };

@@ -39,13 +39,13 @@ export const TRITON_DRIVER: EngineDriver = {
     ...ctx.extraArgs,
   ],
   env: () => ({}),
-  capabilities: {
+  capabilities: () => ({
     // Triton reads its model configuration from the repository; modelship adds no model flags.
     rendersModelArgs: false,
     objectStores: ['s3', 'gs'],
     objectStoreFactory: 'Runtime.triton()',
     refusesHuggingFaceIds: 'Triton serves a model repository, not a Hugging Face id',
     publicImageVendors: [GpuVendor.NVIDIA],
-  },
+  }),
   describe: p => `${p.kind} ${p.version}`,
 };

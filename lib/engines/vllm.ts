@@ -4,28 +4,45 @@ import { EngineDriver } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 
+/** First vLLM image that streams `gs://` weights (runai-model-streamer[gcs] in docker/Dockerfile, #26464). */
+export const VLLM_GCS_STREAMER = '0.11.1';
+
 /** Handlers of vLLM's OpenAI-compatible API (`/v1/completions`, `/v1/chat/completions`, ...). */
 export const VLLM_API_HANDLERS = '/v1/.*';
 
 /**
- * vLLM metrics. Source: vllm `vllm/v1/metrics/loggers.py` and `docs/design/metrics.md`.
- * 0.9 renamed `vllm:gpu_cache_usage_perc` to `vllm:kv_cache_usage_perc` and
- * `vllm:time_per_output_token_seconds` to `vllm:inter_token_latency_seconds`.
- * Errors come from the API server's HTTP instrumentation (`status` is `2xx`, `4xx`, `5xx`), narrowed
- * to the OpenAI API (`handler` under `/v1/`): probes on `/health` and scrapes of `/metrics` would
- * otherwise dilute the error ratio and count as traffic in canary analysis.
+ * First release exporting `vllm:kv_cache_usage_perc`; earlier ones export only
+ * `vllm:gpu_cache_usage_perc` (both 0.9.2-0.10.x, the old one hidden in 0.11.x, removed in 0.12.0).
+ * Source: vllm `vllm/v1/metrics/loggers.py` at v0.9.1 (L189, old name only) and v0.9.2 (L217, new
+ * name added by #18354), v0.12.0 (old name gone).
+ */
+export const VLLM_KV_CACHE_RENAME = '0.9.2';
+/**
+ * First release exporting `vllm:inter_token_latency_seconds`; earlier ones export only
+ * `vllm:time_per_output_token_seconds` (both 0.10.2-0.11.x, the old one hidden 0.12-0.14, removed
+ * in 0.15.0). Source: vllm `vllm/v1/metrics/loggers.py` at v0.10.1 and v0.10.2 (L380-396, #24110).
+ */
+export const VLLM_ITL_RENAME = '0.10.2';
+
+/**
+ * vLLM metrics by version. Source: vllm `vllm/v1/metrics/loggers.py` (v0.8.5 to v0.11.1) and
+ * `docs/design/metrics.md`; each name is the one every release of its range exports by default.
+ * Errors come from the API server's HTTP instrumentation (prometheus-fastapi-instrumentator, vLLM
+ * >= 0.8.3: `http_requests_total{method,status,handler}`, `status` grouped as `2xx`/`4xx`/`5xx`),
+ * narrowed to the OpenAI API (`handler` under `/v1/`): probes on `/health` and scrapes of `/metrics`
+ * would otherwise dilute the error ratio and count as traffic in canary analysis.
  */
 function vllmMetrics(version: string): EngineMetrics {
-  const renamed = compareVersions(version, '0.9.0') >= 0;
   return {
     queueDepth: 'vllm:num_requests_waiting',
     running: 'vllm:num_requests_running',
-    kvCacheUsage: renamed ? 'vllm:kv_cache_usage_perc' : 'vllm:gpu_cache_usage_perc',
+    kvCacheUsage: compareVersions(version, VLLM_KV_CACHE_RENAME) >= 0 ? 'vllm:kv_cache_usage_perc' : 'vllm:gpu_cache_usage_perc',
     timeToFirstToken: 'vllm:time_to_first_token_seconds',
-    interTokenLatency: renamed ? 'vllm:inter_token_latency_seconds' : 'vllm:time_per_output_token_seconds',
+    interTokenLatency: compareVersions(version, VLLM_ITL_RENAME) >= 0 ? 'vllm:inter_token_latency_seconds' : 'vllm:time_per_output_token_seconds',
     e2eLatency: 'vllm:e2e_request_latency_seconds',
     requests: [{ metric: 'http_requests_total', regexMatchers: { handler: VLLM_API_HANDLERS } }],
     errors: { metric: 'http_requests_total', matchers: { status: '5xx' }, regexMatchers: { handler: VLLM_API_HANDLERS } },
+    clientErrors: { metric: 'http_requests_total', matchers: { status: '4xx' }, regexMatchers: { handler: VLLM_API_HANDLERS } },
     promptTokens: 'vllm:prompt_tokens_total',
     generationTokens: 'vllm:generation_tokens_total',
   };
@@ -58,7 +75,11 @@ export const VLLM_DRIVER: EngineDriver = {
     healthPath: '/health', readyPath: '/health', modelLabel: 'model_name',
     metrics: vllmMetrics(version),
   }),
-  command: () => undefined,
+  // The CUDA image's entrypoint is the OpenAI server (`python3 -m vllm.entrypoints.openai.api_server`
+  // to v0.11.0, `vllm serve` from v0.11.1; both take `--model`: docker/Dockerfile, target vllm-openai).
+  // The ROCm builds (`docker/Dockerfile.rocm`, stage `final`, v0.9.2 L113 / v0.11.0 L119; the
+  // `rocm/vllm` images of ROCm/vllm) end with `CMD ["/bin/bash"]` and no entrypoint: name the server.
+  command: (_profile, target) => (target.vendor === GpuVendor.AMD ? ['python3', '-m', 'vllm.entrypoints.openai.api_server'] : undefined),
   args: ctx => [
     '--model', ctx.modelRef,
     '--served-model-name', ctx.servedName,
@@ -75,14 +96,16 @@ export const VLLM_DRIVER: EngineDriver = {
   ],
   // Usage statistics are sent to vLLM's collector unless turned off (vllm `vllm/usage/usage_lib.py`).
   env: () => ({ VLLM_NO_USAGE_STATS: '1', DO_NOT_TRACK: '1' }),
-  capabilities: {
+  capabilities: profile => ({
     rendersModelArgs: true,
-    objectStores: ['s3', 'gs'],
-    objectStoreFactory: 'Runtime.vllm() (Run:ai streamer)',
+    // The Run:ai streamer reads s3:// in every image; gs:// needs runai-model-streamer[gcs], which
+    // the image installs from v0.11.1 (docker/Dockerfile, #26464; v0.10.2-v0.11.0 only via pip vllm[runai]).
+    objectStores: compareVersions(profile.version, VLLM_GCS_STREAMER) >= 0 ? ['s3', 'gs'] : ['s3'],
+    objectStoreFactory: 'Runtime.vllm() (Run:ai streamer; gs:// from 0.11.1)',
     publicImageVendors: [GpuVendor.NVIDIA],
-  },
-  // Source: vllm `vllm/v1/metrics/loggers.py` (time_to_first_token_seconds buckets).
-  ttftBuckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+  }),
+  // Source: vllm `vllm/v1/metrics/loggers.py` time_to_first_token_seconds buckets, identical v0.9.0-v0.19.1.
+  ttftBuckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],
   describe: p => `${p.kind} ${p.version}`,
 };
 

@@ -12,6 +12,10 @@ export const MODEL_CACHE_MOUNT = '/model-cache';
 export const MODEL_VOLUME_MOUNT = '/models';
 /** Name of the model server container. */
 export const SERVER_CONTAINER = 'server';
+/** Label on model pods that run as root (an accepted exception to Pod Security "restricted"). */
+export const POD_SECURITY_EXCEPTION_LABEL = 'modelship.dev/pod-security';
+/** Annotation saying why a model pod runs as root. */
+export const POD_SECURITY_EXCEPTION_ANNOTATION = 'modelship.dev/pod-security-exception';
 
 /** What the pod template needs beyond the plan. */
 export interface PodTemplateInput {
@@ -42,6 +46,8 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   const runtime = plan.runtime;
   const profile = runtime.profile;
   const gpuResource = plan.accelerator.resourceName;
+  // Set when the image cannot run as non-root and the user accepted root (allowRootImage).
+  const root = plan.rootException;
 
   const volumes: k8s.Volume[] = [
     // NCCL exchanges tensors between the GPUs of a replica through /dev/shm.
@@ -98,7 +104,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     name: SERVER_CONTAINER,
     image: runtime.image,
     imagePullPolicy: 'IfNotPresent',
-    command: runtime.containerCommand,
+    command: runtime.containerCommand(plan.accelerator.vendor),
     args: args.length > 0 ? args : undefined,
     ports,
     env,
@@ -136,9 +142,9 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     securityContext: {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: MODEL_SERVER_UID,
-      runAsGroup: MODEL_SERVER_UID,
+      runAsNonRoot: !root,
+      runAsUser: root ? 0 : MODEL_SERVER_UID,
+      runAsGroup: root ? 0 : MODEL_SERVER_UID,
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     },
@@ -147,12 +153,14 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
 
   return {
     metadata: {
-      labels: input.labels,
+      // A root server is visible to anyone who lists pods: `-l modelship.dev/pod-security=root-exception`.
+      labels: root ? { ...input.labels, [POD_SECURITY_EXCEPTION_LABEL]: 'root-exception' } : input.labels,
       annotations: {
         // Karpenter must not consolidate a node while its model server loads or serves.
         'karpenter.sh/do-not-disrupt': 'true',
         'kubectl.kubernetes.io/default-container': SERVER_CONTAINER,
         'modelship.dev/startup-budget-seconds': String(plan.startupBudgetSeconds),
+        ...(root ? { [POD_SECURITY_EXCEPTION_ANNOTATION]: root } : {}),
       },
     },
     spec: {
@@ -161,10 +169,11 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
       enableServiceLinks: false,
       terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds,
       securityContext: {
-        runAsNonRoot: true,
-        runAsUser: MODEL_SERVER_UID,
-        runAsGroup: MODEL_SERVER_UID,
+        runAsNonRoot: !root,
+        runAsUser: root ? 0 : MODEL_SERVER_UID,
+        runAsGroup: root ? 0 : MODEL_SERVER_UID,
         fsGroup: MODEL_SERVER_UID,
+        supplementalGroups: plan.gpuDeviceGroupIds.length > 0 ? [...plan.gpuDeviceGroupIds] : undefined,
         // A cache of hundreds of GiB would be chowned on every mount otherwise.
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },

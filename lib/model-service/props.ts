@@ -132,6 +132,14 @@ export interface ModelServiceProps {
   readonly allowMutableImageTag?: boolean;
   /** Extra environment variables. @default - none */
   readonly env?: Record<string, string>;
+  /**
+   * Group IDs that own the GPU device files on the nodes, added to the pod's supplemental groups
+   * so the non-root server can open them. AMD GPUs need the host's `render` group (owner of
+   * `/dev/kfd` and `/dev/dri/renderD*`, mode 0660; its GID differs by distribution: run
+   * `getent group render` on a node, often 109 or 110 on Ubuntu). ROCm/k8s-device-plugin#39.
+   * @default - none; required on AMD accelerators
+   */
+  readonly gpuDeviceGroupIds?: number[];
   /** Extra labels on every object. @default - none */
   readonly labels?: Record<string, string>;
 }

@@ -1,4 +1,4 @@
-import { Accelerator } from '../accelerators';
+import { Accelerator, GpuVendor } from '../accelerators';
 import { objectStoreReaders } from '../engines';
 import { Problems } from '../errors';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
@@ -38,6 +38,10 @@ export interface ServicePlan {
   readonly why: string;
   /** Assumptions the plan rests on that a reader should see (e.g. an engine version newer than any checked). */
   readonly notes: readonly string[];
+  /** Set when the server runs as root (an accepted exception to Pod Security "restricted"), with why. */
+  readonly rootException?: string;
+  /** Supplemental groups of the pod, for the GPU device files (AMD's render group). */
+  readonly gpuDeviceGroupIds: readonly number[];
   readonly maxModelLen: number;
   readonly minReplicas: number;
   readonly maxReplicas: number;
@@ -76,7 +80,12 @@ export function resolveServicePlan(
   const accelerator = resolveAccelerator(problems, props, pool);
 
   const version = runtime.versionCheck.problem;
-  if (version) problems.add('runtime.version', runtime.version, version.reason, version.fix);
+  if (version) problems.add('runtime.version', runtime._options.version, version.reason, version.fix);
+  const needsRoot = runtime.imageGiven ? undefined : runtime.capabilities.publicImageNeedsRoot;
+  if (needsRoot && !runtime.allowRootImage) {
+    problems.add('runtime.image', runtime.image, `${needsRoot}; the pod would not start as the non-root user Pod Security "restricted" requires`,
+      'give a non-root build of the image as runtime image, or set allowRootImage: true on the runtime to run it as root (a documented exception, shown in PLAN.md)');
+  }
 
   const imageReason = mutableImageReason(runtime.image);
   if (imageReason && !props.allowMutableImageTag) {
@@ -95,9 +104,18 @@ export function resolveServicePlan(
         'use Precision.BF16 or an INT8/INT4 checkpoint, or an FP8-capable accelerator (H100, H200, L40S, L4, MI300X)');
     }
     // The engines' public images are built for CUDA; AMD GPUs need a ROCm build of the engine.
-    if (!runtime.driver.capabilities.publicImageVendors.includes(accelerator.vendor) && !runtime.imageGiven) {
+    if (!runtime.capabilities.publicImageVendors.includes(accelerator.vendor) && !runtime.imageGiven) {
       problems.add('runtime.image', runtime.image, `${runtime.image} is a CUDA build and cannot use ${accelerator.displayName}`,
         'give the ROCm build of the engine as runtime image (for vLLM, an image from rocm/vllm pinned by tag)');
+    }
+    if (accelerator.vendor === GpuVendor.AMD && !(Array.isArray(props.gpuDeviceGroupIds) && props.gpuDeviceGroupIds.length > 0)) {
+      problems.add('gpuDeviceGroupIds', props.gpuDeviceGroupIds, `${accelerator.displayName} device files (/dev/kfd, /dev/dri/renderD*) belong to the nodes' render group, which a non-root server must be in to open them`,
+        'give gpuDeviceGroupIds: [<GID of the render group on the nodes>] (`getent group render` on a node; often 109 or 110 on Ubuntu)');
+    }
+    for (const [i, gid] of (Array.isArray(props.gpuDeviceGroupIds) ? props.gpuDeviceGroupIds : []).entries()) {
+      if (!(Number.isInteger(gid) && gid >= 1 && gid <= 2147483647)) {
+        problems.add(`gpuDeviceGroupIds[${i}]`, gid, 'a group ID is a whole number from 1 to 2147483647 (0 would be root\'s group)', 'use the GID that `getent group render` prints on a node');
+      }
     }
     if (needsBf16(precision) && !accelerator.spec.supportsBf16) {
       problems.add('precision', precision, `${accelerator.displayName} does not compute in bfloat16`, 'use Precision.FP16');
@@ -196,7 +214,12 @@ export function resolveServicePlan(
   return {
     name, model, runtime, precision, accelerator,
     gpusPerReplica: gpus, planned: given === undefined, memory, why,
-    notes: runtime.versionCheck.note ? [runtime.versionCheck.note] : [],
+    notes: [
+      ...(runtime.versionCheck.note ? [runtime.versionCheck.note] : []),
+      ...(needsRoot ? [`runs as root, an exception to Pod Security "restricted" accepted with allowRootImage: ${needsRoot}`] : []),
+    ],
+    rootException: needsRoot,
+    gpuDeviceGroupIds: [...(props.gpuDeviceGroupIds ?? [])],
     maxModelLen, minReplicas, maxReplicas, maxSurge,
     startupBudgetSeconds: weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS,
     shmGiB: shm,
@@ -227,13 +250,13 @@ function checkModelSource(problems: Problems, model: Model, runtime: Runtime): v
       problems.add('model', model.id, 'an object store model must be an s3:// or gs:// URI with a bucket', 'use e.g. s3://my-bucket/models/llama-3.1-8b');
     }
     const scheme = model.id.split(':')[0];
-    if (!runtime.driver.capabilities.objectStores.some(s => s === scheme)) {
-      const readers = objectStoreReaders().map(d => d.capabilities.objectStoreFactory).join(' or ');
+    if (!runtime.capabilities.objectStores.some(s => s === scheme)) {
+      const readers = objectStoreReaders().map(d => d.capabilities(d.profile(d.defaultVersion)).objectStoreFactory).join(' or ');
       problems.add('model', model.id, `${runtime.kind} cannot read weights from an object store`,
         `use ${readers}, or copy the weights to a volume and use Model.fromVolume`);
     }
   }
-  const refusesHf = runtime.driver.capabilities.refusesHuggingFaceIds;
+  const refusesHf = runtime.capabilities.refusesHuggingFaceIds;
   if (refusesHf && model.source === ModelSourceKind.HUGGING_FACE) {
     problems.add('model', model.id, refusesHf,
       'use Model.fromVolume({ claimName }) or Model.fromObjectStore("s3://...") pointing at the repository');

@@ -1,4 +1,5 @@
-import { checkEngineVersion, DEFAULT_ENGINE_VERSIONS, ENGINE_DRIVERS, EngineDriver, EngineKind, EngineMetrics, EngineProfile, VersionCheck } from '../engines';
+import { GpuVendor } from '../accelerators/accelerator';
+import { checkEngineVersion, DEFAULT_ENGINE_VERSIONS, ENGINE_DRIVERS, EngineCapabilities, EngineDriver, EngineKind, EngineMetrics, EngineProfile, VersionCheck } from '../engines';
 import { DEFAULT_MEMORY_UTILIZATION } from '../planning/memory-fit';
 import { Precision } from '../planning/precision';
 
@@ -19,6 +20,15 @@ export interface EngineRuntimeOptions {
   readonly extraArgs?: string[];
   /** Extra environment variables. @default - none */
   readonly env?: Record<string, string>;
+  /**
+   * Run the engine's public image as root where it cannot run as another user (TGI >= 3.1.1, whose
+   * image installs Python under /root: huggingface/text-generation-inference#3082). A visible
+   * exception to Pod Security "restricted": the pod is labelled, annotated and listed in PLAN.md;
+   * it still drops every capability and runs with RuntimeDefault seccomp. The alternative is a
+   * non-root build of the image as `image`.
+   * @default false - such an image is refused with the fix
+   */
+  readonly allowRootImage?: boolean;
 }
 
 /** Options for a Triton Inference Server runtime. */
@@ -121,7 +131,7 @@ export class Runtime {
     // profile of the default version stands in until then.
     const check = checkEngineVersion(driver, version);
     const profile = driver.profile(check.problem ? driver.defaultVersion : version);
-    return new Runtime(driver, { ...profile, version }, options, options.image, undefined, check);
+    return new Runtime(driver, profile, options, options.image, undefined, check);
   }
 
   /** Image, ports, health paths and metric names of this engine version. */
@@ -159,13 +169,39 @@ export class Runtime {
   public get env(): Record<string, string> { return this.options.env ?? {}; }
   /** Environment the engine itself needs (before the user's). */
   public get engineEnv(): Record<string, string> { return this.driver.env(this.profile); }
-  /** Container command: the images of SGLang and Triton have no server entrypoint. */
-  public get containerCommand(): string[] | undefined {
-    return this.command ?? this.driver.command(this.profile);
+  /**
+   * This runtime with every option it does not set taken from `base` (a canary candidate inherits
+   * the stable's context length, memory share, arguments and env). The version and image are
+   * inherited only together, when neither is given: an image belongs to its version. Runtimes of
+   * different engines, or custom containers, inherit nothing.
+   * @internal
+   */
+  public _inheriting(base: Runtime): Runtime {
+    // Custom containers (no version policy) carry their whole definition: nothing to inherit.
+    if (base.kind !== this.kind || this.driver.versions === undefined) return this;
+    const { image, version, ...settings } = base.options;
+    const own = this.options;
+    const pinned = own.version === undefined && own.image === undefined ? { image, version } : {};
+    return Runtime._fromDriver(this.driver, { ...settings, ...pinned, ...definedOnly(own) });
+  }
+
+  /** The options given (for messages). @internal */
+  public get _options(): EngineRuntimeOptions { return this.options; }
+
+  /** Whether running the public image as root was accepted (`allowRootImage`). */
+  public get allowRootImage(): boolean { return this.options.allowRootImage ?? false; }
+  /** What this engine version can do. @internal */
+  public get capabilities(): EngineCapabilities { return this.driver.capabilities(this.profile); }
+  /**
+   * Container command on GPUs of `vendor`: the images of SGLang and Triton have no server
+   * entrypoint, and vLLM's ROCm builds start a shell.
+   */
+  public containerCommand(vendor: GpuVendor): string[] | undefined {
+    return this.command ?? this.driver.command(this.profile, { vendor, imageGiven: this.imageGiven });
   }
   /** Whether modelship renders the model flags (false for custom containers and Triton). */
   public get understandsModels(): boolean {
-    return this.driver.capabilities.rendersModelArgs;
+    return this.capabilities.rendersModelArgs;
   }
 
   /** Describes the runtime for plans, e.g. `vllm 0.9.2`. */
@@ -177,6 +213,10 @@ export class Runtime {
   public renderArgs(ctx: RuntimeArgsContext): string[] {
     return this.driver.args({ ...ctx, profile: this.profile, memoryUtilization: this.memoryUtilization, extraArgs: this.options.extraArgs ?? [] });
   }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Default engine versions, re-exported for docs. */

@@ -20,7 +20,7 @@ export const FAKE_ENGINE_DRIVER: EngineDriver = {
   command: () => ['/app/llama-server'],
   args: ctx => ['--model', ctx.modelRef, '--port', String(ctx.profile.httpPort), '--ctx-size', String(ctx.maxModelLen), ...ctx.extraArgs],
   env: () => ({ LLAMA_ARG_NO_WEBUI: '1' }),
-  capabilities: { rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] },
+  capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] }),
   ttftBuckets: [0.5, 1, 2],
   describe: p => `llamacpp ${p.version}`,
 };

@@ -24,7 +24,7 @@ export function fleet(chart: Chart) {
   const model = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
   const vllm = new ModelService(chart, 'llama-8b', { model, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: pool });
   const vllmOld = new ModelService(chart, 'llama-8b-old', { model, runtime: Runtime.vllm({ version: '0.8.5', maxModelLen: 4096 }), nodePool: pool });
-  const tgi = new ModelService(chart, 'llama-8b-tgi', { model, runtime: Runtime.tgi({ version: '3.3.4' }), nodePool: pool2 });
+  const tgi = new ModelService(chart, 'llama-8b-tgi', { model, runtime: Runtime.tgi({ version: '3.3.4', allowRootImage: true }), nodePool: pool2 });
   const sglang = new ModelService(chart, 'llama-8b-sglang', { model, runtime: Runtime.sglang({ version: '0.4.9' }), nodePool: pool });
   const triton = new ModelService(chart, 'triton', { model: Model.fromVolume({ claimName: 'triton-repo' }), gpusPerReplica: 1, runtime: Runtime.triton({ version: '25.06' }), nodePool: pool });
   return { pools: [pool, pool2], vllm, vllmOld, tgi, sglang, triton, services: [vllm, vllmOld, tgi, sglang, triton] };
