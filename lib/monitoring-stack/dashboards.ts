@@ -56,6 +56,7 @@ export function dashboardUid(text: string): string {
  * series (the same names for every engine); the per-replica KV-cache panel reads the engine's
  * own gauge, one query per name the kind's versions use. A panel is shown when any version
  * of the kind has its metric.
+ * @internal
  */
 export function runtimeDashboard(uid: string, stack: string, kind: string, groups: readonly EngineGroup[], gpuMetrics = true): DashboardSpec {
   const all = groups.map(g => g.metrics);
