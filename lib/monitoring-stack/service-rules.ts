@@ -27,6 +27,7 @@ export const LATENCY_QUANTILES: ReadonlyArray<readonly [string, number]> = [['p5
  * (kubernetes `staging/src/k8s.io/apiserver/pkg/storage/names/generate.go`: `randomLength = 5`,
  * the base cut to 58 characters). The hash has up to 10 characters, so the pods of a
  * Deployment whose name is longer than 46 characters lose the last `-` and are not recognised.
+ * @internal
  */
 export const DEPLOYMENT_POD_SUFFIX = '-[a-z0-9]+-[a-z0-9]{5}';
 
@@ -39,5 +40,6 @@ export function podRegex(deployment: string): string {
  * `label_replace` regex that yields the Deployment of a pod as `$1`, and the empty string
  * (which removes the label) for any other pod, so a StatefulSet pod `foo-0` never reads as
  * a service `foo` and a pod keeps no stale `service` label from its scrape target.
+ * @internal
  */
 export const POD_DEPLOYMENT_REGEX = `(.+)${DEPLOYMENT_POD_SUFFIX}|.*`;
