@@ -13,7 +13,7 @@ const LAYER: Record<string, number> = {
   'accelerators': 0,
   'planning': 1,
   'engines': 2,
-  'errors.ts': 3, 'duration.ts': 3, 'private': 3, 'construct-base.ts': 3, 'imports': 3,
+  'errors.ts': 3, 'duration.ts': 3, 'object-size.ts': 3, 'private': 3, 'construct-base.ts': 3, 'imports': 3,
   'gpu-node-pool': 4,
   'model-service': 5,
   'canary-rollout': 6, 'monitoring-stack': 6,

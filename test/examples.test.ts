@@ -56,7 +56,8 @@ test('the flagship example prints its plan', () => {
 });
 
 test.each([
-  ['flagship', { NodePool: 1, EC2NodeClass: 1, DaemonSet: 2, Deployment: 2, PrometheusRule: 1, ServiceMonitor: 3 }],
+  // PrometheusRules: the stack's shared one, one for the vLLM metric map, one per service.
+  ['flagship', { NodePool: 1, EC2NodeClass: 1, DaemonSet: 2, Deployment: 2, PrometheusRule: 4, ServiceMonitor: 3 }],
   ['pools', { NodePool: 1, EC2NodeClass: 1, Deployment: 3 }],
 ])('example %s places its services on pools', (name, counts) => {
   const { objects } = synthExample(name);

@@ -1,11 +1,27 @@
-import { Duration, Testing } from 'cdk8s';
+import { ApiObject, Duration, Testing } from 'cdk8s';
 import {
-  Dcgm, EngineMetrics, Model, ModelService, MonitoringRule, MonitoringStack, Runtime, ValidationError,
+  Dcgm, EngineMetrics, Model, ModelService, MonitoringRule, MonitoringStack,
+  RuleGroupSpec, Runtime, ValidationError,
 } from '../lib';
 import { KNOWN_NON_ENGINE_METRICS } from '../lib/monitoring-stack/known-metrics';
 import { analyzePromql } from '../lib/monitoring-stack/promql';
 import { fleet, stackChart } from './support/monitoring-fixture';
 import { expectSchemaValid } from './support/schema';
+
+/** The per-service series docs/monitoring.md documents; objectives exist only for services given their own. */
+const PER_SERVICE_SERIES = [
+  'modelship:service_startup_budget:seconds', 'modelship:slo_availability:ratio',
+  'modelship:slo_time_to_first_token:ratio', 'modelship:slo_time_to_first_token_threshold:seconds',
+];
+
+/** The rule group of a service's own series, and that of its engine group's recording rules. */
+function groupsOf(groups: readonly RuleGroupSpec[], svc: ModelService): { own: RuleGroupSpec; engine: RuleGroupSpec } {
+  const own = groups.find(g => g.name === `modelship.${svc.namespace}.${svc.name}`)!;
+  const key = own.rules.find(r => r.record === 'modelship:service_startup_budget:seconds')!.labels!.modelship_engine;
+  const engine = groups.filter(g => g !== own && g.rules.some(r => r.record && r.labels?.modelship_engine === key));
+  expect(engine).toHaveLength(1);
+  return { own, engine: engine[0] };
+}
 
 function engineMetricNames(m: EngineMetrics): string[] {
   const names: string[] = [];
@@ -34,7 +50,8 @@ describe('MonitoringStack', () => {
     expect(sm(vllm.name).spec).toEqual({
       selector: { matchLabels: { 'modelship.dev/service': vllm.name } },
       namespaceSelector: { matchNames: ['default'] },
-      endpoints: [{ port: 'http', path: '/metrics' }],
+      // The stack label the shared rules select on.
+      endpoints: [{ port: 'http', path: '/metrics', relabelings: [{ action: 'replace', targetLabel: 'modelship_stack', replacement: 'default/monitoring' }] }],
     });
     expect(sm(vllm.name).metadata.labels.release).toBe('kube-prometheus-stack');
     // TGI 3 and Triton serve metrics on their own port, which the Service names `metrics`.
@@ -74,16 +91,19 @@ describe('MonitoringStack', () => {
 
   test('every expression parses and names only known metrics', () => {
     const { objs, services } = synthAll();
-    const rule = objs.find(o => o.kind === 'PrometheusRule');
-    const recorded = rule.spec.groups.flatMap((g: any) => g.rules.filter((r: any) => r.record).map((r: any) => r.record));
-    const known = new Set([...services.flatMap(s => engineMetricNames(s.metrics)), ...KNOWN_NON_ENGINE_METRICS, ...recorded]);
-    const exprs: string[] = rule.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.expr));
+    const groups = objs.filter(o => o.kind === 'PrometheusRule').flatMap(o => o.spec.groups);
+    const recorded = groups.flatMap((g: any) => g.rules.filter((r: any) => r.record).map((r: any) => r.record));
+    const known = new Set([...services.flatMap(s => engineMetricNames(s.metrics)), ...KNOWN_NON_ENGINE_METRICS, ...recorded, ...PER_SERVICE_SERIES]);
+    const exprs: string[] = groups.flatMap((g: any) => g.rules.map((r: any) => r.expr));
     for (const cm of objs.filter(o => o.kind === 'ConfigMap')) {
       for (const json of Object.values(cm.data) as string[]) {
-        for (const p of JSON.parse(json).panels) for (const t of p.targets) exprs.push(t.expr);
+        const dash = JSON.parse(json);
+        for (const p of dash.panels) for (const t of p.targets) exprs.push(t.expr);
+        // Template variables: label_values(<selector>, <label>).
+        for (const v of dash.templating.list.filter((x: any) => x.type === 'query')) exprs.push(/^label_values\((.+), [a-z_]+\)$/.exec(v.query)![1]);
       }
     }
-    expect(exprs.length).toBeGreaterThan(200);
+    expect(exprs.length).toBeGreaterThan(150);
     for (const e of exprs) {
       const a = analyzePromql(e);
       expect({ e, errors: a.errors }).toEqual({ e, errors: [] });
@@ -107,59 +127,123 @@ describe('MonitoringStack', () => {
     }
   });
 
-  test('vLLM 0.8 and 0.9 rules use each version\'s metric names', () => {
+  test('vLLM 0.8.5 and 0.10.2 (both renames apart) get one recording-rule group each, with each version\'s metric names', () => {
     const { stack, vllm, vllmOld } = synthAll();
-    const text = (name: string) => JSON.stringify(stack.ruleGroups.find(g => g.name === `modelship.default.${name}`));
-    expect(text(vllm.name)).toContain('vllm:kv_cache_usage_perc');
-    expect(text(vllm.name)).toContain('vllm:inter_token_latency_seconds_bucket');
-    expect(text(vllmOld.name)).toContain('vllm:gpu_cache_usage_perc');
-    expect(text(vllmOld.name)).toContain('vllm:time_per_output_token_seconds_bucket');
-    expect(text(vllmOld.name)).not.toContain('kv_cache_usage_perc');
+    const text = (svc: ModelService) => JSON.stringify(groupsOf(stack.ruleGroups, svc).engine);
+    expect(groupsOf(stack.ruleGroups, vllm).engine).not.toBe(groupsOf(stack.ruleGroups, vllmOld).engine);
+    expect(text(vllm)).toContain('vllm:kv_cache_usage_perc');
+    expect(text(vllm)).toContain('vllm:inter_token_latency_seconds_bucket');
+    expect(text(vllmOld)).toContain('vllm:gpu_cache_usage_perc');
+    expect(text(vllmOld)).toContain('vllm:time_per_output_token_seconds_bucket');
+    expect(text(vllmOld)).not.toContain('kv_cache_usage_perc');
   });
 
   test.each([
-    ['llama-8b', ['ModelErrorBudgetBurnFast', 'ModelTimeToFirstTokenBudgetBurnFast', 'ModelKVCacheNearFull', 'ModelTimeToFirstTokenAnomaly'], []],
-    // TGI: no TTFT metric and no KV-cache gauge; the alerts that need them are skipped.
-    ['llama-8b-tgi', ['ModelErrorBudgetBurnFast', 'ModelQueueBacklog'], ['ModelTimeToFirstTokenBudgetBurnFast', 'ModelTimeToFirstTokenAnomaly', 'ModelKVCacheNearFull']],
+    ['llama-8b', ['modelship:request_error_ratio:rate1h', 'modelship:time_to_first_token_slo_miss_ratio:rate1h', 'modelship:kv_cache_usage:max', 'modelship:time_to_first_token_seconds:p95_rate5m'], []],
+    // TGI: no TTFT metric and no KV-cache gauge: no rules (and so no alerts) that need them.
+    ['llama-8b-tgi', ['modelship:request_error_ratio:rate1h', 'modelship:queue_depth:avg'], ['modelship:time_to_first_token_slo_miss_ratio:rate1h', 'modelship:time_to_first_token_seconds:p95_rate5m', 'modelship:kv_cache_usage:max']],
     // SGLang: no error counter.
-    ['llama-8b-sglang', ['ModelTimeToFirstTokenBudgetBurnFast'], ['ModelErrorBudgetBurnFast']],
-    ['triton', ['ModelErrorBudgetBurnFast', 'ModelQueueBacklog'], ['ModelTimeToFirstTokenBudgetBurnFast', 'ModelKVCacheNearFull']],
-  ])('%s gets only the alerts its engine can support', (name, present, absent) => {
-    const { stack } = synthAll();
-    const alerts = stack.ruleGroups.find(g => g.name === `modelship.default.${name}`)!.rules.map(r => r.alert).filter(Boolean);
-    for (const a of present) expect(alerts).toContain(a);
-    for (const a of absent) expect(alerts).not.toContain(a);
-    for (const a of ['ModelNoReadyReplicas', 'ModelPodCrashLooping', 'ModelPodOOMKilled', 'ModelPodNotReadyAfterStartup', 'ModelScrapeTargetDown']) expect(alerts).toContain(a);
+    ['llama-8b-sglang', ['modelship:time_to_first_token_slo_miss_ratio:rate1h'], ['modelship:request_error_ratio:rate1h']],
+    ['triton', ['modelship:request_error_ratio:rate1h', 'modelship:queue_depth:avg'], ['modelship:time_to_first_token_slo_miss_ratio:rate1h', 'modelship:kv_cache_usage:max']],
+  ])('%s\'s engine group records only what its engine exports', (name, present, absent) => {
+    const { stack, services } = synthAll();
+    const records = groupsOf(stack.ruleGroups, services.find(s => s.name === name)!).engine.rules.map(r => r.record);
+    for (const r of present) expect(records).toContain(r);
+    for (const r of absent) expect(records).not.toContain(r);
   });
 
-  test('burn-rate thresholds come from the SLO', () => {
-    const { stack } = synthAll({ slo: { availability: 0.999 } });
-    const fast = stack.ruleGroups[0].rules.find(r => r.alert === 'ModelErrorBudgetBurnFast')!;
-    expect(fast.expr).toContain('modelship:request_error_ratio:rate1h{namespace="default",service="llama-8b"} > 0.0144');
-    expect(fast.expr).toContain('modelship:request_error_ratio:rate30m{namespace="default",service="llama-8b"} > 0.006');
+  test('the shared alerts are there once per stack, and only those some service can use', () => {
+    const alerts = (stack: MonitoringStack) => stack.ruleGroups.find(g => g.name === 'modelship.monitoring.services')!.rules.filter(r => r.alert).map(r => r.alert);
+    expect(alerts(synthAll().stack)).toHaveLength(12);
+    const chart = Testing.chart();
+    const { tgi } = fleet(chart);
+    const tgiOnly = new MonitoringStack(chart, 'monitoring', { services: [tgi] });
+    expect(alerts(tgiOnly)).not.toEqual(expect.arrayContaining(['ModelTimeToFirstTokenBudgetBurnFast']));
+    expect(alerts(tgiOnly)).not.toContain('ModelKVCacheNearFull');
+    expect(alerts(tgiOnly)).toContain('ModelErrorBudgetBurnFast');
   });
 
-  test('not-ready alert waits for the service\'s startup budget', () => {
+  test('objectives: the stack\'s in the shared alerts, a service\'s own as its own series', () => {
+    const chart = Testing.chart();
+    const f = fleet(chart);
+    const stack = new MonitoringStack(chart, 'monitoring', {
+      services: f.services, slo: { availability: 0.999 },
+      serviceSlos: [{ service: f.vllm, slo: { availability: 0.995, timeToFirstToken: { threshold: Duration.millis(500), objective: 0.97 } } }],
+    });
+    const fast = stack.ruleGroups.find(g => g.name === 'modelship.monitoring.services')!.rules.find(r => r.alert === 'ModelErrorBudgetBurnFast')!;
+    expect(fast.expr).toContain('> on (namespace, service) group_left () (14.4 * (1 - (modelship:slo_availability:ratio{modelship_stack="default/monitoring"} or on (namespace, service) (0 * modelship:service_startup_budget:seconds{modelship_stack="default/monitoring"} + 0.999))))');
+    const own = (svc: ModelService) => Object.fromEntries(groupsOf(stack.ruleGroups, svc).own.rules.map(r => [r.record, r.expr]));
+    expect(own(f.vllm)).toEqual({
+      'modelship:service_startup_budget:seconds': `vector(${f.vllm.plan.startupBudgetSeconds})`,
+      'modelship:slo_availability:ratio': 'vector(0.995)',
+      'modelship:slo_time_to_first_token:ratio': 'vector(0.97)',
+      'modelship:slo_time_to_first_token_threshold:seconds': 'vector(0.5)',
+    });
+    // On the stack's objectives: only the startup budget, which lists the service.
+    expect(Object.keys(own(f.tgi))).toEqual(['modelship:service_startup_budget:seconds']);
+    // The vLLM 0.9 group counts the 0.5 s bucket for llama-8b only.
+    const miss = groupsOf(stack.ruleGroups, f.vllm).engine.rules.filter(r => r.record === 'modelship:time_to_first_token_slo_miss_ratio:rate1h');
+    expect(miss.map(r => r.labels!.threshold_seconds)).toEqual(['0.5']);
+  });
+
+  test('not-ready alert waits for each service\'s own startup budget', () => {
     const { stack, vllm } = synthAll();
-    const r = stack.ruleGroups[0].rules.find(x => x.alert === 'ModelPodNotReadyAfterStartup')!;
-    expect(r.expr).toContain(`> ${vllm.plan.startupBudgetSeconds})`);
+    const r = stack.ruleGroups.find(g => g.name === 'modelship.monitoring.services')!.rules.find(x => x.alert === 'ModelPodNotReadyAfterStartup')!;
+    expect(r.expr).toContain('> on (namespace, service) group_left modelship:service_startup_budget:seconds{modelship_stack="default/monitoring"}');
+    expect(groupsOf(stack.ruleGroups, vllm).own.rules[0]).toMatchObject({ record: 'modelship:service_startup_budget:seconds', expr: `vector(${vllm.plan.startupBudgetSeconds})` });
   });
 
-  test('dashboards: one per service and a GPU fleet view, sidecar-labelled, deterministic JSON', () => {
+  test('PrometheusRules: a shared one, one per engine metric map, one small one per service', () => {
+    const { objs } = synthAll();
+    const names = objs.filter(o => o.kind === 'PrometheusRule').map(o => o.metadata.name);
+    expect(names.slice(0, 1)).toEqual(['monitoring']);
+    expect(names.slice(1, 6)).toEqual([
+      expect.stringMatching(/^monitoring-sglang-[0-9a-f]{10}$/), expect.stringMatching(/^monitoring-tgi-[0-9a-f]{10}$/),
+      expect.stringMatching(/^monitoring-triton-[0-9a-f]{10}$/), expect.stringMatching(/^monitoring-vllm-[0-9a-f]{10}$/),
+      expect.stringMatching(/^monitoring-vllm-[0-9a-f]{10}$/),
+    ]);
+    expect(names.slice(6)).toEqual(['monitoring.default.llama-8b', 'monitoring.default.llama-8b-old', 'monitoring.default.llama-8b-tgi', 'monitoring.default.llama-8b-sglang', 'monitoring.default.triton']);
+    for (const o of objs.filter(x => x.kind === 'PrometheusRule' && x.metadata.name.includes('.'))) expect(JSON.stringify(o).length).toBeLessThan(1024);
+  });
+
+  test('adding a service changes no other object: only its own objects appear', () => {
+    const build = (extra: boolean) => {
+      const chart = Testing.chart();
+      const f = fleet(chart);
+      const services = [...f.services];
+      if (extra) {
+        services.push(new ModelService(chart, 'qwen', { model: Model.huggingFace('Qwen/Qwen2.5-7B-Instruct'), runtime: Runtime.vllm({ version: '0.10.2', maxModelLen: 4096 }), nodePool: f.pools[0] }));
+      }
+      new MonitoringStack(chart, 'monitoring', { services, nodePools: f.pools });
+      return new Map(Testing.synth(chart).map((o: any) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+    };
+    const before = build(false);
+    const after = build(true);
+    for (const [key, obj] of before) expect({ key, obj: after.get(key) }).toEqual({ key, obj });
+    const added = [...after.keys()].filter(k => !before.has(k));
+    expect(added.filter(k => /^(ServiceMonitor|PrometheusRule|ConfigMap)\//.test(k))).toEqual(['ServiceMonitor/default/qwen', 'PrometheusRule//monitoring.default.qwen']);
+  });
+
+  test('dashboards: one per engine kind with namespace and service variables, and a GPU fleet view, sidecar-labelled, deterministic JSON', () => {
     const a = synthAll().objs.filter(o => o.kind === 'ConfigMap');
     const b = synthAll().objs.filter(o => o.kind === 'ConfigMap');
     expect(a).toEqual(b);
     expect(a.map(o => o.metadata.name)).toEqual([
-      'monitoring-dashboard-default-llama-8b', 'monitoring-dashboard-default-llama-8b-old', 'monitoring-dashboard-default-llama-8b-tgi',
-      'monitoring-dashboard-default-llama-8b-sglang', 'monitoring-dashboard-default-triton', 'monitoring-dashboard-gpu-fleet',
+      'monitoring-dashboard-sglang', 'monitoring-dashboard-tgi', 'monitoring-dashboard-triton', 'monitoring-dashboard-vllm', 'monitoring-dashboard-gpu-fleet',
     ]);
     for (const cm of a) expect(cm.metadata.labels.grafana_dashboard).toBe('1');
-    const vllmDash = JSON.parse(a[0].data['default-llama-8b.json']);
+    const vllmDash = JSON.parse(a[3].data['vllm.json']);
     expect(vllmDash.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Requests', 'Error ratio', 'Time to first token', 'Inter-token latency', 'End-to-end latency', 'Tokens per second', 'Queue and running requests', 'KV cache use per replica', 'Replicas']));
-    const tgiDash = JSON.parse(a[2].data['default-llama-8b-tgi.json']);
+    expect(vllmDash.templating.list.map((v: any) => v.name)).toEqual(['datasource', 'namespace', 'service']);
+    expect(vllmDash.templating.list[2].query).toBe('label_values(modelship:service_startup_budget:seconds{modelship_engine=~"vllm-.*",modelship_stack="default/monitoring",namespace="$namespace"}, service)');
+    // vLLM 0.8 and 0.9 name their KV-cache gauge differently: one query each.
+    expect(vllmDash.panels.find((p: any) => p.title === 'KV cache use per replica').targets.map((t: any) => t.expr))
+      .toEqual(['vllm:gpu_cache_usage_perc{namespace="$namespace",service="$service"}', 'vllm:kv_cache_usage_perc{namespace="$namespace",service="$service"}']);
+    expect(vllmDash.description).toContain('versions 0.8.5, 0.10.2');
+    const tgiDash = JSON.parse(a[1].data['tgi.json']);
     expect(tgiDash.panels.map((p: any) => p.title)).not.toContain('Time to first token');
     expect(tgiDash.description).toContain('no metric for: time to first token');
-    const gpu = JSON.parse(a[5].data['gpu-fleet.json']);
+    const gpu = JSON.parse(a[4].data['gpu-fleet.json']);
     expect(gpu.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['GPU utilisation', 'GPU memory used', 'GPU temperature', 'GPU power', 'XID errors']));
     // Keys sorted at every level.
     const keys = Object.keys(vllmDash);
@@ -173,6 +257,24 @@ describe('MonitoringStack', () => {
     const cm = objs.find(o => o.kind === 'ConfigMap');
     expect(cm.metadata.labels.dash).toBe('yes');
     expect(cm.metadata.namespace).toBe('monitoring');
+  });
+
+  test('the size check refuses an object kubectl apply could not store, naming it', () => {
+    const chart = Testing.chart();
+    const f = fleet(chart);
+    // ~300 KB of user rules: the only part of the main PrometheusRule that grows.
+    const rules = Array.from({ length: 300 }, (_, i) => MonitoringRule.record({ name: `team:big_${i}:sum`, expr: `sum(${'modelship:requests:rate5m + '.repeat(40)}modelship:requests:rate5m)` }));
+    new MonitoringStack(chart, 'monitoring', { services: f.services, rules });
+    // Any object of the app is checked, not only the stack's.
+    new ApiObject(chart, 'big', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { blob: 'x'.repeat(270_000) } });
+    let err: unknown;
+    try { Testing.synth(chart); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ValidationError);
+    const problems = (err as ValidationError).problems;
+    expect(problems.map(p => `${p.path} ${p.property}`)).toEqual(['test/monitoring/Resource PrometheusRule monitoring', 'test/big ConfigMap big']);
+    expect(problems[0].reason).toMatch(/^PrometheusRule monitoring is \d{6} bytes as JSON; .*kubectl.kubernetes.io\/last-applied-configuration annotation, and the API server refuses annotations over 262144 bytes/);
+    expect(problems[0].fix).toMatch(/your `rules`/);
+    expect(problems[1].fix).toMatch(/split it/);
   });
 
   test('snapshot of the rule file', () => {

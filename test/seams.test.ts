@@ -117,7 +117,8 @@ test('no construct patches or reads back another construct\'s objects', () => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       const rel = relative(libDir, path);
-      if (rel === 'imports' || rel === 'pulumi') continue; // the Pulumi adapter reads chart.toJson() by design
+      // The Pulumi adapter reads chart.toJson() by design; the size check measures every object as rendered.
+      if (rel === 'imports' || rel === 'pulumi' || rel === 'object-size.ts') continue;
       if (statSync(path).isDirectory()) walk(path);
       else if (name.endsWith('.ts')) {
         readFileSync(path, 'utf8').split('\n').forEach((line, i) => {

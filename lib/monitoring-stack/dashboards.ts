@@ -1,8 +1,10 @@
-import { selector } from '../engines';
-import { ModelService } from '../model-service';
+import { compareVersions } from '../engines/engine';
+import { EngineMetrics, selector } from '../engines';
+import { EngineGroup } from './engine-groups';
 import { common, dashboard, prometheus, timeseries } from './grafana-sdk';
 import { DCGM_METRICS, KUBE_STATE_METRICS } from './known-metrics';
 import { withMatchers } from './promql';
+import { ENGINE_LABEL, SERVICE_SERIES, STACK_LABEL } from './service-series';
 import { podRegex, RECORDING_RULES } from './service-rules';
 
 /** One query of a panel. */
@@ -19,12 +21,21 @@ export interface PanelSpec {
   readonly queries: PanelQuery[];
 }
 
+/** A template variable filled from a Prometheus `label_values(...)` query. */
+export interface DashboardVariable {
+  readonly name: string;
+  readonly label: string;
+  readonly query: string;
+}
+
 /** A dashboard before rendering: what tests check and what the SDK renders. */
 export interface DashboardSpec {
   readonly uid: string;
   readonly title: string;
   readonly description: string;
   readonly tags: string[];
+  /** Query variables after the `datasource` one. @default - none */
+  readonly variables?: DashboardVariable[];
   readonly panels: PanelSpec[];
 }
 
@@ -40,55 +51,71 @@ export function dashboardUid(text: string): string {
   return `${text.slice(0, MAX_DASHBOARD_UID_LENGTH - 9)}-${hash}`;
 }
 
-/** Panels of one model service: only those its engine has the metrics for. */
-export function serviceDashboard(svc: ModelService, gpuMetrics = true): DashboardSpec {
-  const m = svc.metrics;
-  const sel = svc.metricSelector;
+/**
+ * The dashboard of every service of one engine kind in a stack: `namespace` and `service`
+ * variables pick the service, so it does not grow with the fleet. Panels read the recorded
+ * series (the same names for every engine); the per-replica KV-cache panel reads the engine's
+ * own gauge, one query per name the kind's versions use. A panel is shown when any version
+ * of the kind has its metric.
+ * @internal
+ */
+export function runtimeDashboard(uid: string, stack: string, kind: string, groups: readonly EngineGroup[], gpuMetrics = true): DashboardSpec {
+  const all = groups.map(g => g.metrics);
+  const has = (signal: keyof EngineMetrics) => all.some(m => m[signal] !== undefined);
+  const sel = { namespace: '$namespace', service: '$service' };
   const r = RECORDING_RULES;
   const q = (expr: string, legend: string): PanelQuery => ({ expr, legend });
   const quantiles = (name: (q: string) => string) => ['p50', 'p95', 'p99'].map(p => q(selector(name(p), sel), p));
   const panels: PanelSpec[] = [];
   const missing: string[] = [];
 
-  if (m.requests) panels.push({ title: 'Requests', unit: 'reqps', queries: [q(selector(r.requestRate, sel), 'requests/s')] });
-  if (m.errors && m.requests) panels.push({ title: 'Error ratio', unit: 'percentunit', queries: [q(selector(r.errorRatio('5m'), sel), '5m'), q(selector(r.errorRatio('1h'), sel), '1h')] });
+  if (has('requests')) panels.push({ title: 'Requests', unit: 'reqps', queries: [q(selector(r.requestRate, sel), 'requests/s')] });
+  if (all.some(m => m.errors && m.requests)) panels.push({ title: 'Error ratio', unit: 'percentunit', queries: [q(selector(r.errorRatio('5m'), sel), '5m'), q(selector(r.errorRatio('1h'), sel), '1h')] });
   else missing.push('error ratio');
-  if (m.timeToFirstToken) panels.push({ title: 'Time to first token', unit: 's', queries: quantiles(r.ttftQuantile) });
+  if (has('timeToFirstToken')) panels.push({ title: 'Time to first token', unit: 's', queries: quantiles(r.ttftQuantile) });
   else missing.push('time to first token');
-  if (m.interTokenLatency) panels.push({ title: 'Inter-token latency', unit: 's', queries: quantiles(r.itlQuantile) });
-  if (m.e2eLatency) panels.push({ title: 'End-to-end latency', unit: 's', queries: quantiles(r.e2eQuantile) });
+  if (has('interTokenLatency')) panels.push({ title: 'Inter-token latency', unit: 's', queries: quantiles(r.itlQuantile) });
+  if (has('e2eLatency')) panels.push({ title: 'End-to-end latency', unit: 's', queries: quantiles(r.e2eQuantile) });
   const tokens: PanelQuery[] = [];
-  if (m.promptTokens) tokens.push(q(selector(r.promptTokens, sel), 'prompt'));
-  if (m.generationTokens) tokens.push(q(selector(r.generationTokens, sel), 'generated'));
+  if (has('promptTokens')) tokens.push(q(selector(r.promptTokens, sel), 'prompt'));
+  if (has('generationTokens')) tokens.push(q(selector(r.generationTokens, sel), 'generated'));
   if (tokens.length > 0) panels.push({ title: 'Tokens per second', unit: 'short', queries: tokens });
   const load: PanelQuery[] = [];
-  if (m.queueDepth) load.push(q(selector(r.queueDepthSum, sel), 'waiting'));
-  if (m.running) load.push(q(selector(r.runningSum, sel), 'running'));
+  if (has('queueDepth')) load.push(q(selector(r.queueDepthSum, sel), 'waiting'));
+  if (has('running')) load.push(q(selector(r.runningSum, sel), 'running'));
   if (load.length > 0) panels.push({ title: 'Queue and running requests', unit: 'short', queries: load });
-  if (m.kvCacheUsage) panels.push({ title: 'KV cache use per replica', unit: 'percentunit', queries: [q(selector(m.kvCacheUsage, sel), '{{pod}}')] });
+  const kvGauges = [...new Set(all.map(m => m.kvCacheUsage).filter((x): x is string => x !== undefined))].sort();
+  if (kvGauges.length > 0) panels.push({ title: 'KV cache use per replica', unit: 'percentunit', queries: kvGauges.map(g => q(selector(g, sel), '{{pod}}')) });
   else missing.push('KV cache use');
-  const deploy = { namespace: svc.namespace, deployment: svc.name };
+  const deploy = { namespace: '$namespace', deployment: '$service' };
   panels.push({
     title: 'Replicas', unit: 'short', queries: [
       q(selector(KUBE_STATE_METRICS.deploymentReplicasSpec, deploy), 'desired'),
       q(selector(KUBE_STATE_METRICS.deploymentReplicasAvailable, deploy), 'available'),
     ],
   });
+  const pods = { pod: podRegex('$service') };
   panels.push({
     title: 'Container restarts (1h)', unit: 'short', queries: [
-      q(`sum by (pod) (increase(${withMatchers(selector(KUBE_STATE_METRICS.containerRestarts, { namespace: svc.namespace }), { pod: podRegex(svc.name) })}[1h]))`, '{{pod}}'),
+      q(`sum by (pod) (increase(${withMatchers(selector(KUBE_STATE_METRICS.containerRestarts, { namespace: '$namespace' }), pods)}[1h]))`, '{{pod}}'),
     ],
   });
-  const gpu = { namespace: svc.namespace };
-  const gpuPods = { pod: podRegex(svc.name) };
-  if (gpuMetrics) panels.push({ title: 'GPU utilisation per pod', unit: 'percent', queries: [q(`avg by (pod) (${withMatchers(selector(DCGM_METRICS.gpuUtil, gpu), gpuPods)})`, '{{pod}}')] });
+  if (gpuMetrics) panels.push({ title: 'GPU utilisation per pod', unit: 'percent', queries: [q(`avg by (pod) (${withMatchers(selector(DCGM_METRICS.gpuUtil, { namespace: '$namespace' }), pods)})`, '{{pod}}')] });
 
-  const note = missing.length > 0 ? ` ${svc.engine.kind} ${svc.engine.version} exports no metric for: ${missing.join(', ')}.` : '';
+  // The services of this kind in this stack, from their startup-budget series (see SERVICE_SERIES).
+  // Engine group keys are `<kind>-<hash>`.
+  const list = (extra: Record<string, string>) => selector(SERVICE_SERIES.startupBudget, { [STACK_LABEL]: stack, ...extra }, { [ENGINE_LABEL]: `${kind}-.*` });
+  const versions = [...new Set(groups.flatMap(g => g.versions))].sort(compareVersions);
+  const note = missing.length > 0 ? ` ${kind} exports no metric for: ${missing.join(', ')}.` : '';
   return {
-    uid: dashboardUid(`modelship-${svc.namespace}-${svc.name}`),
-    title: `Model ${svc.namespace}/${svc.name}`,
-    description: `Traffic, latency, tokens, saturation, errors and replicas of ${svc.name} (${svc.engine.kind} ${svc.engine.version}).${note}`,
+    uid: dashboardUid(uid),
+    title: `Models on ${kind}`,
+    description: `Traffic, latency, tokens, saturation, errors and replicas of one ${kind} model service (${stack}, versions ${versions.join(', ')}): pick it with the namespace and service variables.${note}`,
     tags: ['modelship', 'model-serving'],
+    variables: [
+      { name: 'namespace', label: 'Namespace', query: `label_values(${list({})}, namespace)` },
+      { name: 'service', label: 'Service', query: `label_values(${list({ namespace: '$namespace' })}, service)` },
+    ],
     panels,
   };
 }
@@ -126,6 +153,11 @@ export function renderDashboard(spec: DashboardSpec): string {
     .refresh('1m')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .withVariable(new dashboard.DatasourceVariableBuilder('datasource').label('Prometheus').type('prometheus'));
+  for (const v of spec.variables ?? []) {
+    builder.withVariable(new dashboard.QueryVariableBuilder(v.name).label(v.label).datasource(ds)
+      .query(v.query).definition(v.query)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalAsc));
+  }
   spec.panels.forEach((p, i) => {
     const panel = new timeseries.PanelBuilder()
       .title(p.title)

@@ -4,20 +4,24 @@ import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel, Problems } from '../errors';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
-import { ServiceMonitor } from '../imports/servicemonitors-monitoring.coreos.com';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../imports/servicemonitors-monitoring.coreos.com';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { ModelService } from '../model-service';
 import type { PlanContribution } from '../report/contributor';
-import { renderDashboard, gpuFleetDashboard, serviceDashboard } from './dashboards';
+import { renderDashboard, gpuFleetDashboard, runtimeDashboard, DashboardSpec } from './dashboards';
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
+import { EngineGroup, groupByEngineMetrics } from './engine-groups';
+import { engineRuleGroup } from './engine-rules';
 import { gpuRuleGroup } from './gpu-rules';
 import { DEFAULT_DASHBOARD_LABELS, DEFAULT_SERVICE_MONITOR_LABELS, MonitoringStackProps } from './props';
 import { analyzePromql, promDuration } from './promql';
 import { alertRule, RuleGroupSpec, RuleSpec } from './rule-group';
-import { serviceRuleGroup, ServiceRuleConfig } from './service-rules';
+import { serviceAlertGroup } from './service-alerts';
+import { ServiceObjectives, serviceSeriesGroup, STACK_LABEL } from './service-series';
 import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './slo';
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
+import { checkObjectSizes } from '../object-size';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -25,11 +29,15 @@ const LABELS = { 'app.kubernetes.io/managed-by': 'modelship', 'app.kubernetes.io
 
 /**
  * Monitoring for a fleet of model services: a ServiceMonitor per service, the DCGM exporter
- * for GPU metrics, one PrometheusRule (recording rules, SLO burn-rate and health alerts), and
+ * for GPU metrics, PrometheusRules (recording rules, SLO burn-rate and health alerts), and
  * Grafana dashboards as sidecar ConfigMaps. Every metric name comes from the engines' map, the
  * DCGM / kube-state-metrics lists, or the recording rules written here.
  *
- * The PrometheusRule is `node.defaultChild`.
+ * Nothing shared grows with the fleet: recording rules are written once per engine metric map,
+ * alerts once per stack, dashboards once per engine kind; what is truly per service (its SLO
+ * objectives and startup budget) is a small PrometheusRule of its own. See docs/monitoring.md.
+ *
+ * The stack's main PrometheusRule (alerts, GPU and custom rules) is `node.defaultChild`.
  */
 export class MonitoringStack extends ModelshipConstruct {
   /** Name prefix of the stack's objects. */
@@ -38,8 +46,13 @@ export class MonitoringStack extends ModelshipConstruct {
   public readonly ruleGroups: RuleGroupSpec[];
   /** ServiceMonitors, one per service. */
   public readonly serviceMonitors: ApiObject[] = [];
-  /** The PrometheusRule. */
+  /** The main PrometheusRule: the shared alerts, the GPU rules and your `rules`. */
   public readonly prometheusRule: ApiObject;
+  /**
+   * Every PrometheusRule: the main one, then one per engine metric map (recording rules), then
+   * one per service (its objectives and startup budget as constant series).
+   */
+  public readonly prometheusRules: ApiObject[] = [];
   /** The DCGM exporter, when deployed. */
   public readonly dcgmExporter?: DcgmExporter;
   /** Dashboard ConfigMaps. */
@@ -110,19 +123,27 @@ export class MonitoringStack extends ModelshipConstruct {
       explicit.set(s.service, s.slo);
     });
 
-    const configs: ServiceRuleConfig[] = props.services.map((svc, i) => {
+    // The stack's objectives hold for every service that has the metric; a service's own
+    // (serviceSlos) become its own series.
+    const defaults = {
+      availability: stackSlo.availability ?? DEFAULT_SLO.availability,
+      timeToFirstToken: stackSlo.timeToFirstToken ?? DEFAULT_SLO.timeToFirstToken,
+    };
+    const configs: ServiceObjectives[] = props.services.map((svc, i) => {
       const own = explicit.get(svc);
-      const m = svc.metrics;
-      const availability = own?.availability ?? (m.errors && m.requests ? stackSlo.availability ?? DEFAULT_SLO.availability : undefined);
-      const ttft = own?.timeToFirstToken ?? (m.timeToFirstToken ? stackSlo.timeToFirstToken ?? DEFAULT_SLO.timeToFirstToken : undefined);
-      if (ttft && m.timeToFirstToken) checkBucket(problems, own?.timeToFirstToken ? 'serviceSlos' : `slo.timeToFirstToken (services[${i}] ${svc.name})`, svc, ttft);
-      return { service: svc, availability, timeToFirstToken: m.timeToFirstToken ? ttft : undefined, thresholds, runbookBaseUrl: props.runbookBaseUrl };
+      if (svc.metrics.timeToFirstToken) {
+        checkBucket(problems, own?.timeToFirstToken ? 'serviceSlos' : `slo.timeToFirstToken (services[${i}] ${svc.name})`, svc, own?.timeToFirstToken ?? defaults.timeToFirstToken);
+      }
+      return { service: svc, availability: own?.availability, timeToFirstToken: own?.timeToFirstToken };
     });
 
     const userRules = checkUserRules(problems, props);
     this._validate();
+    const stack = `${namespace ?? 'default'}/${this.name}`;
+    checkObjectSizes(this, obj => this.sizeFix(obj));
 
-    // Scraping
+    // Scraping. Every series of the stack's services carries the stack label, which the shared
+    // rules select on; it is stable, so series keep their identity across engine upgrades.
     for (const svc of props.services) {
       const port = svc.engine.metricsPort === svc.engine.httpPort ? 'http' : 'metrics';
       this.serviceMonitors.push(new ServiceMonitor(this, `${svc.namespace}-${svc.name}`, {
@@ -130,7 +151,10 @@ export class MonitoringStack extends ModelshipConstruct {
         spec: {
           selector: { matchLabels: svc.selectorLabels },
           namespaceSelector: { matchNames: [svc.namespace] },
-          endpoints: [{ port, path: svc.engine.metricsPath, interval: props.scrapeInterval ? promDuration(props.scrapeInterval.toSeconds()) : undefined }],
+          endpoints: [{
+            port, path: svc.engine.metricsPath, interval: props.scrapeInterval ? promDuration(props.scrapeInterval.toSeconds()) : undefined,
+            relabelings: [{ targetLabel: STACK_LABEL, replacement: stack, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE }],
+          }],
         },
       }));
     }
@@ -147,26 +171,65 @@ export class MonitoringStack extends ModelshipConstruct {
       dcgmJob = dcgm.existingOptions?.job ?? 'nvidia-dcgm-exporter';
     }
 
-    // Rules
-    this.ruleGroups = configs.map(serviceRuleGroup);
-    if (dcgm.mode !== DcgmMode.NONE) this.ruleGroups.push(gpuRuleGroup(`modelship.${this.name}.gpu`, thresholds, dcgmJob ? { job: dcgmJob } : undefined, props.runbookBaseUrl));
-    if (userRules.length > 0) this.ruleGroups.push({ name: `modelship.${this.name}.custom`, rules: userRules });
-    this.prometheusRule = new PrometheusRule(this, 'Resource', {
-      metadata: { name: this.name, namespace, labels: { ...LABELS, ...(props.ruleLabels ?? smLabels) } },
-      spec: {
-        groups: this.ruleGroups.map(g => ({
-          name: g.name,
-          rules: g.rules.map(r => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
-        })),
+    // Rules: shared alerts in the main object; recording rules per engine metric map; the
+    // objectives of each service in its own small object, so adding a service renames nothing.
+    const engineGroups = groupByEngineMetrics(props.services);
+    const groupOf = new Map<ModelService, EngineGroup>(engineGroups.flatMap(g => g.services.map(svc => [svc, g] as const)));
+    const ruleLabels = { ...LABELS, ...(props.ruleLabels ?? smLabels) };
+    const ruleObject = (id: string, name: string, groups: RuleGroupSpec[]) => {
+      const obj = new PrometheusRule(this, id, {
+        metadata: { name, namespace, labels: ruleLabels },
+        spec: {
+          groups: groups.map(g => ({
+            name: g.name,
+            rules: g.rules.map(r => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+          })),
+        },
+      });
+      this.prometheusRules.push(obj);
+      return obj;
+    };
+    const mainGroups: RuleGroupSpec[] = [serviceAlertGroup({
+      name: `modelship.${this.name}.services`,
+      stack,
+      thresholds,
+      defaults,
+      runbookBaseUrl: props.runbookBaseUrl,
+      signals: {
+        availability: props.services.some(s => s.metrics.errors !== undefined && s.metrics.requests !== undefined),
+        timeToFirstToken: props.services.some(s => s.metrics.timeToFirstToken !== undefined),
+        queueDepth: props.services.some(s => s.metrics.queueDepth !== undefined),
+        kvCacheUsage: props.services.some(s => s.metrics.kvCacheUsage !== undefined),
       },
-    });
+    })];
+    if (dcgm.mode !== DcgmMode.NONE) mainGroups.push(gpuRuleGroup(`modelship.${this.name}.gpu`, thresholds, dcgmJob ? { job: dcgmJob } : undefined, props.runbookBaseUrl));
+    if (userRules.length > 0) mainGroups.push({ name: `modelship.${this.name}.custom`, rules: userRules });
+    this.prometheusRule = ruleObject('Resource', this.name, mainGroups);
     this.node.defaultChild = this.prometheusRule;
+    const perEngine = engineGroups.map(g => {
+      const ttft = ttftThresholds(configs.filter(c => groupOf.get(c.service) === g), defaults.timeToFirstToken);
+      const group = engineRuleGroup(`modelship.${this.name}.${g.key}`, g, stack, { thresholds: ttft, stackDefault: fractionalSeconds(defaults.timeToFirstToken.threshold) });
+      ruleObject(`Rules-${g.key}`, `${this.name}-${g.key}`, [group]);
+      return group;
+    });
+    const perService = configs.map(c => {
+      const group = serviceSeriesGroup(c, stack, groupOf.get(c.service)!.key);
+      // Dots cannot occur in a namespace or Service name, so the name is unambiguous.
+      ruleObject(`Rules-${c.service.namespace}.${c.service.name}`, `${this.name}.${c.service.namespace}.${c.service.name}`, [group]);
+      return group;
+    });
+    this.ruleGroups = [...mainGroups, ...perEngine, ...perService];
 
     // Dashboards
     if (props.dashboards ?? true) {
       const dashNs = props.dashboardNamespace ?? namespace;
       const dashLabels = { ...LABELS, ...(props.dashboardLabels ?? DEFAULT_DASHBOARD_LABELS) };
-      const specs = props.services.map(svc => ({ key: `${svc.namespace}-${svc.name}`, spec: serviceDashboard(svc, dcgm.mode !== DcgmMode.NONE) }));
+      const specs: Array<{ key: string; spec: DashboardSpec }> = [];
+      // One dashboard per engine kind, whatever the number of services or versions.
+      for (const kind of [...new Set(engineGroups.map(g => g.kind))]) {
+        const groups = engineGroups.filter(g => g.kind === kind);
+        specs.push({ key: kind, spec: runtimeDashboard(`modelship-${namespace ?? 'default'}-${this.name}-${kind}`, stack, kind, groups, dcgm.mode !== DcgmMode.NONE) });
+      }
       if (dcgm.mode !== DcgmMode.NONE) specs.push({ key: 'gpu-fleet', spec: gpuFleetDashboard(`modelship-${this.name}-gpu-fleet`) });
       for (const { key, spec } of specs) {
         this.dashboards.push(new k8s.KubeConfigMap(this, `Dashboard-${key}`, {
@@ -183,6 +246,17 @@ export class MonitoringStack extends ModelshipConstruct {
     }
   }
 
+  /** The fix the object-size check gives for an object of this stack. */
+  private sizeFix(obj: ApiObject): string | undefined {
+    if (obj === this.prometheusRule) {
+      return 'the generated rules in it do not grow with the fleet, so it is your `rules` that are too big: move some to a PrometheusRule of your own, or split them across MonitoringStacks';
+    }
+    if (obj.node.scopes.includes(this)) {
+      return 'modelship keeps the objects it generates far below this limit whatever the fleet size: please report it with the stack\'s props';
+    }
+    return undefined;
+  }
+
   /** Its node and section in PLAN.md (see `IPlanContributor`). */
   public describeForPlan(): PlanContribution {
     const rules = this.ruleGroups.flatMap(g => g.rules);
@@ -194,6 +268,7 @@ export class MonitoringStack extends ModelshipConstruct {
       targets: [...this.services, ...this.nodePools],
       details: [
         { label: 'ServiceMonitors', value: String(this.serviceMonitors.length) },
+        { label: 'PrometheusRules', value: `${this.prometheusRules.length} (1 shared, ${this.prometheusRules.length - 1 - this.services.length} per engine metric map, ${this.services.length} per service)` },
         { label: 'recording rules', value: String(rules.length - alerts) },
         { label: 'alert rules', value: String(alerts) },
         { label: 'dashboards', value: String(this.dashboards.length) },
@@ -201,6 +276,12 @@ export class MonitoringStack extends ModelshipConstruct {
       ],
     };
   }
+}
+
+/** The distinct TTFT thresholds (seconds) of some services of one engine group, ascending. */
+function ttftThresholds(configs: readonly ServiceObjectives[], stackDefault: LatencyObjective): number[] {
+  const seconds = configs.map(c => fractionalSeconds((c.timeToFirstToken ?? stackDefault).threshold));
+  return [...new Set(seconds)].sort((a, b) => a - b);
 }
 
 function checkSlo(problems: Problems, path: string, slo: SloOptions): void {

@@ -22,7 +22,7 @@ export function fleet(chart: Chart) {
   const pool = new FakePool(chart, 'h100', { 'karpenter.sh/nodepool': 'h100' }, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
   const pool2 = new FakePool(chart, 'l4', { 'karpenter.sh/nodepool': 'l4' }, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }, { key: 'spot', operator: 'Exists', effect: 'NoSchedule' }]);
   const model = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
-  const vllm = new ModelService(chart, 'llama-8b', { model, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: pool });
+  const vllm = new ModelService(chart, 'llama-8b', { model, runtime: Runtime.vllm({ version: '0.10.2', maxModelLen: 4096 }), nodePool: pool });
   const vllmOld = new ModelService(chart, 'llama-8b-old', { model, runtime: Runtime.vllm({ version: '0.8.5', maxModelLen: 4096 }), nodePool: pool });
   const tgi = new ModelService(chart, 'llama-8b-tgi', { model, runtime: Runtime.tgi({ version: '3.3.4', allowRootImage: true }), nodePool: pool2 });
   const sglang = new ModelService(chart, 'llama-8b-sglang', { model, runtime: Runtime.sglang({ version: '0.4.9' }), nodePool: pool });
