@@ -12,7 +12,8 @@ import { renderDashboard, gpuFleetDashboard, serviceDashboard } from './dashboar
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
 import { gpuRuleGroup } from './gpu-rules';
 import { DEFAULT_DASHBOARD_LABELS, DEFAULT_SERVICE_MONITOR_LABELS, MonitoringStackProps } from './props';
-import { analyzePromql, promDuration } from './promql';
+import { promDuration } from './promql';
+import { checkUserRule } from './rule-check';
 import { alertRule, RuleGroupSpec, RuleSpec } from './rule-group';
 import { serviceRuleGroup, ServiceRuleConfig } from './service-rules';
 import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions, TTFT_BUCKETS } from './slo';
@@ -281,10 +282,7 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
   (props.rules ?? []).forEach((r, i) => {
     const path = `rules[${i}]`;
     const before = problems.list.length;
-    const parsed = analyzePromql(r.expr);
-    for (const e of parsed.errors.slice(0, 3)) {
-      problems.add(`${path}.expr`, r.expr, `PromQL does not parse: ${e}`, 'fix the expression (try it in the Prometheus UI first)');
-    }
+    checkUserRule(problems, path, r);
     if (r.alert && !ALERT_NAME.test(r.name)) {
       problems.add(`${path}.name`, r.name, 'not a valid alert name (letters, digits, _)', `use e.g. "${r.name.replace(/[^a-zA-Z0-9_]/g, '')}"`);
     }
