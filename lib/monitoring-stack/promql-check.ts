@@ -97,7 +97,7 @@ export function checkPromql(expr: string): PromqlCheck {
     throw e;
   }
   if (problems.length > 0) return { problems };
-  const type = new TypeChecker(expr, problems).check(ast);
+  const type = new TypeChecker(problems).check(ast);
   return { type, problems };
 }
 
@@ -401,7 +401,7 @@ function durationMs(s: string): number {
 
 /** Prometheus' `checkAST`: computes each node's type and records what Prometheus refuses. */
 class TypeChecker {
-  constructor(private readonly src: string, private readonly problems: PromqlProblem[]) {}
+  constructor(private readonly problems: PromqlProblem[]) {}
 
   private add(node: Base, message: string): void {
     this.problems.push({ from: node.from, to: node.to, message });
