@@ -15,7 +15,9 @@ import { MonitoringRule } from '../lib';
 import { Problems } from '../lib/errors';
 import { checkPromql } from '../lib/monitoring-stack/promql-check';
 import { checkUserRule } from '../lib/monitoring-stack/rule-check';
+import { checkAlertTemplate } from '../lib/monitoring-stack/alert-template';
 import { PROMQL_CASES } from './support/promql-cases';
+import { randomExpressions, randomRegexSelectors, randomTemplates } from './support/promql-fuzz';
 import { RULE_CASES } from './support/rule-cases';
 
 const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => fs.existsSync(p))
@@ -47,16 +49,19 @@ function runPromtool(dir: string, args: string[], files: string[], header: strin
 }
 
 /**
- * Where the checker is stricter than promtool 2.42 on purpose: what a Prometheus 3 (and the
- * Prometheus Operator v0.93.0, which parses rules with Prometheus v3.13.1) refuses. Each is
- * reported, must still be a disagreement (or this list is stale), and must fail to parse with
- * Prometheus 3's own grammar, @prometheus-io/lezer-promql.
+ * Where the checker is stricter than promtool 2.42, each with the reason: what a Prometheus 3 (and
+ * the Prometheus Operator v0.93.0, which parses rules with Prometheus v3.13.1) refuses, or what the
+ * lezer grammar the checker parses with cannot parse. Each is reported, must still be a
+ * disagreement (or this list is stale), and must fail to parse with @prometheus-io/lezer-promql
+ * (Prometheus 3's own grammar, as the Prometheus UI uses it).
  */
 const STRICTER_THAN_PROMTOOL_2: Record<string, string> = {
   'holt_winters(x[5m], 0.5, 0.5)': 'renamed double_exponential_smoothing in Prometheus 3.0 (promql/parser/functions.go at v3.13.1 has no holt_winters)',
+  'x > 0.': 'Go\'s lexer reads "0." as a number, lezer-promql\'s grammar has no trailing-dot numbers',
+  'x > offset': 'Go\'s grammar lets a metric be called offset, lezer-promql\'s makes it a keyword',
 };
 
-function prometheus3GrammarRefuses(expr: string): boolean {
+function lezerRefuses(expr: string): boolean {
   let error = false;
   parser.parse(expr).iterate({ enter: n => { if (n.type.isError) error = true; } });
   return error;
@@ -106,8 +111,8 @@ describeIfPromtool('promtool referees the PromQL and rule checks', () => {
       const mine = r.problems.length === 0 && (r.type === 'instant vector' || r.type === 'scalar');
       if (verdicts[i].accepted) accepted++;
       if (c.expr in STRICTER_THAN_PROMTOOL_2) {
-        expect({ expr: c.expr, checker: mine, promtool: verdicts[i].accepted, prometheus3Refuses: prometheus3GrammarRefuses(c.expr) })
-          .toEqual({ expr: c.expr, checker: false, promtool: true, prometheus3Refuses: true });
+        expect({ expr: c.expr, checker: mine, promtool: verdicts[i].accepted, lezerRefuses: lezerRefuses(c.expr) })
+          .toEqual({ expr: c.expr, checker: false, promtool: true, lezerRefuses: true });
         stricter.push(`${c.expr}: ${STRICTER_THAN_PROMTOOL_2[c.expr]}`);
       } else if (mine !== verdicts[i].accepted) {
         disagreements.push(`${JSON.stringify(c.expr)}: checker ${mine ? 'accepts' : `refuses (${r.problems.map(p => p.message).join('; ') || r.type})`}, promtool ${verdicts[i].accepted ? 'accepts' : `refuses:\n${verdicts[i].detail}`}`);
@@ -116,7 +121,7 @@ describeIfPromtool('promtool referees the PromQL and rule checks', () => {
     // eslint-disable-next-line no-console
     console.log(`PromQL cases: ${PROMQL_CASES.length}; promtool accepts ${accepted}, refuses ${PROMQL_CASES.length - accepted}; `
       + `checker agrees on ${PROMQL_CASES.length - disagreements.length - stricter.length}, disagrees on ${disagreements.length}, `
-      + `stricter on purpose on ${stricter.length} (${Date.now() - started} ms)${stricter.map(x => `\n  stricter: ${x}`).join('')}`);
+      + `stricter (listed) on ${stricter.length} (${Date.now() - started} ms)${stricter.map(x => `\n  stricter: ${x}`).join('')}`);
     expect(disagreements).toEqual([]);
     expect(stricter.length).toBe(Object.keys(STRICTER_THAN_PROMTOOL_2).length);
     // The table must exercise both answers, or agreement proves little.
@@ -150,5 +155,37 @@ describeIfPromtool('promtool referees the PromQL and rule checks', () => {
     expect(disagreements).toEqual([]);
     expect(accepted).toBeGreaterThan(20);
     expect(RULE_CASES.length - accepted).toBeGreaterThan(20);
+  });
+
+  test('seeded random expressions, regexes and alert texts: the checker and promtool agree on every one', () => {
+    const started = Date.now();
+    const exprs = [...randomExpressions(20261201, 500), ...randomRegexSelectors(7, 300)];
+    const texts = randomTemplates(11, 300);
+    const rules = [
+      ...exprs.map((expr, i) => ({ record: `fuzz:${i}`, expr })),
+      ...texts.map(summary => ({ alert: 'A', expr: 'vector(1)', annotations: { summary } })),
+    ];
+    const verdicts = promtoolVerdicts(dir, 'fuzz', rules);
+    const disagreements: string[] = [];
+    let accepted = 0;
+    verdicts.forEach((v, i) => {
+      let mine: boolean;
+      let input: string;
+      if (i < exprs.length) {
+        input = exprs[i];
+        const r = checkPromql(input);
+        mine = r.problems.length === 0 && (r.type === 'instant vector' || r.type === 'scalar');
+      } else {
+        input = texts[i - exprs.length];
+        mine = checkAlertTemplate(input) === undefined;
+      }
+      if (v.accepted) accepted++;
+      if (mine !== v.accepted) disagreements.push(`${JSON.stringify(input)}: checker ${mine ? 'accepts' : 'refuses'}, promtool ${v.accepted ? 'accepts' : `refuses:\n${v.detail}`}`);
+    });
+    // eslint-disable-next-line no-console
+    console.log(`random inputs: ${rules.length}; promtool accepts ${accepted}; checker disagrees on ${disagreements.length} (${Date.now() - started} ms)`);
+    expect(disagreements).toEqual([]);
+    expect(accepted).toBeGreaterThan(rules.length / 5);
+    expect(rules.length - accepted).toBeGreaterThan(rules.length / 5);
   });
 });

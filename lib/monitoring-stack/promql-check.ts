@@ -119,6 +119,9 @@ function syntaxProblem(expr: string, from: number, to: number): PromqlProblem {
     return { from: m.index!, to: m.index! + name.length, message: why ? `function "${name}" ${why}` : `unknown function with name "${name}"` };
   }
   const near = expr.slice(Math.max(0, from - 10), to + 10);
+  // Prometheus' Go lexer reads `1.` as a number; lezer's grammar (and so this check) does not.
+  const dot = [...expr.matchAll(/(?<![\w.])\d+\.(?![\d\w])/g)].find(m => Math.abs(m.index! + m[0].length - from) <= 1);
+  if (dot) return { from: dot.index!, to: dot.index! + dot[0].length, message: `the number "${dot[0]}" ends in a dot, which @prometheus-io/lezer-promql cannot parse; write ${dot[0]}0` };
   return { from, to, message: `syntax error at offset ${from} near ${JSON.stringify(near)}` };
 }
 
@@ -543,5 +546,3 @@ class TypeChecker {
 
 /** A label name as Prometheus 2 and the operator's default (legacy) validation accept it. */
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** A metric name, ditto (`model.IsValidMetricName` under legacy validation). */
-export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;

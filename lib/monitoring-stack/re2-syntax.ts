@@ -6,8 +6,7 @@
  * with; the syntax has only grown since): unbalanced parentheses and brackets, a repetition with
  * nothing to repeat or stacked on another (`a**`), counts over 1000 or reversed, unknown escapes
  * (`\e`, backreferences `\1`), unknown `(?` groups (lookaround, and `(?<name>` which Go accepts
- * only from 1.22), reversed ranges and unknown POSIX classes. Unicode class names (`\p{Greek}`)
- * are checked against the names JavaScript knows, which are the same Unicode tables.
+ * only from 1.22), reversed ranges, unknown POSIX classes and unknown Unicode classes (`\p{Grek}`).
  *
  * Also answers whether the regex matches the empty string, which decides whether a selector
  * without a metric name selects anything at all.
@@ -30,17 +29,30 @@ function isAlnum(c: string): boolean {
   return /^[0-9A-Za-z]$/.test(c);
 }
 
+/**
+ * Names `\p{...}` accepts: Go's regexp/syntax `unicodeTable` looks up "Any", unicode.Categories and
+ * unicode.Scripts (go1.19.8 src/unicode/tables.go, Unicode 13.0.0; later Go only adds scripts).
+ */
+const UNICODE_CLASSES: ReadonlySet<string> = new Set(['Any', ...`C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs`.split(' '), ...`
+  Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah Batak Bengali Bhaiksuki
+  Bopomofo Brahmi Braille Buginese Buhid Canadian_Aboriginal Carian Caucasian_Albanian Chakma Cham Cherokee
+  Chorasmian Common Coptic Cuneiform Cypriot Cyrillic Deseret Devanagari Dives_Akuru Dogra Duployan
+  Egyptian_Hieroglyphs Elbasan Elymaic Ethiopic Georgian Glagolitic Gothic Grantha Greek Gujarati
+  Gunjala_Gondi Gurmukhi Han Hangul Hanifi_Rohingya Hanunoo Hatran Hebrew Hiragana Imperial_Aramaic
+  Inherited Inscriptional_Pahlavi Inscriptional_Parthian Javanese Kaithi Kannada Katakana Kayah_Li
+  Kharoshthi Khitan_Small_Script Khmer Khojki Khudawadi Lao Latin Lepcha Limbu Linear_A Linear_B Lisu Lycian
+  Lydian Mahajani Makasar Malayalam Mandaic Manichaean Marchen Masaram_Gondi Medefaidrin Meetei_Mayek
+  Mende_Kikakui Meroitic_Cursive Meroitic_Hieroglyphs Miao Modi Mongolian Mro Multani Myanmar Nabataean
+  Nandinagari New_Tai_Lue Newa Nko Nushu Nyiakeng_Puachue_Hmong Ogham Ol_Chiki Old_Hungarian Old_Italic
+  Old_North_Arabian Old_Permic Old_Persian Old_Sogdian Old_South_Arabian Old_Turkic Oriya Osage Osmanya
+  Pahawh_Hmong Palmyrene Pau_Cin_Hau Phags_Pa Phoenician Psalter_Pahlavi Rejang Runic Samaritan Saurashtra
+  Sharada Shavian Siddham SignWriting Sinhala Sogdian Sora_Sompeng Soyombo Sundanese Syloti_Nagri Syriac
+  Tagalog Tagbanwa Tai_Le Tai_Tham Tai_Viet Takri Tamil Tangut Telugu Thaana Thai Tibetan Tifinagh Tirhuta
+  Ugaritic Vai Wancho Warang_Citi Yezidi Yi Zanabazar_Square
+`.trim().split(/\s+/)]);
+
 function unicodeClassKnown(name: string): boolean {
-  if (name === 'Any') return true;
-  for (const form of [`\\p{${name}}`, `\\p{Script=${name}}`]) {
-    try {
-      new RegExp(form, 'u');
-      return true;
-    } catch {
-      // try the next spelling
-    }
-  }
-  return false;
+  return UNICODE_CLASSES.has(name);
 }
 
 /** Parses one regex; `pos` walks the pattern. */
@@ -292,10 +304,16 @@ class Re2Parser {
   }
 }
 
-/** Checks `re` as Go's regexp.Compile would (Prometheus anchors it: `^(?:re)$`). */
+/**
+ * Checks `re` as Prometheus compiles it (model/labels/regexp.go `NewFastRegexMatcher`): v2.42.0
+ * parses it alone (`syntax.Parse(v, syntax.Perl)`) and compiles it anchored, `^(?:re)$`, where an
+ * open `\Q` swallows the closing `)$`; v3.13.1 parses it alone too, then compiles the parsed form.
+ * A regex must pass both.
+ */
 export function checkRe2(re: string): Re2Check {
   try {
-    const matchesEmpty = new Re2Parser(re).parse();
+    new Re2Parser(re).parse();
+    const matchesEmpty = new Re2Parser(`^(?:${re})$`).parse();
     return { matchesEmpty };
   } catch (e) {
     if (e instanceof Re2Error) return { error: `error parsing regexp: ${e.message}`, matchesEmpty: false };
