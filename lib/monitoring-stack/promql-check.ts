@@ -21,9 +21,11 @@ import { checkRe2 } from './re2-syntax';
  * `fill`/`anchored`/`smoothed`/`limitk`, experimental functions) is refused with the reason, since a
  * PrometheusRule may be loaded by a Prometheus 2 (see `promql-functions.ts`).
  *
- * Two places where lezer's tree differs from Prometheus' are corrected: lezer lets `offset`, `@`,
- * `[range]` and `[range:step]` bind looser than binary and unary operators (`a + b offset 5m` as
+ * Where lezer's tree differs from Prometheus', it is corrected: lezer lets `offset`, `@`, `[range]`
+ * and `[range:step]` bind looser than binary and unary operators (`a + b offset 5m` as
  * `(a + b) offset 5m`); Prometheus' grammar gives them the highest precedence (`a + (b offset 5m)`).
+ * Two things Prometheus' Go parser reads and lezer's grammar cannot are refused (rare in rules):
+ * numbers ending in a dot (`1.`) and a metric called `offset`.
  */
 
 /** Where in the expression a problem is, and what Prometheus would say. */
