@@ -237,7 +237,7 @@ class TemplateParser {
   private fail(msg: string): never { throw new TemplateError(msg); }
   private unexpected(t: Item, context: string): never {
     if (t.type === 'error') this.fail(t.val);
-    this.fail(`unexpected ${describe(t)} in ${context}`);
+    this.fail(`unexpected ${describeItem(t)} in ${context}`);
   }
   private expect(type: ItemType, context: string): Item {
     const t = this.nextNonSpace();
@@ -501,7 +501,7 @@ function number(t: Item): void {
   throw new TemplateError(`illegal number syntax: ${JSON.stringify(v)}`);
 }
 
-function describe(t: Item): string {
+function describeItem(t: Item): string {
   switch (t.type) {
     case 'eof': return 'EOF';
     case 'rightDelim': return '"}}"';
@@ -521,6 +521,8 @@ export function checkAlertTemplate(text: string): string | undefined {
     return undefined;
   } catch (e) {
     if (e instanceof TemplateError) return e.message;
+    // Thousands of nested blocks overflow the stack here (not in Go): refuse rather than crash.
+    if (e instanceof RangeError) return 'the template nests too deeply to check';
     throw e;
   }
 }

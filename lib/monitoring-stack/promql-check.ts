@@ -90,17 +90,17 @@ export function checkPromql(expr: string): PromqlCheck {
     },
   });
   if (syntax) return { problems };
-  const builder = new Builder(expr, problems);
-  let ast: Ast;
   try {
-    ast = builder.build(tree.topNode.firstChild!);
+    const ast = new Builder(expr, problems).build(tree.topNode.firstChild!);
+    if (problems.length > 0) return { problems };
+    const type = new TypeChecker(problems).check(ast);
+    return { type, problems };
   } catch (e) {
     if (e instanceof Invalid) return { problems };
+    // Thousands of nested operands overflow the stack here (not in Go): refuse rather than crash.
+    if (e instanceof RangeError) return { problems: [{ from: 0, to: expr.length, message: 'the expression nests too deeply to check' }] };
     throw e;
   }
-  if (problems.length > 0) return { problems };
-  const type = new TypeChecker(problems).check(ast);
-  return { type, problems };
 }
 
 /** Renders a problem as `message (at "text")`. */
