@@ -14,7 +14,8 @@ import { EngineGroup, groupByEngineMetrics } from './engine-groups';
 import { engineRuleGroup } from './engine-rules';
 import { gpuRuleGroup } from './gpu-rules';
 import { DEFAULT_DASHBOARD_LABELS, DEFAULT_SERVICE_MONITOR_LABELS, MonitoringStackProps } from './props';
-import { analyzePromql, promDuration } from './promql';
+import { promDuration } from './promql';
+import { checkUserRule } from './rule-check';
 import { alertRule, RuleGroupSpec, RuleSpec } from './rule-group';
 import { serviceAlertGroup } from './service-alerts';
 import { ServiceObjectives, serviceSeriesGroup, STACK_LABEL } from './service-series';
@@ -360,10 +361,7 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
   (props.rules ?? []).forEach((r, i) => {
     const path = `rules[${i}]`;
     const before = problems.list.length;
-    const parsed = analyzePromql(r.expr);
-    for (const e of parsed.errors.slice(0, 3)) {
-      problems.add(`${path}.expr`, r.expr, `PromQL does not parse: ${e}`, 'fix the expression (try it in the Prometheus UI first)');
-    }
+    checkUserRule(problems, path, r);
     if (r.alert && !ALERT_NAME.test(r.name)) {
       problems.add(`${path}.name`, r.name, 'not a valid alert name (letters, digits, _)', `use e.g. "${r.name.replace(/[^a-zA-Z0-9_]/g, '')}"`);
     }

@@ -68,7 +68,11 @@ export interface MonitoringStackProps {
    * @default - Dcgm.exporter() when nodePools is non-empty, else Dcgm.none()
    */
   readonly dcgm?: Dcgm;
-  /** Extra rules, checked for PromQL syntax at synth. @default - none */
+  /**
+   * Extra rules, checked at synth as Prometheus checks them: PromQL syntax and types, a vector or scalar
+   * result, alert templates, label names (see docs/monitoring.md).
+   * @default - none
+   */
   readonly rules?: MonitoringRule[];
   /**
    * Base URL of your runbooks: each alert gets `runbook_url: <base>#<alertname lowercased>`.

@@ -45,7 +45,7 @@ export interface RecordingRuleOptions {
 
 /**
  * A rule the user adds to the stack's PrometheusRule, next to the generated ones.
- * Its expression is parsed at synth.
+ * Checked at synth as Prometheus checks it (expression types, result type, templates, labels).
  */
 export class MonitoringRule {
   /** An alerting rule. */
