@@ -29,6 +29,7 @@ const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}';
 const REFERENCE = new RegExp(`^(${NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 const ANCHORED_TAG = new RegExp(`^${TAG}$`);
+const ANCHORED_DOMAIN = new RegExp(`^${DOMAIN_AND_PORT}$`);
 /** Longest repository name distribution/reference accepts. */
 export const IMAGE_NAME_MAX = 255;
 const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
@@ -58,7 +59,9 @@ export function parseImageReference(value: string): ImageReference | { readonly 
   // ':', is 'localhost', or has an uppercase letter; otherwise the name is on docker.io.
   const slash = name.indexOf('/');
   const first = slash >= 0 ? name.slice(0, slash) : '';
-  const isDomain = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
+  const isDomain = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase())
+    // reference.go Parse then reads an invalid host ("a_b.com") as the first path component.
+    && ANCHORED_DOMAIN.test(first);
   // v0.6.0 reference.go Parse measures the path of the normalized name (registry left out, `library/` in).
   const path = isDomain ? name.slice(slash + 1) : `${slash >= 0 ? '' : 'library/'}${name}`;
   if (path.length > IMAGE_NAME_MAX) {
