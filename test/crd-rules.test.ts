@@ -47,8 +47,9 @@ describe('EC2NodeClass selector tags', () => {
     expect(celAccepts('EC2NodeClass', 'spec.securityGroupSelectorTerms[].tags', new Map(Object.entries(tags)))).toBe(ok);
   });
 
-  test('schema counts: no tag, or more than 20, are refused', () => {
-    expect(libAccepts(p => crd.checkKarpenterSelectorTags(p, 't', {})).problems[0].reason).toMatch(/at least one/);
+  test('no tag (modelship policy; the CRD accepts it) and more than 20 (schema maxProperties) are refused', () => {
+    expect(celAccepts('EC2NodeClass', 'spec.subnetSelectorTerms[].tags', new Map())).toBe(true);
+    expect(libAccepts(p => crd.checkKarpenterSelectorTags(p, 't', {})).problems[0].reason).toMatch(/selects by no tag/);
     const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']));
     expect(libAccepts(p => crd.checkKarpenterSelectorTags(p, 't', many)).problems[0].reason).toMatch(/21 tags, over the 20/);
   });

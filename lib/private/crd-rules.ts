@@ -29,22 +29,24 @@ export function checkKarpenterIdentity(sink: ProblemSink, property: string, valu
 /**
  * `spec.subnetSelectorTerms[].tags` and `spec.securityGroupSelectorTerms[].tags`:
  * `self.all(k, k != '' && self[k] != '')` ("empty tag keys or values aren't supported"), and the
- * schema's `minProperties: 1` / `maxProperties: 20`. Applies to `discoveryTags` and to the
+ * schema's `maxProperties: 20`. Applies to `discoveryTags` and to the
  * `{ 'karpenter.sh/discovery': clusterName }` modelship builds from `clusterName`.
+ * An empty map passes the CRD; it is refused here as modelship policy (a term without tags does not
+ * narrow the subnets and security groups; what Karpenter then selects is not verified here).
  */
 export function checkKarpenterSelectorTags(sink: ProblemSink, property: string, tags: unknown): boolean {
   const fix = 'give 1 to 20 tags with non-empty keys and values, e.g. { "karpenter.sh/discovery": "my-cluster" }';
   if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) return report(sink, property, tags, [`must be a map of tags, got ${describeType(tags)}`], fix);
   const entries = Object.entries(tags);
   const reasons: string[] = [];
-  if (entries.length === 0) reasons.push('selects by no tag (the EC2NodeClass schema requires at least one)');
+  if (entries.length === 0) reasons.push('selects by no tag, so it does not narrow the subnets and security groups the nodes get');
   if (entries.length > 20) reasons.push(`has ${entries.length} tags, over the 20 the EC2NodeClass schema allows`);
   for (const [k, v] of entries) {
-    if (k === '') reasons.push('has an empty tag key');
-    if (v === '') reasons.push(`tag "${k}" has an empty value`);
+    if (k === '') reasons.push("has an empty tag key (Karpenter's EC2NodeClass refuses it)");
+    if (v === '') reasons.push(`tag "${k}" has an empty value (Karpenter's EC2NodeClass refuses it)`);
     if (typeof v !== 'string') reasons.push(`tag "${k}" value must be a string, got ${describeType(v)}`);
   }
-  return report(sink, property, tags, reasons.length > 0 ? [`${reasons.join('; ')} (Karpenter's EC2NodeClass refuses empty tag keys or values)`] : [], fix);
+  return report(sink, property, tags, reasons, fix);
 }
 
 /** AMI families the EC2NodeClass rule accepts: `self.split('@')[0] in ['al2','al2023','bottlerocket','windows2019','windows2022','windows2025']`. */
