@@ -20,10 +20,7 @@ export interface ProblemSink {
   add(property: string, value: unknown, reason: string, fix: string): void;
 }
 
-/**
- * Records one problem when `reasons` is not empty; true when it is.
- * @internal
- */
+/** Records one problem when `reasons` is not empty; true when it is. */
 export function report(sink: ProblemSink, property: string, value: unknown, reasons: readonly string[], fix: string): boolean {
   if (reasons.length === 0) return true;
   sink.add(property, value, reasons.join('; '), fix);
