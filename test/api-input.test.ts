@@ -128,12 +128,13 @@ const KNOWN_SILENT = new Set([
   'replicas 1e10', 'maxSurge 1e10', 'maxReplicas 1e10', 'cpu Infinity', 'memoryGiB 1e-9', 'cache sizeGiB -5', 'cache sizeGiB NaN',
   'cache sizeGiB 0', 'emptyDir cache sizeGiB 1e-9', 'requestTimeout days(5000)', 'route pathPrefix "//v1"', 'route pathPrefix "/v1 beta"',
   'route gatewayNamespace "GW NS"', 'route hostname "Bad Host"', 'image "vllm/vllm openai:v1"', 'image "VLLM/Server:v1"', 'image "repo:v1:v2"',
-  'version "0.9.2+cu126" (label value and tag)', 'terminationGracePeriod days(1e12)', 'Karpenter nodeRole ""', 'Karpenter instanceProfile ""',
+  'version "0.9.2+cu126" (label value and tag)', 'Karpenter nodeRole ""', 'Karpenter instanceProfile ""',
   'Karpenter clusterName ""', 'device plugin namespace "GPU Ops"', 'device plugin image "NVCR/Plugin:v1"', 'monitoring dashboardNamespace "Team A"',
   'monitoring ruleLabels key "a b"',
 ]);
 
 describe('bad inputs end in a ValidationError or in output a cluster accepts', () => {
+  const knownBugReport: string[] = [];
   test('every known-silent input is one of the inputs', () => {
     const titles = new Set(INPUTS.map(i => i[0]));
     expect([...KNOWN_SILENT].filter(t => !titles.has(t))).toEqual([]);
@@ -151,9 +152,12 @@ describe('bad inputs end in a ValidationError or in output a cluster accepts', (
       if (o.kind === 'refused') throw new Error(`now refused with a ValidationError: remove "${title}" from KNOWN_SILENT`);
       if (o.kind === 'crash') throw new Error(`raw crash: ${String((o.error as Error)?.stack ?? o.error)}`);
       expect(o.violations.length).toBeGreaterThan(0);
-      console.warn(`KNOWN BUG (issue 11) ${title}:\n  ${o.violations.slice(0, 3).join('\n  ')}`);
+      knownBugReport.push(`${title}: ${o.violations[0]}${o.violations.length > 1 ? ` (+${o.violations.length - 1} more)` : ''}`);
     });
   }
+  afterAll(() => {
+    if (knownBugReport.length > 0) console.warn(`KNOWN BUGS (issue 11), accepted but refused by a cluster:\n  ${knownBugReport.join('\n  ')}`);
+  });
 });
 
 describe('property: generated API-invalid names, numbers and durations', () => {

@@ -365,7 +365,8 @@ function checkPodSpec(ctx: Ctx, spec: any, p: string, by: string): void {
   arr(spec.imagePullSecrets).forEach((s, i) => refName(ctx, `${p}.imagePullSecrets[${i}].name`, s?.name, 'Secret', by));
   if (spec.terminationGracePeriodSeconds !== undefined) {
     const v = spec.terminationGracePeriodSeconds;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || !Number.isSafeInteger(v)) ctx.add(`${p}.terminationGracePeriodSeconds`, 'non-negative', `${v} must be a non-negative int64`, by);
+    // An int64: JSON integers up to 2^63-1 decode, even above 2^53 where JavaScript loses precision.
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** 63) ctx.add(`${p}.terminationGracePeriodSeconds`, 'non-negative', `${v} must be a non-negative int64`, by);
   }
   arr(spec.tolerations).forEach((t, i) => checkToleration(ctx, t, `${p}.tolerations[${i}]`, by));
   const na = spec.affinity?.nodeAffinity;
@@ -726,7 +727,7 @@ function walkSchema(ctx: Ctx, v: unknown, s: any, p: string): void {
   if (s.type === 'integer' && typeof v === 'number') {
     if (!Number.isInteger(v)) ctx.add(p, 'int32', `${v} is not an integer`);
     else if (s.format === 'int32' && (v > INT32_MAX || v < -INT32_MAX - 1)) ctx.add(p, 'int32', `${v} does not fit format int32`);
-    else if (!Number.isSafeInteger(v)) ctx.add(p, 'int32', `${v} does not fit format int64 exactly`);
+    else if (Math.abs(v) >= 2 ** 63) ctx.add(p, 'int32', `${v} does not fit format int64`);
   }
   if (s['x-kubernetes-int-or-string'] && str(v) && typeof s.pattern === 'string' && s.pattern.includes('[KMGTPE]i')) {
     quantity(ctx, p, v);
