@@ -92,6 +92,8 @@ const project = new typescript.TypeScriptProject({
     // Mermaid's own parser checks the topology in PLAN.md (ESM-only: run from a child process in tests).
     'mermaid@^12',
     'jsdom@^29',
+    // A real CEL evaluator for the x-kubernetes-validations rules of the vendored CRDs (test/support/cel-rules.ts).
+    '@bufbuild/cel@^0.6.1',
   ],
   gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],
 });
