@@ -128,7 +128,7 @@ const KNOWN_SILENT = new Set([
   'replicas 1e10', 'maxSurge 1e10', 'maxReplicas 1e10', 'cpu Infinity', 'memoryGiB 1e-9', 'cache sizeGiB -5', 'cache sizeGiB NaN',
   'cache sizeGiB 0', 'emptyDir cache sizeGiB 1e-9', 'requestTimeout days(5000)', 'route pathPrefix "//v1"', 'route pathPrefix "/v1 beta"',
   'route gatewayNamespace "GW NS"', 'route hostname "Bad Host"', 'image "vllm/vllm openai:v1"', 'image "VLLM/Server:v1"', 'image "repo:v1:v2"',
-  'version "0.9.2+cu126" (label value and tag)', 'Karpenter nodeRole ""', 'Karpenter instanceProfile ""',
+  'Karpenter nodeRole ""', 'Karpenter instanceProfile ""',
   'Karpenter clusterName ""', 'device plugin namespace "GPU Ops"', 'device plugin image "NVCR/Plugin:v1"', 'monitoring dashboardNamespace "Team A"',
   'monitoring ruleLabels key "a b"',
 ]);
