@@ -84,6 +84,9 @@ const project = new typescript.TypeScriptProject({
     '@pulumi/kubernetes@^4.34.2',
     'kubernetes-models@^4.5.1',
     'ajv@^8',
+    // CEL rules (x-kubernetes-validations) of vendored CRDs, evaluated on synthesized objects in tests.
+    '@bufbuild/cel@^0.6.1',
+    '@bufbuild/protobuf@^2',
     'fast-check@^4',
     'yaml@^2',
     'tsx@^4',
