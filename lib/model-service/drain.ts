@@ -63,7 +63,7 @@ export interface DrainPlan {
   /** Seconds the preStop hook sleeps: endpoint removal plus the longest request. */
   readonly preStopSeconds: number;
   /** The arithmetic, when a reader should see it (a capped drain, a grace period shorter than the route's timeout). */
-  readonly notes: string[];
+  readonly warnings: string[];
 }
 
 /** What the drain is derived from. */
@@ -121,12 +121,12 @@ export function resolveDrain(problems: Problems, input: DrainInput): DrainPlan |
     if (timeout !== undefined && preStop - removal < timeout) {
       notes.push(`terminationGracePeriod ${grace} s lets a stopping replica finish requests for ${Math.max(0, preStop - removal)} s after its endpoint is removed (${preStop} s preStop - ${removal} s endpoint removal), but the route allows ${timeout} s: longer generations are cut on scale-down, rollouts and node drains`);
     }
-    plan = { terminationGracePeriodSeconds: grace, preStopSeconds: preStop, notes };
+    plan = { terminationGracePeriodSeconds: grace, preStopSeconds: preStop, warnings: notes };
   } else {
     const longest = asked ?? (input.routeRequestTimeout !== undefined ? fractionalSeconds(input.routeRequestTimeout) : undefined);
     if (longest === undefined) {
       const grace = DRAIN_DEFAULTS.terminationGracePeriodSeconds;
-      plan = { terminationGracePeriodSeconds: grace, preStopSeconds: grace - exit, notes: [] };
+      plan = { terminationGracePeriodSeconds: grace, preStopSeconds: grace - exit, warnings: [] };
     } else {
       const wanted = Math.ceil(removal + longest) + exit;
       const grace = Math.min(wanted, Math.floor(ceiling));
@@ -135,7 +135,7 @@ export function resolveDrain(problems: Problems, input: DrainInput): DrainPlan |
         const source = asked !== undefined ? 'drain.maxRequestDuration' : 'the route\'s requestTimeout';
         notes.push(`drain capped at ${grace} s by drain.maxTerminationGracePeriod: ${source} is ${longest} s, which needs ${removal} s endpoint removal + ${longest} s + ${exit} s engine exit = ${wanted} s; requests running longer than ${Math.max(0, grace - exit - removal)} s are cut when a replica stops`);
       }
-      plan = { terminationGracePeriodSeconds: grace, preStopSeconds: Math.max(5, grace - exit), notes };
+      plan = { terminationGracePeriodSeconds: grace, preStopSeconds: Math.max(5, grace - exit), warnings: notes };
     }
   }
 

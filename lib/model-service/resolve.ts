@@ -41,6 +41,11 @@ export interface ServicePlan {
   readonly why: string;
   /** Assumptions the plan rests on that a reader should see (e.g. an engine version newer than any checked). */
   readonly notes: readonly string[];
+  /**
+   * Risks of this plan a reader should act on, with the arithmetic: a drain shorter than the
+   * route's timeout, a single replica that node drains take down.
+   */
+  readonly warnings: readonly string[];
   readonly maxModelLen: number;
   readonly minReplicas: number;
   readonly maxReplicas: number;
@@ -204,10 +209,10 @@ export function resolveServicePlan(
   return {
     name, model, runtime, precision, accelerator,
     gpusPerReplica: gpus, planned: given === undefined, memory, why,
-    notes: [
-      ...(runtime.versionCheck.note ? [runtime.versionCheck.note] : []),
-      ...drain.notes,
-      ...(minReplicas === 1 ? [singleReplicaNote(weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS)] : []),
+    notes: runtime.versionCheck.note ? [runtime.versionCheck.note] : [],
+    warnings: [
+      ...drain.warnings,
+      ...(minReplicas === 1 ? [singleReplicaWarning(weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS)] : []),
     ],
     maxModelLen, minReplicas, maxReplicas, maxSurge,
     startupBudgetSeconds: weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS,
@@ -227,7 +232,7 @@ export function resolveServicePlan(
  * a Disruption Budget for your Application"), so node upgrades and scale-downs would hang on it.
  * Drains go through, and the plan says what that costs.
  */
-function singleReplicaNote(startupSeconds: number): string {
+function singleReplicaWarning(startupSeconds: number): string {
   return `one replica at minimum scale: a node drain (upgrade, scale-down, Karpenter expiry) evicts it, since its PodDisruptionBudget (maxUnavailable 1) cannot keep it without blocking the drain; the API is down until a replacement loads (startup budget ${startupSeconds} s). Run 2 or more replicas to serve through drains`;
 }
 
