@@ -100,13 +100,13 @@ describe('the NetworkPolicy admits the Gateway implementation\'s proxies', () =>
     expect(admits(np, { ip: '192.168.5.1' }, API_PORT)).toBe(false);
   });
 
-  test.each<[string, GatewayImplementation, RegExp]>([
-    ['a CIDR that is not one', GatewayImplementation.gke({ proxyOnlySubnetCidrs: ['10.129.0.0'] }), /route.implementation.proxyOnlySubnetCidrs\[0\] = "10.129.0.0": not an IP range in CIDR notation/],
-    ['a peer with both a range and selectors', GatewayImplementation.peers([{ cidr: '10.0.0.0/8', podLabels: { a: 'b' } }]), /route.implementation.peers\[0\] = .*either an IP range or selectors, not both/],
-    ['no peers', GatewayImplementation.peers([]), /route.implementation.peers = \[\]: no peer/],
-    ['a bad namespace', GatewayImplementation.envoyGateway({ namespace: 'Envoy_GW' }), /route.implementation.namespace = "Envoy_GW": not a namespace name/],
+  test.each<[string, () => GatewayImplementation, RegExp]>([
+    ['a CIDR that is not one', () => GatewayImplementation.gke({ proxyOnlySubnetCidrs: ['10.129.0.0'] }), /route.implementation.proxyOnlySubnetCidrs\[0\] = "10.129.0.0": not an IP range in CIDR notation/],
+    ['a peer with both a range and selectors', () => GatewayImplementation.peers([{ cidr: '10.0.0.0/8', podLabels: { a: 'b' } }]), /route.implementation.peers\[0\] = .*either an IP range or selectors, not both/],
+    ['no peers', () => GatewayImplementation.peers([]), /route.implementation.peers = \[\]: no peer/],
+    ['a bad namespace', () => GatewayImplementation.envoyGateway({ namespace: 'Envoy_GW' }), /route.implementation.namespace = "Envoy_GW": not a namespace name/],
   ])('refused: %s', (_case, implementation, message) => {
-    const e = expectValidationError(() => synth({ gatewayName: 'gw', implementation }));
+    const e = expectValidationError(() => synth({ gatewayName: 'gw', implementation: implementation() }));
     expect(e.message).toMatch(message);
     expect(e.problems.every(p => p.path === 'llm/llama' && p.fix.length > 0)).toBe(true);
   });
