@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel } from '../errors';
-import { isLabelKey, isLabelValue } from './gateway-implementation';
+import { isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
 
 /** Pod Security Standards levels (kubernetes.io/docs/concepts/security/pod-security-standards). */
 export enum PodSecurityLevel {

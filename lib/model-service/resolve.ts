@@ -12,7 +12,7 @@ import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '.
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
 import { fractionalSeconds } from '../duration';
-import { isLabelKey } from './gateway-implementation';
+import { isLabelKey } from '../private/kubernetes-syntax';
 
 /** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
 export const MAX_SERVICE_NAME_LENGTH = 50;
