@@ -84,6 +84,7 @@ const project = new typescript.TypeScriptProject({
     '@pulumi/kubernetes@^4.34.2',
     'kubernetes-models@^4.5.1',
     'ajv@^8',
+    '@bufbuild/protobuf@^2',
     'fast-check@^4',
     'yaml@^2',
     'tsx@^4',

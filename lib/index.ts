@@ -49,6 +49,12 @@ export type { ModelCacheVolumeOptions } from './model-service/model-cache';
 export { DEFAULT_MAX_MODEL_LEN, Runtime } from './model-service/runtime';
 export type { CustomRuntimeOptions, EngineRuntimeOptions, TritonRuntimeOptions } from './model-service/runtime';
 export { MAX_SERVICE_NAME_LENGTH } from './model-service/resolve';
+export { ENVOY_GATEWAY_NAMESPACE, GatewayImplementation, GatewayImplementationKind, GOOGLE_HEALTH_CHECK_RANGES } from './model-service/gateway-implementation';
+export type { EnvoyGatewayOptions, GatewayPeer, GkeGatewayOptions } from './model-service/gateway-implementation';
+export { DRAIN_DEFAULTS } from './model-service/drain';
+export type { DrainOptions } from './model-service/drain';
+export { MODEL_NAMESPACE_DEFAULTS, ModelNamespace, PodSecurityLevel } from './model-service/model-namespace';
+export type { ModelNamespaceProps } from './model-service/model-namespace';
 export type { ServicePlan, ServiceVariant } from './model-service/resolve';
 
 // CanaryRollout

@@ -3,7 +3,7 @@ import { EngineDriver } from './driver';
 import { EngineKind } from './engine';
 
 /** Defaults of a custom container, overridden by `Runtime.custom()` options. */
-export const CUSTOM_DEFAULTS = { port: 8000, healthPath: '/health', metricsPath: '/metrics' } as const;
+export const CUSTOM_DEFAULTS = { port: 8000, healthPath: '/health', metricsPath: '/metrics', apiPathPrefix: '/v1' } as const;
 
 /**
  * A container modelship knows nothing about: the user gives its image, command, arguments, ports
@@ -17,6 +17,9 @@ export const CUSTOM_DRIVER: EngineDriver = {
     kind: EngineKind.CUSTOM, version, image: '',
     httpPort: CUSTOM_DEFAULTS.port, metricsPort: CUSTOM_DEFAULTS.port, metricsPath: CUSTOM_DEFAULTS.metricsPath,
     healthPath: CUSTOM_DEFAULTS.healthPath, readyPath: CUSTOM_DEFAULTS.healthPath, metrics: {},
+    // An assumption, not a fact about the container: the OpenAI-compatible convention. The user
+    // gives the real prefix with `Runtime.custom({ apiPathPrefix })`.
+    apiPathPrefix: CUSTOM_DEFAULTS.apiPathPrefix,
   }),
   command: () => undefined,
   args: ctx => [...ctx.extraArgs],

@@ -33,6 +33,11 @@ export interface EngineProfile {
   readonly healthPath: string;
   /** Readiness endpoint: answers only when the server can take traffic. */
   readonly readyPath: string;
+  /**
+   * Path prefix of the inference API the engine serves (`/v1` for the OpenAI-compatible API,
+   * `/v2` for KServe's v2 protocol): a route on another public prefix is rewritten to this one.
+   */
+  readonly apiPathPrefix: string;
   /** Label carrying the served model name on engine metrics, if any. */
   readonly modelLabel?: string;
   readonly metrics: EngineMetrics;

@@ -44,6 +44,9 @@ export const SGLANG_DRIVER: EngineDriver = {
     kind: EngineKind.SGLANG, version, image: `lmsysorg/sglang:v${version}-cu126`,
     httpPort: 30000, metricsPort: 30000, metricsPath: '/metrics',
     healthPath: '/health', readyPath: '/health', modelLabel: 'model_name',
+    // OpenAI API under /v1 (sglang `python/sglang/srt/entrypoints/http_server.py` v0.4.9:
+    // `@app.post("/v1/chat/completions")`, `/v1/completions`, `/v1/models`).
+    apiPathPrefix: '/v1',
     metrics: sglangMetrics(),
   }),
   command: () => ['python3', '-m', 'sglang.launch_server'],

@@ -68,6 +68,10 @@ export const TGI_DRIVER: EngineDriver = {
       kind: EngineKind.TGI, version, image: `ghcr.io/huggingface/text-generation-inference:${version}`,
       httpPort: 8080, metricsPort: separateMetricsPort ? 9000 : 8080, metricsPath: '/metrics',
       healthPath: '/health', readyPath: '/health',
+      // The OpenAI-compatible API is under /v1 (text-generation-inference `router/src/server.rs`
+      // v3.3.4: `/v1/chat/completions`, `/v1/completions`, `/v1/models`); TGI's own `/generate`
+      // and `/generate_stream` sit at the root and are not routed under this prefix.
+      apiPathPrefix: '/v1',
       metrics: tgiMetrics(),
     };
   },

@@ -27,6 +27,9 @@ export const TRITON_DRIVER: EngineDriver = {
     kind: EngineKind.TRITON, version, image: `nvcr.io/nvidia/tritonserver:${version}-py3`,
     httpPort: 8000, grpcPort: 8001, metricsPort: 8002, metricsPath: '/metrics',
     healthPath: '/v2/health/live', readyPath: '/v2/health/ready',
+    // KServe v2 protocol: every HTTP endpoint is under /v2 (triton-inference-server/server
+    // `src/http_server.cc` v2.59.0 = NGC 25.06: `/v2/models/<model>/infer`, `/v2/health/ready`).
+    apiPathPrefix: '/v2',
     metrics: tritonMetrics(),
   }),
   // The NGC image's entrypoint is a shell wrapper, not the server.

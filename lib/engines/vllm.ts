@@ -73,6 +73,9 @@ export const VLLM_DRIVER: EngineDriver = {
     // vLLM's API server binds only after the engine has loaded the weights, so /health
     // cannot pass early (the KServe failure mode of a health endpoint that answers mid-load).
     healthPath: '/health', readyPath: '/health', modelLabel: 'model_name',
+    // The OpenAI API is served under /v1 (vllm `vllm/entrypoints/openai/api_server.py` v0.9.2:
+    // `@router.post("/v1/chat/completions")`, `/v1/completions`, `/v1/models`, `/v1/embeddings`).
+    apiPathPrefix: '/v1',
     metrics: vllmMetrics(version),
   }),
   // The CUDA image's entrypoint is the OpenAI server (`python3 -m vllm.entrypoints.openai.api_server`

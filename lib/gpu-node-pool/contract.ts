@@ -21,6 +21,13 @@ export interface IGpuNodePool extends IConstruct {
   readonly interruptible: boolean;
   /** Price of one GPU-hour in this pool, USD. */
   readonly usdPerGpuHour: number;
+  /**
+   * Longest a draining node waits for its pods before they are force-deleted (a Karpenter
+   * NodePool's `terminationGracePeriod`), when the pool's provisioner bounds it. A pod's grace
+   * period above it is cut short on node drains.
+   * @default - unknown (nodes provisioned elsewhere)
+   */
+  readonly nodeTerminationGracePeriodSeconds?: number;
   /** Records a workload placed on the pool, for the GPU budget and cost checks at synth. */
   registerConsumer(consumer: IGpuConsumer): void;
 }

@@ -8,7 +8,7 @@ import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
 import { buildKarpenterObjects, defaultRootVolumeGiB } from './karpenter';
-import { Provisioner, ProvisionerKind } from './provisioner';
+import { KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner';
 import { PoolContract, resolvePoolContract } from './resolve';
 import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
 
@@ -67,6 +67,8 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
   public readonly nodeClass?: ApiObject;
   /** The device plugin DaemonSet, if any. */
   public readonly devicePluginDaemonSet?: ApiObject;
+  /** Longest a draining node waits for its pods (Karpenter's `terminationGracePeriod`), if the pool creates nodes. */
+  public readonly nodeTerminationGracePeriodSeconds?: number;
 
   private readonly placed: IGpuConsumer[] = [];
 
@@ -118,6 +120,8 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
 
     const labels = { 'app.kubernetes.io/managed-by': 'modelship', [POOL_LABEL]: this.name };
     if (karpenter) {
+      const tgp = props.provisioner.karpenterOptions?.terminationGracePeriod;
+      this.nodeTerminationGracePeriodSeconds = tgp !== undefined ? tgp.toSeconds() : KARPENTER_DEFAULTS.terminationGracePeriodHours * 3600;
       const { nodePool, nodeClass } = buildKarpenterObjects(this, {
         name: this.name, accelerator: this.accelerator, options: props.provisioner.karpenterOptions ?? {},
         contract: c, maxGpus: props.maxGpus!, labels,

@@ -6,7 +6,9 @@ import { Accelerator } from '../accelerators';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { ValidationError } from '../errors';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
-import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
+import {
+  HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType,
+} from '../imports/httproutes-gateway.networking.k8s.io';
 import { ScaledObject } from '../imports/scaledobjects-keda.sh';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { buildPodTemplate } from './pod-template';
@@ -14,6 +16,9 @@ import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { resolveServicePlan, ServicePlan } from './resolve';
 import { fractionalSeconds } from '../duration';
+import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
+import { GatewayImplementation, GatewayReference } from './gateway-implementation';
+import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -105,14 +110,26 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       reason: `the service ${namesake.node.path} has the same name in namespace ${this.namespace}, so both would emit a Deployment, Service and ServiceAccount named ${this.name}`,
       fix: 'give each service its own name (or id)',
     }));
+    const routeClaim = plan && props.route ? this.routeClaim(props, plan) : undefined;
+    for (const other of routeClaim ? collidingRoutes(this, routeClaim) : []) {
+      this._problems.add('route.pathPrefix', routeClaim!.pathPrefix,
+        `the service ${other.owner.node.path} already routes ${routeClaim!.pathPrefix} on Gateway ${routeClaim!.gateway} for ${describeHostnames(routeClaim!.hostnames)}: both HTTPRoutes would be accepted and the Gateway would send every such request to one of them (the older), leaving the other unreachable`,
+        'give each service its own pathPrefix (e.g. "/<model>/v1", rewritten to the engine\'s prefix) or its own hostnames');
+    }
     this._validate();
     this.plan = plan!;
+    if (routeClaim) recordRoute({ ...routeClaim, owner: this });
 
     this.selectorLabels = { [SERVICE_LABEL]: this.name };
     const labels = this.objectLabels();
 
+    const saAnnotations = props.serviceAccountAnnotations ?? {};
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
+      metadata: {
+        name: this.name, labels,
+        // Cloud identity (IRSA, GKE Workload Identity) is bound to the ServiceAccount by annotation.
+        annotations: Object.keys(saAnnotations).length > 0 ? sortedRecord(saAnnotations) : undefined,
+      },
       // The model server never talks to the Kubernetes API.
       automountServiceAccountToken: false,
     });
@@ -366,8 +383,9 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       callers.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
     }
     if (this.props.route) {
-      const gwNs = this.props.route.gatewayNamespace ?? this.namespace;
-      callers.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': gwNs } } });
+      // The Gateway's proxies: where they run depends on the implementation.
+      const implementation = this.props.route.implementation ?? GatewayImplementation.istio();
+      callers.push(...implementation._networkPolicyPeers(this.gatewayReference()));
     }
     const metricsNs = net.metricsNamespace ?? 'monitoring';
     this.networkPolicyRules = {
@@ -384,6 +402,22 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       metadata: { name: this.name, labels },
       spec: this.networkPolicySpec(this.selectorLabels)!,
     });
+  }
+
+  /** The Gateway the route attaches to. */
+  private gatewayReference(): GatewayReference {
+    const r = this.props.route!;
+    return { name: r.gatewayName, namespace: r.gatewayNamespace ?? this.namespace };
+  }
+
+  /** What the route claims on its Gateway: path and hostnames. */
+  private routeClaim(props: ModelServiceProps, plan: ServicePlan): Omit<RouteClaim, 'owner'> {
+    const r = props.route!;
+    return {
+      gateway: `${r.gatewayNamespace ?? this.namespace}/${r.gatewayName}`,
+      hostnames: [...(r.hostnames ?? [])],
+      pathPrefix: normalizePathPrefix(r.pathPrefix ?? plan.runtime.profile.apiPathPrefix),
+    };
   }
 
   private addAutoscaler(labels: Record<string, string>): ApiObject | undefined {
@@ -453,19 +487,35 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     const r = this.props.route;
     if (!r) return undefined;
     const timeout = gatewayDuration(r.requestTimeout ?? MODEL_SERVICE_DEFAULTS.requestTimeout);
+    const pathPrefix = r.pathPrefix ?? this.engine.apiPathPrefix;
+    // A public prefix the engine does not serve is rewritten to the engine's; the rule keeps
+    // exactly one PathPrefix match, which the CRD requires of ReplacePrefixMatch.
+    const rewriteTo = apiPrefixRewrite(pathPrefix, this.engine.apiPathPrefix);
     return new HttpRoute(this, 'Route', {
       metadata: { name: this.name, labels },
       spec: {
         parentRefs: [{ name: r.gatewayName, namespace: r.gatewayNamespace }],
         hostnames: r.hostnames,
         rules: [{
-          matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: r.pathPrefix ?? MODEL_SERVICE_DEFAULTS.routePathPrefix } }],
+          matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: pathPrefix } }],
+          filters: rewriteTo === undefined ? undefined : [{
+            type: HttpRouteSpecRulesFiltersType.URL_REWRITE,
+            urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: rewriteTo } },
+          }],
           backendRefs: Lazy.any({ produce: () => this.routeBackends?.value ?? [{ name: this.service.name, port: this.engine.httpPort }] }),
           timeouts: { request: timeout, backendRequest: timeout },
         }],
       },
     });
   }
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(r).sort().map(k => [k, r[k]]));
+}
+
+function describeHostnames(hostnames: readonly string[]): string {
+  return hostnames.length === 0 ? 'every hostname' : hostnames.join(', ');
 }
 
 /**

@@ -97,8 +97,9 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   });
 
   // Stop taking new requests first (the endpoint is removed while preStop sleeps), then let
-  // in-flight generations finish; 15 s of the grace period remain for the engine to exit.
-  const drainSeconds = Math.max(5, plan.terminationGracePeriodSeconds - 15);
+  // in-flight generations finish; the rest of the grace period is for the engine to exit
+  // (the engines abort in-flight requests on SIGTERM: see drain.ts).
+  const drainSeconds = plan.preStopSeconds;
 
   const container: k8s.Container = {
     name: SERVER_CONTAINER,

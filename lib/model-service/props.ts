@@ -2,6 +2,8 @@ import { Duration } from 'cdk8s';
 import { Accelerator } from '../accelerators';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { Precision } from '../planning/precision';
+import { DrainOptions } from './drain';
+import { GatewayImplementation } from './gateway-implementation';
 import { Model } from './model';
 import { ModelCache } from './model-cache';
 import { Runtime } from './runtime';
@@ -10,7 +12,10 @@ import { Runtime } from './runtime';
 export const MODEL_SERVICE_DEFAULTS = {
   /** Model cache when none is given: an emptyDir that survives container restarts. */
   cache: (): ModelCache => ModelCache.emptyDir(),
-  /** Path prefix of the route: the OpenAI-compatible API. */
+  /**
+   * Path prefix of the route for engines serving the OpenAI-compatible API. A service's route
+   * defaults to its engine's own API prefix (`runtime.profile.apiPathPrefix`: `/v2` for Triton).
+   */
   routePathPrefix: '/v1',
   /** Route request timeout: long generations stream for minutes. */
   requestTimeout: Duration.minutes(10),
@@ -68,17 +73,32 @@ export interface NetworkAccessOptions {
   readonly disabled?: boolean;
 }
 
-/** An OpenAI-compatible path on a Gateway API Gateway. */
+/** The engine's API on a Gateway API Gateway. */
 export interface RouteOptions {
   /** Gateway name. */
   readonly gatewayName: string;
   /** Gateway namespace. @default - the service's namespace */
   readonly gatewayNamespace?: string;
+  /**
+   * The Gateway API implementation behind the Gateway: where its proxies run, so the
+   * NetworkPolicy admits them.
+   * @default GatewayImplementation.istio() - proxies in the Gateway's namespace
+   */
+  readonly implementation?: GatewayImplementation;
   /** Hostnames the route answers. @default - every hostname of the Gateway listener */
   readonly hostnames?: string[];
-  /** Path prefix. @default '/v1' */
+  /**
+   * Public path prefix. Another prefix than the engine's own API path (e.g. `/qwen/v1` for an
+   * engine serving `/v1`) is rewritten to it (HTTPRoute `URLRewrite`, `ReplacePrefixMatch`); a
+   * prefix below it (`/v1/chat`) passes through unchanged.
+   * @default - the engine's API prefix: '/v1' (vLLM, SGLang, TGI, custom), '/v2' (Triton)
+   */
   readonly pathPrefix?: string;
-  /** Request timeout: long generations stream for minutes. @default Duration.minutes(10) */
+  /**
+   * Request timeout: long generations stream for minutes. Stopping replicas get this long to
+   * finish (see `ModelServiceProps.drain`).
+   * @default Duration.minutes(10)
+   */
   readonly requestTimeout?: Duration;
 }
 
@@ -124,8 +144,24 @@ export interface ModelServiceProps {
   readonly route?: RouteOptions;
   /** Host CPU and memory per replica. @default - derived from the GPU count and model size */
   readonly resources?: ReplicaResources;
-  /** Time in-flight requests get to finish when a pod stops (preStop sleep + drain). @default Duration.seconds(60) */
+  /**
+   * The pod's grace period, used as given (the preStop sleep is 15 s shorter). Give either this or `drain`.
+   * @default - derived by `drain`: endpoint removal + the longest request + 15 s engine exit
+   * (625 s with a route's default 10-minute timeout), or 60 s when no request bound is known
+   */
   readonly terminationGracePeriod?: Duration;
+  /**
+   * How stopping replicas (scale-down, rollouts, node drains) let in-flight requests finish.
+   * @default - the route's requestTimeout as the longest request, 10 s endpoint removal, at most one hour
+   */
+  readonly drain?: DrainOptions;
+  /**
+   * Annotations on the service's ServiceAccount, for cloud identity: IRSA
+   * (`eks.amazonaws.com/role-arn`) or GKE Workload Identity (`iam.gke.io/gcp-service-account`), so
+   * the engine reads `s3://` or `gs://` weights without keys.
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: Record<string, string>;
   /** Refuse interruptible (spot) capacity: placing the service on a spot pool is an error. @default false */
   readonly requireStableCapacity?: boolean;
   /** Allow an image tagged `latest` or without a tag (the pod may change under you). @default false */

@@ -7,9 +7,12 @@ import { hostCpuCores, hostMemoryGiB, shmSizeGiB, startupBudgetSeconds } from '.
 import { needsBf16, needsFp8, Precision } from '../planning/precision';
 import { mutableImageReason } from './image-reference';
 import { Model, ModelSourceKind } from './model';
-import { AutoscalingOptions, ModelServiceProps } from './props';
+import { resolveDrain } from './drain';
+import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
+import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
 import { fractionalSeconds } from '../duration';
+import { isLabelKey } from '../private/kubernetes-syntax';
 
 /** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
 export const MAX_SERVICE_NAME_LENGTH = 50;
@@ -42,6 +45,11 @@ export interface ServicePlan {
   readonly rootException?: string;
   /** Supplemental groups of the pod, for the GPU device files (AMD's render group). */
   readonly gpuDeviceGroupIds: readonly number[];
+  /**
+   * Risks of this plan a reader should act on, with the arithmetic: a drain shorter than the
+   * route's timeout, a single replica that node drains take down.
+   */
+  readonly warnings: readonly string[];
   readonly maxModelLen: number;
   readonly minReplicas: number;
   readonly maxReplicas: number;
@@ -53,6 +61,8 @@ export interface ServicePlan {
   /** Size of a cache volume modelship creates. */
   readonly cacheSizeGiB: number;
   readonly terminationGracePeriodSeconds: number;
+  /** Seconds the preStop hook sleeps while the endpoint is removed and in-flight requests finish. */
+  readonly preStopSeconds: number;
 }
 
 /** Fields of ModelServiceProps that a canary candidate may change. */
@@ -187,24 +197,27 @@ export function resolveServicePlan(
       'declare metrics.queueDepth on the custom runtime, or use fixed replicas');
   }
 
-  // Fractional: Duration.millis(...).toSeconds() throws instead of returning a fraction.
-  const grace = props.terminationGracePeriod ? fractionalSeconds(props.terminationGracePeriod) : 60;
-  if (!(grace >= 20)) {
-    problems.add('terminationGracePeriod', `${grace}s`, 'in-flight generations need time to finish; below 20 s they are cut off', 'use at least Duration.seconds(30); 60 s is the default');
-  } else if (!Number.isInteger(grace)) {
-    problems.add('terminationGracePeriod', `${grace}s`, 'Kubernetes takes the grace period in whole seconds', `use Duration.seconds(${Math.ceil(grace)})`);
-  }
+  const drain = resolveDrain(problems, {
+    terminationGracePeriod: props.terminationGracePeriod,
+    drain: props.drain,
+    routeRequestTimeout: props.route ? props.route.requestTimeout ?? MODEL_SERVICE_DEFAULTS.requestTimeout : undefined,
+    pool,
+  });
   if (props.resources?.cpu !== undefined && !(props.resources.cpu > 0)) {
     problems.add('resources.cpu', props.resources.cpu, 'must be > 0', 'leave it out for 2 + 4 per GPU');
   }
   if (props.resources?.memoryGiB !== undefined && !(props.resources.memoryGiB > 0)) {
     problems.add('resources.memoryGiB', props.resources.memoryGiB, 'must be > 0', 'leave it out for the derived default');
   }
-  if (props.route && props.route.pathPrefix !== undefined && !props.route.pathPrefix.startsWith('/')) {
-    problems.add('route.pathPrefix', props.route.pathPrefix, 'must start with "/"', 'use e.g. "/v1"');
+  if (props.route) checkRoute(problems, props.route, runtime.profile.apiPathPrefix);
+  for (const [key, value] of Object.entries(props.serviceAccountAnnotations ?? {})) {
+    if (!isLabelKey(key) || typeof value !== 'string') {
+      problems.add('serviceAccountAnnotations', { [key]: value }, 'not a valid annotation (key: optional DNS prefix + "/" + name of at most 63 characters; value: a string)',
+        'use e.g. { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/llm-weights" }');
+    }
   }
 
-  if (problems.list.length > before || gpus === undefined || accelerator === undefined) {
+  if (problems.list.length > before || gpus === undefined || accelerator === undefined || drain === undefined) {
     return undefined;
   }
 
@@ -220,14 +233,30 @@ export function resolveServicePlan(
     ],
     rootException: needsRoot,
     gpuDeviceGroupIds: [...(props.gpuDeviceGroupIds ?? [])],
+    warnings: [
+      ...drain.warnings,
+      ...(minReplicas === 1 ? [singleReplicaWarning(weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS)] : []),
+    ],
     maxModelLen, minReplicas, maxReplicas, maxSurge,
     startupBudgetSeconds: weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS,
     shmGiB: shm,
     cpu: props.resources?.cpu ?? hostCpuCores(gpus),
     memoryGiB: props.resources?.memoryGiB ?? hostMemoryGiB(weights ?? 16, gpus),
     cacheSizeGiB: Math.ceil(checkpointGiB * 1.1 + 10),
-    terminationGracePeriodSeconds: grace,
+    terminationGracePeriodSeconds: drain.terminationGracePeriodSeconds,
+    preStopSeconds: drain.preStopSeconds,
   };
+}
+
+/**
+ * The warning a single-replica service gets. Its PodDisruptionBudget stays `maxUnavailable: 1`:
+ * with `minAvailable: 1` (or `maxUnavailable: 0`) "you are requiring zero voluntary evictions ...
+ * then you cannot successfully drain a Node running one of those Pods" (kubernetes.io, "Specifying
+ * a Disruption Budget for your Application"), so node upgrades and scale-downs would hang on it.
+ * Drains go through, and the plan says what that costs.
+ */
+function singleReplicaWarning(startupSeconds: number): string {
+  return `one replica at minimum scale: a node drain (upgrade, scale-down, Karpenter expiry) evicts it, since its PodDisruptionBudget (maxUnavailable 1) cannot keep it without blocking the drain; the API is down until a replacement loads (startup budget ${startupSeconds} s). Run 2 or more replicas to serve through drains`;
 }
 
 function resolveAccelerator(problems: Problems, props: ModelServiceProps, pool: IGpuNodePool | undefined): Accelerator | undefined {

@@ -61,6 +61,11 @@ export interface CustomRuntimeOptions {
   readonly metricsPort?: number;
   /** Metrics path. @default '/metrics' */
   readonly metricsPath?: string;
+  /**
+   * Path prefix of the inference API the container serves; a route on another prefix is
+   * rewritten to it. @default '/v1' (the OpenAI-compatible convention)
+   */
+  readonly apiPathPrefix?: string;
   /** Metric names the server exports, for autoscaling, alerts and canaries. @default - none */
   readonly metrics?: EngineMetrics;
   /** Extra environment variables. @default - none */
@@ -117,6 +122,7 @@ export class Runtime {
       ...base, image,
       httpPort: port, metricsPort: options.metricsPort ?? port, metricsPath: options.metricsPath ?? base.metricsPath,
       healthPath, readyPath: options.readyPath ?? healthPath, metrics: options.metrics ?? base.metrics,
+      apiPathPrefix: options.apiPathPrefix ?? base.apiPathPrefix,
     };
     return new Runtime(driver, profile, { env: options.env, extraArgs: options.args }, image, options.command);
   }

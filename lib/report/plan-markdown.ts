@@ -78,6 +78,8 @@ export function renderFleetPlanMarkdown(plan: FleetPlan): string {
   }
   const notes = plan.services.flatMap(s => s.service.plan.notes.map(n => `- ${s.service.namespace}/${s.service.name}: ${n}`));
   if (notes.length > 0) out.push('', '### Assumptions', '', ...notes);
+  const warnings = plan.services.flatMap(s => (s.service.plan.warnings ?? []).map(w => `- ${s.service.namespace}/${s.service.name}: ${w}`));
+  if (warnings.length > 0) out.push('', '### Warnings', '', ...warnings);
   out.push('');
 
   if (plan.canaries.length > 0) {
@@ -118,6 +120,8 @@ export function renderPlanText(scope: IConstruct): string {
     parts.push('why:\n' + plan.services.map(s => `  ${s.service.namespace}/${s.service.name}: ${s.service.plan.why}`).join('\n'));
     const notes = plan.services.flatMap(s => s.service.plan.notes.map(n => `  ${s.service.namespace}/${s.service.name}: ${n}`));
     if (notes.length > 0) parts.push('assumptions:\n' + notes.join('\n'));
+    const warnings = plan.services.flatMap(s => (s.service.plan.warnings ?? []).map(w => `  ${s.service.namespace}/${s.service.name}: ${w}`));
+    if (warnings.length > 0) parts.push('warnings:\n' + warnings.join('\n'));
   }
   if (plan.canaries.length > 0) {
     parts.push(renderTable(['canary', 'service', 'worst moment', 'GPUs'],

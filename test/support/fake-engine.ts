@@ -14,7 +14,7 @@ export const FAKE_ENGINE_DRIVER: EngineDriver = {
   versions: { pattern: /^\d+\.\d+\.\d+$/, example: '4500.0.0', oldest: '4000.0.0', newestChecked: '4500' },
   profile: version => ({
     kind: 'llamacpp' as EngineKind, version, image: `example.org/llama-cpp-server:b${version}`,
-    httpPort: 8080, metricsPort: 8080, metricsPath: '/metrics', healthPath: '/health', readyPath: '/health',
+    httpPort: 8080, metricsPort: 8080, metricsPath: '/metrics', healthPath: '/health', readyPath: '/health', apiPathPrefix: '/v1',
     metrics: { queueDepth: 'llamacpp:requests_deferred', timeToFirstToken: 'llamacpp:ttft_seconds' },
   }),
   command: () => ['/app/llama-server'],
