@@ -39,12 +39,29 @@ const stack = (extra: Record<string, unknown> = {}) => (c: Chart) =>
 export const WIRED: Array<[string, (c: Chart) => unknown, string | RegExp, string?]> = [
   ['chart namespace "LLM"', svc(), 'namespace', 'LLM'],
   ['chart namespace ""', svc(), 'namespace', ''],
+  ['label key with a space', svc({ labels: { 'team name': 'a' } }), 'labels["team name"]'],
+  ['label value of 64 characters', svc({ labels: { team: 'a'.repeat(64) } }), 'labels["team"]'],
+  ['ServiceAccount annotation key', svc({ serviceAccountAnnotations: { 'a b/c': 'x' } }), 'serviceAccountAnnotations["a b/c"]'],
+  ['token secret "HF_Token"', svc({ model: Model.huggingFace(LLAMA_8B, { tokenSecret: 'HF_Token' }) }), 'model.tokenSecret.name'],
+  ['token secret key "a/b"', svc({ model: Model.huggingFace(LLAMA_8B, { tokenSecret: { name: 'hf', key: 'a/b' } }) }), 'model.tokenSecret.key'],
+  ['credentials secret "S3 Creds"', svc({ model: Model.fromObjectStore('s3://b/m', { credentialsSecret: 'S3 Creds' }), gpusPerReplica: 1 }), 'model.credentialsSecret'],
+  ['claim name ""', svc({ model: Model.fromVolume({ claimName: '' }), gpusPerReplica: 1 }), 'model.claimName'],
+  ['storageClassName "EFS SC"', svc({ cache: ModelCache.shared({ storageClassName: 'EFS SC' }) }), 'cache.storageClassName'],
+  ['perReplica storageClassName "gp3!"', svc({ cache: ModelCache.perReplica({ storageClassName: 'gp3!' }) }), 'cache.storageClassName'],
+  ['existing cache claim "HF_Token"', svc({ cache: ModelCache.existingClaim('HF_Token') }), 'cache.claimName'],
+  ['env name with a space', svc({ env: { 'MY VAR': 'x' } }), 'env["MY VAR"]'],
+  ['runtime env name "1X"', svc({ runtime: Runtime.vllm({ env: { '1X': 'x' } }) }), 'runtime.env["1X"]'],
+  ['allowNamespaces ["Team A"]', svc({ network: { allowNamespaces: ['Team A'] } }), 'network.allowNamespaces[0]'],
+  ['metricsNamespace "Mon"', svc({ network: { metricsNamespace: 'Mon' } }), 'network.metricsNamespace'],
+  ['allowPods label "a b"', svc({ network: { allowPods: [{ 'a b': 'x' }] } }), 'network.allowPods[0]["a b"]'],
+  ['route gatewayNamespace "GW NS"', svc({ route: { gatewayName: 'gw', gatewayNamespace: 'GW NS' } }), 'route.gatewayNamespace'],
+  ['route gatewayName "My GW"', svc({ route: { gatewayName: 'My GW' } }), 'route.gatewayName'],
   ['chart namespace of a pool', pool(), 'namespace', 'GPU_Ops'],
   ['chart namespace of a ModelNamespace', c => new ModelNamespace(c, 'ns'), 'namespace', 'Team-A'],
 ];
 
 describe('each bad input is refused on its own property, with a fix', () => {
-  test.each(WIRED)('%s', (_title, build, property, namespace) => {
+  for (const [title, build, property, namespace] of WIRED) test(title, () => {
     const e = refusal(build, namespace ?? 'llm');
     const match = e.problems.find(p => (typeof property === 'string' ? p.property === property : property.test(p.property)));
     if (!match) throw new Error(`no problem on ${String(property)}; got:\n${e.message}`);

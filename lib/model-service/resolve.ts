@@ -12,7 +12,7 @@ import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '.
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
 import { fractionalSeconds } from '../duration';
-import { isLabelKey } from '../private/kubernetes-syntax';
+import { checkServiceNames } from './api-checks';
 
 /** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
 export const MAX_SERVICE_NAME_LENGTH = 50;
@@ -210,12 +210,7 @@ export function resolveServicePlan(
     problems.add('resources.memoryGiB', props.resources.memoryGiB, 'must be > 0', 'leave it out for the derived default');
   }
   if (props.route) checkRoute(problems, props.route, runtime.profile.apiPathPrefix);
-  for (const [key, value] of Object.entries(props.serviceAccountAnnotations ?? {})) {
-    if (!isLabelKey(key) || typeof value !== 'string') {
-      problems.add('serviceAccountAnnotations', { [key]: value }, 'not a valid annotation (key: optional DNS prefix + "/" + name of at most 63 characters; value: a string)',
-        'use e.g. { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/llm-weights" }');
-    }
-  }
+  checkServiceNames(problems, props, runtime);
 
   if (problems.list.length > before || gpus === undefined || accelerator === undefined || drain === undefined) {
     return undefined;

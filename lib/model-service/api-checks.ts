@@ -1,0 +1,57 @@
+/**
+ * A ModelService's input checked by the API server's own rules (lib/private/api-rules) before any
+ * object is built: every name, label, annotation, reference and environment variable the service
+ * writes into its objects. Runs inside `resolveServicePlan`, so a canary candidate's variant is
+ * checked the same way.
+ */
+import { Problems } from '../errors';
+import {
+  checkAnnotations, checkConfigMapKey, checkDns1123Label, checkDns1123Subdomain, checkEnvVarName, checkLabels,
+} from '../private/api-rules';
+import { ModelSourceKind } from './model';
+import { ModelCacheKind } from './model-cache';
+import { ModelServiceProps } from './props';
+import { Runtime } from './runtime';
+
+/** A Gateway's name also names the proxies' Deployment and Service some implementations create, and labels them: at most 63 characters. */
+const GATEWAY_NAME_MAX = 63;
+
+/** Names and references of a service: labels, annotations, secrets, claims, storage classes, namespaces, env names. */
+export function checkServiceNames(problems: Problems, props: ModelServiceProps, runtime: Runtime): void {
+  if (props.labels !== undefined) checkLabels(problems, 'labels', props.labels);
+  if (props.serviceAccountAnnotations !== undefined) checkAnnotations(problems, 'serviceAccountAnnotations', props.serviceAccountAnnotations);
+
+  const model = props.model;
+  const token = model.tokenSecret;
+  if (token !== undefined) {
+    // validation.go validateSecretKeySelector: the Secret's name (ValidateSecretName, a DNS subdomain) and its key (IsConfigMapKey).
+    checkDns1123Subdomain(problems, 'model.tokenSecret.name', token.name);
+    if (token.key !== undefined) checkConfigMapKey(problems, 'model.tokenSecret.key', token.key);
+  }
+  if (model.credentialsSecret !== undefined) checkDns1123Subdomain(problems, 'model.credentialsSecret', model.credentialsSecret);
+  // A claim that is not a PVC name (a DNS subdomain) can never exist: the pod would wait for it forever.
+  if (model.source === ModelSourceKind.VOLUME) checkDns1123Subdomain(problems, 'model.claimName', model.claimName);
+
+  const cache = props.cache;
+  if (cache !== undefined) {
+    if (cache.storageClassName !== undefined) checkDns1123Subdomain(problems, 'cache.storageClassName', cache.storageClassName);
+    if (cache.kind === ModelCacheKind.EXISTING_CLAIM) checkDns1123Subdomain(problems, 'cache.claimName', cache.claimName);
+  }
+
+  for (const [name, map] of [['env', props.env], ['runtime.env', runtime._options.env]] as const) {
+    for (const key of Object.keys(map ?? {})) checkEnvVarName(problems, `${name}["${key}"]`, key);
+  }
+
+  const net = props.network;
+  if (net !== undefined) {
+    (net.allowNamespaces ?? []).forEach((ns, i) => checkDns1123Label(problems, `network.allowNamespaces[${i}]`, ns));
+    if (net.metricsNamespace !== undefined) checkDns1123Label(problems, 'network.metricsNamespace', net.metricsNamespace);
+    (net.allowPods ?? []).forEach((labels, i) => checkLabels(problems, `network.allowPods[${i}]`, labels));
+  }
+
+  const route = props.route;
+  if (route !== undefined) {
+    checkDns1123Subdomain(problems, 'route.gatewayName', route.gatewayName, { maxLength: GATEWAY_NAME_MAX });
+    if (route.gatewayNamespace !== undefined) checkDns1123Label(problems, 'route.gatewayNamespace', route.gatewayNamespace);
+  }
+}
