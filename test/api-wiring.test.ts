@@ -56,6 +56,14 @@ export const WIRED: Array<[string, (c: Chart) => unknown, string | RegExp, strin
   ['allowPods label "a b"', svc({ network: { allowPods: [{ 'a b': 'x' }] } }), 'network.allowPods[0]["a b"]'],
   ['route gatewayNamespace "GW NS"', svc({ route: { gatewayName: 'gw', gatewayNamespace: 'GW NS' } }), 'route.gatewayNamespace'],
   ['route gatewayName "My GW"', svc({ route: { gatewayName: 'My GW' } }), 'route.gatewayName'],
+  ['replicas 1e10', svc({ replicas: 1e10 }), 'replicas'],
+  ['maxSurge 1e10', svc({ maxSurge: 1e10 }), 'maxSurge'],
+  ['maxReplicas 1e10', svc({ autoscaling: { minReplicas: 1, maxReplicas: 1e10 } }), 'autoscaling.maxReplicas'],
+  ['queueDepthPerReplica Infinity', svc({ autoscaling: { minReplicas: 1, maxReplicas: 2, queueDepthPerReplica: Infinity } }), 'autoscaling.queueDepthPerReplica'],
+  ['cpu Infinity', svc({ resources: { cpu: Infinity } }), 'resources.cpu'],
+  ['memoryGiB 1e21', svc({ resources: { memoryGiB: 1e21 } }), 'resources.memoryGiB'],
+  ['cache sizeGiB 0', svc({ cache: ModelCache.shared({ sizeGiB: 0 }) }), 'cache.sizeGiB'],
+  ['cache sizeGiB NaN', svc({ cache: ModelCache.perReplica({ sizeGiB: NaN }) }), 'cache.sizeGiB'],
   ['chart namespace of a pool', pool(), 'namespace', 'GPU_Ops'],
   ['chart namespace of a ModelNamespace', c => new ModelNamespace(c, 'ns'), 'namespace', 'Team-A'],
 ];
@@ -78,3 +86,20 @@ test('a chart without a namespace is fine (the objects go where they are applied
 
 // Keep the imports used as the table grows.
 void [Duration, CanaryRollout, Dcgm, DevicePlugin, ModelCache, MonitoringRule, Runtime, SurgePolicy, TrafficStrategy];
+
+describe('numbers JavaScript writes in exponent notation render as quantities without it', () => {
+  const container = (extra: Record<string, unknown>) => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
+    svc(extra)(chart);
+    return Testing.synth(chart).find(o => o.kind === 'Deployment').spec.template.spec.containers[0];
+  };
+  test('memoryGiB 1e-9 is 1 KiB (rounded up), cpu 1e-7 is 1m', () => {
+    const c = container({ resources: { cpu: 1e-7, memoryGiB: 1e-9 } });
+    expect(c.resources.requests).toMatchObject({ cpu: '1m', memory: '1Ki' });
+    expect(c.resources.limits.memory).toBe('1Ki');
+  });
+  test('plain numbers keep their form (byte-identical to before)', () => {
+    const c = container({ resources: { cpu: 1.5, memoryGiB: 40.5 } });
+    expect(c.resources.requests).toMatchObject({ cpu: 1.5, memory: '40.5Gi' });
+  });
+});

@@ -33,7 +33,8 @@ export function karpenterDuration(d: Duration): string {
 
 /** Root volume size: the base plus the node-local model cache of every service on the pool. */
 export function defaultRootVolumeGiB(nodeCacheGiB: readonly number[]): number {
-  return Math.min(16384, KARPENTER_DEFAULTS.rootVolumeBaseGiB + nodeCacheGiB.reduce((a, b) => a + b, 0));
+  // Whole GiB: the EC2NodeClass schema's volumeSize pattern takes whole numbers only (a cache of 100.5 GiB rounds up).
+  return Math.min(16384, Math.ceil(KARPENTER_DEFAULTS.rootVolumeBaseGiB + nodeCacheGiB.reduce((a, b) => a + b, 0)));
 }
 
 /** The Karpenter NodePool and EC2NodeClass of a pool, both named after the pool. */

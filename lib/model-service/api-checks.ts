@@ -6,7 +6,8 @@
  */
 import { Problems } from '../errors';
 import {
-  checkAnnotations, checkConfigMapKey, checkDns1123Label, checkDns1123Subdomain, checkEnvVarName, checkLabels,
+  checkAnnotations, checkConfigMapKey, checkDns1123Label, checkDns1123Subdomain, checkEnvVarName, checkInt32, checkLabels, checkNumber,
+  INT32_MAX, renderDecimal, renderGiB,
 } from '../private/api-rules';
 import { ModelSourceKind } from './model';
 import { ModelCacheKind } from './model-cache';
@@ -54,4 +55,33 @@ export function checkServiceNames(problems: Problems, props: ModelServiceProps, 
     checkDns1123Subdomain(problems, 'route.gatewayName', route.gatewayName, { maxLength: GATEWAY_NAME_MAX });
     if (route.gatewayNamespace !== undefined) checkDns1123Label(problems, 'route.gatewayNamespace', route.gatewayNamespace);
   }
+}
+
+/**
+ * Numbers the service writes into int32 fields and quantities. Whole-number and range rules of
+ * modelship's own (replicas >= 1) are checked in resolve.ts; here what the API server adds: int32
+ * fields stop at 2147483647 (k8s.io/api apps/v1 `DeploymentSpec.Replicas *int32`, autoscaling/v2
+ * `MinReplicas`/`MaxReplicas`, `IntOrString` maxSurge), and quantities must be finite, positive and
+ * at most 2^63-1 base units.
+ */
+export function checkServiceNumbers(problems: Problems, props: ModelServiceProps): void {
+  int32Ceiling(problems, 'replicas', props.replicas);
+  int32Ceiling(problems, 'maxSurge', props.maxSurge);
+  const a = props.autoscaling;
+  if (a !== undefined) {
+    int32Ceiling(problems, 'autoscaling.minReplicas', a.minReplicas);
+    int32Ceiling(problems, 'autoscaling.maxReplicas', a.maxReplicas);
+    // Written as the KEDA threshold and the HPA's averageValue quantity.
+    if (a.queueDepthPerReplica !== undefined) checkNumber(problems, 'autoscaling.queueDepthPerReplica', a.queueDepthPerReplica, { min: 0, exclusiveMin: true, unit: 'waiting requests' });
+  }
+  const r = props.resources;
+  if (r?.cpu !== undefined) renderDecimal(problems, 'resources.cpu', r.cpu);
+  if (r?.memoryGiB !== undefined) renderGiB(problems, 'resources.memoryGiB', r.memoryGiB);
+  const size = props.cache?.sizeGiB;
+  if (size !== undefined) renderGiB(problems, 'cache.sizeGiB', size);
+}
+
+/** An int32 field: only what the whole-number rules elsewhere do not already refuse (a whole number above 2147483647). */
+function int32Ceiling(problems: Problems, property: string, value: unknown): void {
+  if (typeof value === 'number' && Number.isInteger(value) && value > INT32_MAX) checkInt32(problems, property, value);
 }

@@ -19,6 +19,7 @@ import { fractionalSeconds } from '../duration';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
 import { GatewayImplementation, GatewayReference } from './gateway-implementation';
 import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
+import { gibQuantity } from '../private/quantity-render';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -145,7 +146,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
         spec: {
           accessModes: ['ReadWriteMany'],
           storageClassName: cache.storageClassName,
-          resources: { requests: { storage: k8s.Quantity.fromString(`${cache.sizeGiB ?? this.plan.cacheSizeGiB}Gi`) } },
+          resources: { requests: { storage: k8s.Quantity.fromString(gibQuantity(cache.sizeGiB ?? this.plan.cacheSizeGiB)) } },
         },
       });
     }

@@ -12,7 +12,7 @@ import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '.
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
 import { fractionalSeconds } from '../duration';
-import { checkServiceNames } from './api-checks';
+import { checkServiceNames, checkServiceNumbers } from './api-checks';
 
 /** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
 export const MAX_SERVICE_NAME_LENGTH = 50;
@@ -203,12 +203,7 @@ export function resolveServicePlan(
     routeRequestTimeout: props.route ? props.route.requestTimeout ?? MODEL_SERVICE_DEFAULTS.requestTimeout : undefined,
     pool,
   });
-  if (props.resources?.cpu !== undefined && !(props.resources.cpu > 0)) {
-    problems.add('resources.cpu', props.resources.cpu, 'must be > 0', 'leave it out for 2 + 4 per GPU');
-  }
-  if (props.resources?.memoryGiB !== undefined && !(props.resources.memoryGiB > 0)) {
-    problems.add('resources.memoryGiB', props.resources.memoryGiB, 'must be > 0', 'leave it out for the derived default');
-  }
+  checkServiceNumbers(problems, props);
   if (props.route) checkRoute(problems, props.route, runtime.profile.apiPathPrefix);
   checkServiceNames(problems, props, runtime);
 
@@ -316,9 +311,6 @@ function resolveReplicas(problems: Problems, props: ModelServiceProps): { minRep
     if (a.scaleDownStabilization !== undefined && !(fractionalSeconds(a.scaleDownStabilization) <= 3600)) {
       problems.add('autoscaling.scaleDownStabilization', `${fractionalSeconds(a.scaleDownStabilization)}s`, 'Kubernetes accepts a stabilization window of at most one hour',
         'use at most Duration.hours(1)');
-    }
-    if (a.queueDepthPerReplica !== undefined && !(a.queueDepthPerReplica > 0)) {
-      problems.add('autoscaling.queueDepthPerReplica', a.queueDepthPerReplica, 'must be > 0', 'use e.g. 5 waiting requests per replica');
     }
     return { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas };
   }
