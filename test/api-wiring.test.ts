@@ -32,6 +32,11 @@ const pool = (o: Record<string, unknown> = {}, extra: Record<string, unknown> = 
     accelerator: Accelerator.NVIDIA_H100_80GB, maxGpus: 8,
     provisioner: Provisioner.karpenter({ clusterName: 'llm-prod', nodeRole: 'KarpenterNodeRole', ...o }), ...extra,
   });
+const canary = (extra: Record<string, unknown> = {}) => (c: Chart) => {
+  const p = new GpuNodePool(c, 'h100', { accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 64 });
+  const s = new ModelService(c, 'llama', { model: Model.huggingFace(LLAMA_8B), runtime: Runtime.vllm({ version: '0.9.2' }), nodePool: p, replicas: 2 });
+  new CanaryRollout(c, 'canary', { service: s, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) }, ...extra });
+};
 const stack = (extra: Record<string, unknown> = {}) => (c: Chart) =>
   new MonitoringStack(c, 'monitoring', { services: [svc()(c)], ...extra });
 
@@ -64,6 +69,14 @@ export const WIRED: Array<[string, (c: Chart) => unknown, string | RegExp, strin
   ['memoryGiB 1e21', svc({ resources: { memoryGiB: 1e21 } }), 'resources.memoryGiB'],
   ['cache sizeGiB 0', svc({ cache: ModelCache.shared({ sizeGiB: 0 }) }), 'cache.sizeGiB'],
   ['cache sizeGiB NaN', svc({ cache: ModelCache.perReplica({ sizeGiB: NaN }) }), 'cache.sizeGiB'],
+  ['requestTimeout days(5000)', svc({ route: { gatewayName: 'gw', requestTimeout: Duration.days(5000) } }), 'route.requestTimeout'],
+  ['requestTimeout 0.5 ms', svc({ route: { gatewayName: 'gw', requestTimeout: Duration.millis(0.5) } }), 'route.requestTimeout'],
+  ['Karpenter expireAfter days(1e9)', pool({ expireAfter: Duration.days(1e9) }), 'provisioner.expireAfter'],
+  ['monitoring scrapeInterval days(1e9)', stack({ scrapeInterval: Duration.days(1e9) }), 'scrapeInterval'],
+  ['monitoring thresholds.kvCacheFor days(1e9)', stack({ thresholds: { kvCacheFor: Duration.days(1e9) } }), 'thresholds.kvCacheFor'],
+  ['monitoring rule for days(1e9)', stack({ rules: [MonitoringRule.alert({ name: 'A', expr: 'up == 0', summary: 's', for: Duration.days(1e9) })] }), 'rules[0].for'],
+  ['canary pause days(1e9)', canary({ pause: Duration.days(1e9) }), 'pause'],
+  ['canary analysis interval 100.25 s', canary({ analysis: { interval: Duration.millis(100250) }, pause: Duration.minutes(30) }), 'analysis.interval'],
   ['chart namespace of a pool', pool(), 'namespace', 'GPU_Ops'],
   ['chart namespace of a ModelNamespace', c => new ModelNamespace(c, 'ns'), 'namespace', 'Team-A'],
 ];

@@ -15,6 +15,7 @@ import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/prop
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { fractionalSeconds } from '../duration';
+import { checkArgoPauseDuration, checkDuration, isDuration } from '../private/api-rules';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
 import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
@@ -215,6 +216,17 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     if (!(pause >= interval)) {
       problems.add('pause', `${pause}s`, `shorter than one analysis interval (${interval}s): a step would end before it is measured once`,
         `use a pause of at least ${interval}s, better ${interval * (this.analysis.failureLimit + 2)}s (failureLimit + 2 measurements)`);
+    }
+    // Rendered as Argo Rollouts durations (Go time.ParseDuration; a pause at most int32 seconds) and
+    // as the rate window of every PromQL query (Prometheus durations: whole units, no exponent).
+    if (pause >= interval) checkArgoPauseDuration(problems, 'pause', `${pause}s`);
+    if (interval >= 10) {
+      checkDuration(problems, 'analysis.interval', `${interval}s`, 'argo');
+      const window = `${this.analysis.windowSeconds}s`;
+      if (!isDuration(window, 'prometheus')) {
+        problems.add('analysis.interval', `${interval}s`, `the rate window modelship derives from it (${window}) is not a Prometheus duration (whole seconds, at most about 292 years)`,
+          'use a whole number of seconds, e.g. Duration.minutes(1)');
+      }
     }
     if (this.analysis.checks.length === 0) {
       problems.add('analysis', a, `${runtimeName} exports none of the signals a canary is judged on (errors and requests, time to first token, latency histograms)`,

@@ -3,6 +3,7 @@ import { Problems } from '../errors';
 import { CapacityType, KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner';
 import { formatTaint, GPU_TAINT_VALUE, gpuTaint, isLabelValue, isQualifiedName, NodeTaint, POOL_LABEL, TaintEffect } from './scheduling';
 import { fractionalSeconds } from '../duration';
+import { renderDuration } from '../private/api-rules';
 
 /** Label Karpenter puts on every node of a NodePool. */
 export const KARPENTER_NODEPOOL_LABEL = 'karpenter.sh/nodepool';
@@ -112,6 +113,9 @@ function resolveKarpenter(problems: Problems, name: string, accelerator: Acceler
     const seconds = fractionalSeconds(d);
     if (!(Number.isInteger(seconds) && seconds > 0)) {
       problems.add(`provisioner.${prop}`, `${seconds}s`, 'must be a positive whole number of seconds', 'use e.g. Duration.minutes(5)');
+    } else {
+      // Karpenter reads it with Go's time.ParseDuration: at most 2^63-1 ns (about 292 years).
+      renderDuration(problems, `provisioner.${prop}`, seconds * 1000, 'kubernetes');
     }
   }
 

@@ -7,7 +7,7 @@
 import { Problems } from '../errors';
 import {
   checkAnnotations, checkConfigMapKey, checkDns1123Label, checkDns1123Subdomain, checkEnvVarName, checkInt32, checkLabels, checkNumber,
-  INT32_MAX, renderDecimal, renderGiB,
+  INT32_MAX, renderDecimal, renderDuration, renderGiB,
 } from '../private/api-rules';
 import { ModelSourceKind } from './model';
 import { ModelCacheKind } from './model-cache';
@@ -84,4 +84,14 @@ export function checkServiceNumbers(problems: Problems, props: ModelServiceProps
 /** An int32 field: only what the whole-number rules elsewhere do not already refuse (a whole number above 2147483647). */
 function int32Ceiling(problems: Problems, property: string, value: unknown): void {
   if (typeof value === 'number' && Number.isInteger(value) && value > INT32_MAX) checkInt32(problems, property, value);
+}
+
+/**
+ * The route's request timeout, written as a Gateway API duration (at most five digits per unit:
+ * 99999h99999m99999s99999ms) in a whole number of milliseconds. `Duration.days(5000)` is 120000h,
+ * which the HTTPRoute schema refuses.
+ */
+export function checkServiceDurations(problems: Problems, props: ModelServiceProps): void {
+  const timeout = props.route?.requestTimeout;
+  if (timeout !== undefined) renderDuration(problems, 'route.requestTimeout', timeout.toMilliseconds({ integral: false }), 'gateway');
 }

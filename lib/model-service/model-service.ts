@@ -20,6 +20,7 @@ import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-regis
 import { GatewayImplementation, GatewayReference } from './gateway-implementation';
 import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
 import { gibQuantity } from '../private/quantity-render';
+import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -521,17 +522,21 @@ function describeHostnames(hostnames: readonly string[]): string {
 
 /**
  * A Gateway API duration (GEP-2257: up to four `<1-5 digits><h|m|s|ms>` parts): `600s`, `250ms`, `30h`.
- * Not `toSeconds()`: it throws on sub-second durations, and 100000 s or more breaks the 5-digit limit.
+ * Not `toSeconds()`: it throws on sub-second durations. Beyond 99999 of a unit the parts are carried
+ * into the smaller ones (`renderDuration`); the duration was checked (whole milliseconds, at most
+ * 99999h99999m99999s99999ms) in resolve.
  */
 function gatewayDuration(d: Duration): string {
   let ms = Math.round(d.toMilliseconds({ integral: false }));
   if (ms % 1000 === 0 && ms / 1000 <= 99999) return `${ms / 1000}s`;
   if (ms <= 99999) return `${ms}ms`;
   const parts: string[] = [];
+  const total = ms;
   for (const [size, unit] of [[3_600_000, 'h'], [60_000, 'm'], [1000, 's'], [1, 'ms']] as const) {
     const n = Math.floor(ms / size);
     if (n > 0) parts.push(`${n}${unit}`);
     ms -= n * size;
   }
-  return parts.join('');
+  const text = parts.join('');
+  return isDuration(text, 'gateway') ? text : renderDuration(new CollectingSink(), 'requestTimeout', total, 'gateway') ?? text;
 }

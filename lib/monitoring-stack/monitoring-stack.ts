@@ -23,6 +23,7 @@ import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './sl
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
 import { checkObjectSizes } from '../object-size';
+import { checkDuration } from '../private/api-rules';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -88,6 +89,8 @@ export class MonitoringStack extends ModelshipConstruct {
       const seconds = fractionalSeconds(props.scrapeInterval);
       if (!(Number.isInteger(seconds) && seconds >= 1)) {
         problems.add('scrapeInterval', `${seconds}s`, 'a scrape interval is a whole number of seconds >= 1', 'use e.g. Duration.seconds(30), or leave it out for Prometheus\' global interval');
+      } else {
+        checkDuration(problems, 'scrapeInterval', promDuration(seconds), 'prometheus');
       }
     }
     const stackSlo = props.slo ?? {};
@@ -342,6 +345,8 @@ function checkThresholds(problems: Problems, props: MonitoringStackProps): void 
       // An alert's `for:` is rendered in whole seconds; rules are evaluated every 15-60 s anyway.
       problems.add(`thresholds.${key}`, `${fractionalSeconds(v)}s`, 'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)',
         'use e.g. Duration.minutes(5)');
+    } else if (v !== undefined && key !== 'ttftAnomalyFloor') {
+      checkDuration(problems, `thresholds.${key}`, promDuration(fractionalSeconds(v)), 'prometheus');
     }
   }
   if (t.queueDepthPerReplica !== undefined && !(t.queueDepthPerReplica > 0)) {
@@ -374,6 +379,8 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
       // Rendered in whole seconds; Duration.toSeconds() throws on a fraction.
       problems.add(`${path}.for`, `${fractionalSeconds(r.alert.for)}s`,
         'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)', 'use e.g. Duration.minutes(10)');
+    } else if (r.alert?.for !== undefined) {
+      checkDuration(problems, `${path}.for`, promDuration(fractionalSeconds(r.alert.for)), 'prometheus');
     }
     if (problems.list.length > before) return;
     if (r.alert) {
