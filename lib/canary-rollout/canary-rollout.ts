@@ -15,7 +15,7 @@ import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/prop
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { fractionalSeconds } from '../duration';
-import { checkArgoPauseDuration, checkDuration, isDuration } from '../private/api-rules';
+import { checkArgoPauseDuration, checkDuration, checkHttpUrl, isDuration } from '../private/api-rules';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
 import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
@@ -204,6 +204,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     if (a.maxClientErrorRatioIncrease !== undefined && !(a.maxClientErrorRatioIncrease > 0 && a.maxClientErrorRatioIncrease < 1)) {
       problems.add('analysis.maxClientErrorRatioIncrease', a.maxClientErrorRatioIncrease, 'must be a share between 0 and 1', 'use e.g. 0.01 (at most 1 % more requests refused than on the stable)');
     }
+    if (a.prometheusUrl !== undefined) checkHttpUrl(problems, 'analysis.prometheusUrl', a.prometheusUrl);
     if (a.minRequests !== undefined && !(Number.isInteger(a.minRequests) && a.minRequests >= 1)) {
       problems.add('analysis.minRequests', a.minRequests, 'must be a whole number >= 1', `use e.g. ${ANALYSIS_DEFAULTS.minRequests}`);
     }

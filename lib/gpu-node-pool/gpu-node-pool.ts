@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Accelerator, GpuVendor } from '../accelerators';
 import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
 import { ModelshipConstruct } from '../construct-base';
+import { checkImageReference } from '../private/api-rules';
 import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
@@ -101,6 +102,8 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
       problems.add('devicePlugin.sharing', `timeSlicing(${shares})`, 'time-slicing shares each GPU between a whole number of pods, at least 2',
         'use GpuSharing.timeSlicing(2) or more, or no sharing');
     }
+    const plugin = props.devicePlugin?.options;
+    if (plugin?.image !== undefined) checkImageReference(problems, 'devicePlugin.image', plugin.image);
     if (props.devicePlugin && props.accelerator.vendor !== GpuVendor.NVIDIA) {
       problems.add('devicePlugin', 'nvidia', `the NVIDIA device plugin cannot advertise ${props.accelerator.displayName}`,
         'remove devicePlugin and install the vendor\'s device plugin (e.g. the AMD GPU Operator)');

@@ -7,8 +7,9 @@
 import { Problems } from '../errors';
 import {
   checkAnnotations, checkConfigMapKey, checkDns1123Label, checkDns1123Subdomain, checkEnvVarName, checkInt32, checkLabels, checkNumber,
-  INT32_MAX, renderDecimal, renderDuration, renderGiB,
+  checkHttpUrl, checkImageReference, checkPort, INT32_MAX, renderDecimal, renderDuration, renderGiB,
 } from '../private/api-rules';
+import { pathPrefixProblem } from './route-path';
 import { ModelSourceKind } from './model';
 import { ModelCacheKind } from './model-cache';
 import { ModelServiceProps } from './props';
@@ -94,4 +95,24 @@ function int32Ceiling(problems: Problems, property: string, value: unknown): voi
 export function checkServiceDurations(problems: Problems, props: ModelServiceProps): void {
   const timeout = props.route?.requestTimeout;
   if (timeout !== undefined) renderDuration(problems, 'route.requestTimeout', timeout.toMilliseconds({ integral: false }), 'gateway');
+}
+
+/**
+ * The image the kubelet pulls (distribution/reference grammar: an invalid one leaves the pod in
+ * InvalidImageName), the ports and API prefix of a custom container, and the URLs the autoscaler
+ * queries.
+ */
+export function checkServiceEndpoints(problems: Problems, props: ModelServiceProps, runtime: Runtime): void {
+  checkImageReference(problems, 'runtime.image', runtime.image);
+  const profile = runtime.profile;
+  checkPort(problems, 'runtime.port', profile.httpPort);
+  if (profile.metricsPort !== profile.httpPort) checkPort(problems, 'runtime.metricsPort', profile.metricsPort);
+  // A route on another prefix is rewritten to the engine's (HTTPRoute URLRewrite replacePrefixMatch,
+  // which the CRD's CEL rules check like a path match).
+  if (props.route !== undefined) {
+    const reason = pathPrefixProblem(profile.apiPathPrefix);
+    if (reason) problems.add('runtime.apiPathPrefix', profile.apiPathPrefix, `the engine's API prefix ${reason}`, 'give the path the container serves its API under, e.g. "/v1"');
+  }
+  const url = props.autoscaling?.prometheusUrl;
+  if (url !== undefined) checkHttpUrl(problems, 'autoscaling.prometheusUrl', url);
 }

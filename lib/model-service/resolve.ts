@@ -12,7 +12,7 @@ import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '.
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
 import { fractionalSeconds } from '../duration';
-import { checkServiceDurations, checkServiceNames, checkServiceNumbers } from './api-checks';
+import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkServiceNumbers } from './api-checks';
 
 /** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
 export const MAX_SERVICE_NAME_LENGTH = 50;
@@ -205,6 +205,7 @@ export function resolveServicePlan(
   });
   checkServiceNumbers(problems, props);
   checkServiceDurations(problems, props);
+  checkServiceEndpoints(problems, props, runtime);
   if (props.route) checkRoute(problems, props.route, runtime.profile.apiPathPrefix);
   checkServiceNames(problems, props, runtime);
 

@@ -23,7 +23,7 @@ import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './sl
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
 import { checkObjectSizes } from '../object-size';
-import { checkDuration } from '../private/api-rules';
+import { checkDuration, checkHttpUrl, checkImageReference } from '../private/api-rules';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -93,6 +93,9 @@ export class MonitoringStack extends ModelshipConstruct {
         checkDuration(problems, 'scrapeInterval', promDuration(seconds), 'prometheus');
       }
     }
+    // A runbook link is clicked by whoever reads the alert: http(s) only, never javascript: or data:.
+    if (props.runbookBaseUrl !== undefined) checkHttpUrl(problems, 'runbookBaseUrl', props.runbookBaseUrl);
+    if (dcgm.exporterOptions?.image !== undefined) checkImageReference(problems, 'dcgm.image', dcgm.exporterOptions.image);
     const stackSlo = props.slo ?? {};
     checkSlo(problems, 'slo', stackSlo);
     if (dcgm.mode === DcgmMode.DEPLOY && pools.length === 0) {
@@ -382,6 +385,7 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
     } else if (r.alert?.for !== undefined) {
       checkDuration(problems, `${path}.for`, promDuration(fractionalSeconds(r.alert.for)), 'prometheus');
     }
+    if (r.alert?.runbookUrl !== undefined) checkHttpUrl(problems, `${path}.runbookUrl`, r.alert.runbookUrl);
     if (problems.list.length > before) return;
     if (r.alert) {
       const a = r.alert;
