@@ -88,6 +88,14 @@ export const WIRED: Array<[string, (c: Chart) => unknown, string | RegExp, strin
   ['monitoring rule runbookUrl "data:text/html,x"', stack({ rules: [MonitoringRule.alert({ name: 'A', expr: 'up == 0', summary: 's', runbookUrl: 'data:text/html,x' })] }), 'rules[0].runbookUrl'],
   ['DCGM image "NVCR/DCGM:v1"', (c: Chart) => { const p = pool()(c); stack({ nodePools: [p], dcgm: Dcgm.exporter({ image: 'NVCR/DCGM:v1' }) })(c); }, 'dcgm.image'],
   ['device plugin image "NVCR/Plugin:v1"', pool({}, { devicePlugin: DevicePlugin.nvidia({ image: 'NVCR/Plugin:v1' }) }), 'devicePlugin.image'],
+  ['Karpenter nodeRole ""', pool({ nodeRole: '' }), 'provisioner.nodeRole'],
+  ['Karpenter instanceProfile ""', pool({ nodeRole: undefined, instanceProfile: '' }), 'provisioner.instanceProfile'],
+  ['Karpenter clusterName ""', pool({ clusterName: '' }), 'provisioner.clusterName'],
+  ['Karpenter 21 discoveryTags', pool({ discoveryTags: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }), 'provisioner.discoveryTags'],
+  ['Karpenter amiAlias "al2023@latest"', pool({ amiAlias: 'al2023@latest' }), 'provisioner.amiAlias'],
+  ['Karpenter amiAlias "windows2022@latest"', pool({ amiAlias: 'windows2022@latest' }), 'provisioner.amiAlias'],
+  ['Karpenter label "notkarpenter.sh/x"', pool({ labels: { 'notkarpenter.sh/x': 'a' } }), 'provisioner.labels.notkarpenter.sh/x'],
+  ['Karpenter label "xkarpenter.sh"', pool({ labels: { 'xkarpenter.sh': 'a' } }), 'provisioner.labels.xkarpenter.sh'],
   ['chart namespace of a pool', pool(), 'namespace', 'GPU_Ops'],
   ['chart namespace of a ModelNamespace', c => new ModelNamespace(c, 'ns'), 'namespace', 'Team-A'],
 ];
@@ -110,6 +118,12 @@ test('a chart without a namespace is fine (the objects go where they are applied
 
 // Keep the imports used as the table grows.
 void [Duration, CanaryRollout, Dcgm, DevicePlugin, ModelCache, MonitoringRule, Runtime, SurgePolicy, TrafficStrategy];
+
+test('al2023@latest is accepted with allowLatestAmi', () => {
+  const chart = new Chart(Testing.app(), 'c');
+  pool({ amiAlias: 'al2023@latest', allowLatestAmi: true })(chart);
+  expect(Testing.synth(chart).find(o => o.kind === 'EC2NodeClass').spec.amiSelectorTerms).toEqual([{ alias: 'al2023@latest' }]);
+});
 
 describe('numbers JavaScript writes in exponent notation render as quantities without it', () => {
   const container = (extra: Record<string, unknown>) => {

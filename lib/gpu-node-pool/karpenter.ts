@@ -9,7 +9,7 @@ import {
   NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect,
 } from '../imports/nodepools-karpenter.sh';
 import { KARPENTER_DEFAULTS, KarpenterOptions } from './provisioner';
-import { PoolContract } from './resolve';
+import { KARPENTER_DISCOVERY_TAG, PoolContract } from './resolve';
 
 /** What the Karpenter objects of a pool are built from. */
 export interface KarpenterInput {
@@ -41,7 +41,7 @@ export function defaultRootVolumeGiB(nodeCacheGiB: readonly number[]): number {
 export function buildKarpenterObjects(scope: Construct, input: KarpenterInput): { nodePool: NodePool; nodeClass: Ec2NodeClass } {
   const { name, options: o, contract } = input;
   const alias = o.amiAlias ?? KARPENTER_DEFAULTS.amiAlias;
-  const discovery = o.discoveryTags ?? { 'karpenter.sh/discovery': o.clusterName! };
+  const discovery = o.discoveryTags ?? { [KARPENTER_DISCOVERY_TAG]: o.clusterName! };
 
   const nodeClass = new Ec2NodeClass(scope, 'NodeClass', {
     metadata: { name, labels: input.labels },

@@ -83,10 +83,18 @@ export interface KarpenterOptions {
   /** Existing instance profile of the nodes. Give this or `nodeRole`. @default - none */
   readonly instanceProfile?: string;
   /**
-   * EKS-optimized AMI alias (`family@version`). Pin a version: `@latest` replaces every node on each release.
+   * EKS-optimized AMI alias (`family@version`, family `al2023`, `bottlerocket` or `al2`). Pin a
+   * version: `@latest` replaces every node of the pool, restarting its model servers, on each AMI
+   * release, so it is refused unless `allowLatestAmi` is set.
    * @default KARPENTER_DEFAULTS.amiAlias
    */
   readonly amiAlias?: string;
+  /**
+   * Accept `amiAlias: '<family>@latest'`: every AMI release then drifts the pool's nodes (and
+   * restarts their model servers), rate-limited only by the disruption budget.
+   * @default false
+   */
+  readonly allowLatestAmi?: boolean;
   /**
    * Root volume size in GiB.
    * @default - 200 GiB + the node-local model cache of every service placed on the pool
