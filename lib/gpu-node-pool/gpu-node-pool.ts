@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Accelerator, GpuVendor } from '../accelerators';
 import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
 import { ModelshipConstruct } from '../construct-base';
-import { checkImageReference } from '../private/api-rules';
+import { checkDns1123Label, checkImageReference } from '../private/api-rules';
 import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
@@ -104,6 +104,7 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
     }
     const plugin = props.devicePlugin?.options;
     if (plugin?.image !== undefined) checkImageReference(problems, 'devicePlugin.image', plugin.image);
+    if (plugin?.namespace !== undefined) checkDns1123Label(problems, 'devicePlugin.namespace', plugin.namespace);
     if (props.devicePlugin && props.accelerator.vendor !== GpuVendor.NVIDIA) {
       problems.add('devicePlugin', 'nvidia', `the NVIDIA device plugin cannot advertise ${props.accelerator.displayName}`,
         'remove devicePlugin and install the vendor\'s device plugin (e.g. the AMD GPU Operator)');

@@ -23,7 +23,8 @@ import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './sl
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
 import { checkObjectSizes } from '../object-size';
-import { checkDuration, checkHttpUrl, checkImageReference } from '../private/api-rules';
+import { checkDuration, checkHttpUrl } from '../private/api-rules';
+import { checkStackNames } from './api-checks';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -95,7 +96,7 @@ export class MonitoringStack extends ModelshipConstruct {
     }
     // A runbook link is clicked by whoever reads the alert: http(s) only, never javascript: or data:.
     if (props.runbookBaseUrl !== undefined) checkHttpUrl(problems, 'runbookBaseUrl', props.runbookBaseUrl);
-    if (dcgm.exporterOptions?.image !== undefined) checkImageReference(problems, 'dcgm.image', dcgm.exporterOptions.image);
+    checkStackNames(problems, props, dcgm);
     const stackSlo = props.slo ?? {};
     checkSlo(problems, 'slo', stackSlo);
     if (dcgm.mode === DcgmMode.DEPLOY && pools.length === 0) {
