@@ -104,6 +104,12 @@ export const WIRED: Array<[string, (c: Chart) => unknown, string | RegExp, strin
   ['DCGM namespace "GPU Ops"', (c: Chart) => { const p = pool()(c); stack({ nodePools: [p], dcgm: Dcgm.exporter({ namespace: 'GPU Ops' }) })(c); }, 'dcgm.namespace'],
   ['DCGM name "9dcgm"', (c: Chart) => { const p = pool()(c); stack({ nodePools: [p], dcgm: Dcgm.exporter({ name: '9dcgm' }) })(c); }, 'dcgm.name'],
   ['DCGM runtimeClassName "NVIDIA"', (c: Chart) => { const p = pool()(c); stack({ nodePools: [p], dcgm: Dcgm.exporter({ runtimeClassName: 'NVIDIA' }) })(c); }, 'dcgm.runtimeClassName'],
+  ['canary maxExtraReplicas 1e10', canary({ surge: SurgePolicy.extraCapacity({ maxExtraReplicas: 1e10 }), strategy: TrafficStrategy.argoRollouts({ replicaBased: true }) }), 'surge.maxExtraReplicas'],
+  ['canary gateway pathPrefix "v1"', canary({ strategy: TrafficStrategy.gatewayWeights({ gatewayName: 'gw', pathPrefix: 'v1' }) }), 'strategy.pathPrefix'],
+  ['canary gatewayName "My GW"', canary({ strategy: TrafficStrategy.gatewayWeights({ gatewayName: 'My GW' }) }), 'strategy.gatewayName'],
+  ['canary gatewayNamespace "GW NS"', canary({ strategy: TrafficStrategy.gatewayWeights({ gatewayName: 'gw', gatewayNamespace: 'GW NS' }) }), 'strategy.gatewayNamespace'],
+  ['canary httpRoute "My Route"', canary({ strategy: TrafficStrategy.argoRollouts({ httpRoute: 'My Route' }) }), 'strategy.httpRoute'],
+  ['canary httpRouteNamespace "R NS"', canary({ strategy: TrafficStrategy.argoRollouts({ httpRoute: 'r', httpRouteNamespace: 'R NS' }) }), 'strategy.httpRouteNamespace'],
   ['chart namespace of a pool', pool(), 'namespace', 'GPU_Ops'],
   ['chart namespace of a ModelNamespace', c => new ModelNamespace(c, 'ns'), 'namespace', 'Team-A'],
 ];

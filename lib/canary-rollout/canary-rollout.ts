@@ -15,7 +15,10 @@ import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/prop
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { fractionalSeconds } from '../duration';
-import { checkArgoPauseDuration, checkDuration, checkHttpUrl, isDuration } from '../private/api-rules';
+import {
+  checkArgoPauseDuration, checkDns1123Label, checkDns1123Subdomain, checkDuration, checkHttpUrl, checkInt32, isDuration,
+} from '../private/api-rules';
+import { pathPrefixProblem } from '../model-service/route-path';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
 import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
@@ -239,10 +242,19 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     const s = this.strategy;
     const route = this.service.definition.route;
     if (s.kind === TrafficStrategyKind.ARGO_ROLLOUTS) {
+      // Names the Gateway API plugin looks the route up by.
+      if (s.argo?.httpRoute !== undefined) checkDns1123Subdomain(problems, 'strategy.httpRoute', s.argo.httpRoute);
+      if (s.argo?.httpRouteNamespace !== undefined) checkDns1123Label(problems, 'strategy.httpRouteNamespace', s.argo.httpRouteNamespace);
       const routed = !s.argo?.replicaBased && (s.argo?.httpRoute !== undefined || route !== undefined);
       return routed ? RolloutMechanics.ARGO_TRAFFIC_ROUTED : RolloutMechanics.ARGO_REPLICA_BASED;
     }
     const g = s.gateway!;
+    if (g.gatewayName !== undefined) checkDns1123Subdomain(problems, 'strategy.gatewayName', g.gatewayName, { maxLength: 63 });
+    if (g.gatewayNamespace !== undefined) checkDns1123Label(problems, 'strategy.gatewayNamespace', g.gatewayNamespace);
+    if (g.pathPrefix !== undefined) {
+      const reason = pathPrefixProblem(g.pathPrefix);
+      if (reason) problems.add('strategy.pathPrefix', g.pathPrefix, `an HTTPRoute path ${reason}`, `use a plain path such as "${MODEL_SERVICE_DEFAULTS.routePathPrefix}"`);
+    }
     if (!route && !g.gatewayName) {
       problems.add('strategy.gatewayName', undefined, `${this.service.name} has no route and no Gateway was given, so there is nothing to weight`,
         'give TrafficStrategy.gatewayWeights({ gatewayName }) or a route on the ModelService');
@@ -268,6 +280,9 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     const e = this.surge.maxExtraReplicas;
     if (!(e !== undefined && Number.isInteger(e) && e >= 1)) {
       problems.add('surge.maxExtraReplicas', e, 'must be a whole number of replicas >= 1', 'use 1 or more, or SurgePolicy.scaleDownStable()');
+    } else {
+      // Written as the Rollout's maxSurge (an int32 IntOrString).
+      checkInt32(problems, 'surge.maxExtraReplicas', e, { min: 1 });
     }
   }
 

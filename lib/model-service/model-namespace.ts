@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel } from '../errors';
 import { isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
+import { checkAnnotations } from '../private/api-rules';
 
 /** Pod Security Standards levels (kubernetes.io/docs/concepts/security/pod-security-standards). */
 export enum PodSecurityLevel {
@@ -85,17 +86,17 @@ export class ModelNamespace extends ModelshipConstruct {
     if (typeof version !== 'string' || !POD_SECURITY_VERSION.test(version)) {
       problems.add('podSecurityVersion', version, 'Pod Security admission takes "latest" or a Kubernetes minor version like "v1.28"', `use "${MODEL_NAMESPACE_DEFAULTS.version}"`);
     }
-    for (const [field, map] of [['labels', props.labels], ['annotations', props.annotations]] as const) {
-      for (const [k, v] of Object.entries(map ?? {})) {
-        if (!isLabelKey(k) || (field === 'labels' && !isLabelValue(v))) {
-          problems.add(field, { [k]: v }, field === 'labels' ? 'not a valid label (key: optional DNS prefix + name of at most 63 characters; value: at most 63 characters)' : 'not a valid annotation key (optional DNS prefix + name of at most 63 characters)',
-            'use keys like "team" or "example.com/team"');
-        }
-        if (field === 'labels' && k.startsWith('pod-security.kubernetes.io/')) {
-          problems.add('labels', { [k]: v }, 'Pod Security labels are set from podSecurityLevel and podSecurityVersion', 'remove it and set podSecurityLevel / podSecurityVersion');
-        }
+    for (const [k, v] of Object.entries(props.labels ?? {})) {
+      if (!isLabelKey(k) || !isLabelValue(v)) {
+        problems.add('labels', { [k]: v }, 'not a valid label (key: optional DNS prefix + name of at most 63 characters; value: at most 63 characters)',
+          'use keys like "team" or "example.com/team"');
+      }
+      if (k.startsWith('pod-security.kubernetes.io/')) {
+        problems.add('labels', { [k]: v }, 'Pod Security labels are set from podSecurityLevel and podSecurityVersion', 'remove it and set podSecurityLevel / podSecurityVersion');
       }
     }
+    // Keys, string values and the 256 KiB total (lib/private/api-rules).
+    if (props.annotations !== undefined) checkAnnotations(problems, 'annotations', props.annotations);
     if (name !== undefined) {
       this._claimName('ModelNamespace', name, holder => ({
         property: 'name', value: name,
