@@ -32,6 +32,10 @@ export abstract class ModelshipConstruct extends Construct {
     if (typeof id !== 'string' || id.length === 0) {
       throw new ValidationError([{ path: scope.node.path || '(app)', property: 'id', value: JSON.stringify(id), reason: 'a construct id is a non-empty string', fix: 'give an id such as "llama-8b" (it is also the default name of the objects)' }]);
     }
+    if (scope.node.tryFindChild(id) !== undefined) {
+      // cdk8s would throw "There is already a Construct with name ..." without the fix.
+      throw new ValidationError([{ path: scope.node.path || '(app)', property: 'id', value: JSON.stringify(id), reason: `${scope.node.path || 'the app'} already has a construct with the id "${id}"`, fix: 'give each construct its own id in its scope' }]);
+    }
     super(scope, id);
     this._problems = new Problems(this.node.path);
     if (!findChart(this)) {

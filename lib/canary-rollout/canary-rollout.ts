@@ -19,6 +19,8 @@ import {
   checkArgoPauseDuration, checkDns1123Label, checkDns1123Subdomain, checkDuration, checkHttpUrl, checkInt32, isDuration,
 } from '../private/api-rules';
 import { pathPrefixProblem } from '../model-service/route-path';
+import { guardProps } from '../private/prop-guards';
+import { CANARY_ROLLOUT_FIELDS } from './prop-shapes';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
 import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
@@ -74,6 +76,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
     const problems = this._problems;
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    if (!guardProps(problems, props, CANARY_ROLLOUT_FIELDS, '{ service: llama, candidate: { runtime: Runtime.vllm({ version: "0.10.0" }) } }')) problems.throwIfAny();
     const service = props.service;
     this.service = service;
     this.canaryName = `${service.name}-canary`;

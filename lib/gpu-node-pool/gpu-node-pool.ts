@@ -5,6 +5,8 @@ import { Accelerator, GpuVendor } from '../accelerators';
 import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDns1123Label, checkImageReference } from '../private/api-rules';
+import { guardProps } from '../private/prop-guards';
+import { GPU_NODE_POOL_FIELDS } from './prop-shapes';
 import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
@@ -76,6 +78,8 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     const problems = this._problems;
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    if (!guardProps(problems, props, GPU_NODE_POOL_FIELDS, '{ accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.karpenter({...}), maxGpus: 16 }')) problems.throwIfAny();
     this.name = props.name ?? id;
     this.accelerator = props.accelerator;
     this.provisioner = props.provisioner;

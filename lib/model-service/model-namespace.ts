@@ -5,6 +5,7 @@ import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel } from '../errors';
 import { isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
 import { checkAnnotations } from '../private/api-rules';
+import { guardProps, is } from '../private/prop-guards';
 
 /** Pod Security Standards levels (kubernetes.io/docs/concepts/security/pod-security-standards). */
 export enum PodSecurityLevel {
@@ -71,6 +72,13 @@ export class ModelNamespace extends ModelshipConstruct {
   constructor(scope: Construct, id: string, props: ModelNamespaceProps = {}) {
     super(scope, id);
     const problems = this._problems;
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    const stringMap = (example: string) => is.record(is.string('value'), example);
+    props = props ?? {};
+    if (!guardProps(problems, props, {
+      name: is.string('llm'), podSecurityLevel: is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel'), podSecurityVersion: is.string('v1.28'),
+      labels: stringMap('{ team: "search" }'), annotations: stringMap('{ "example.com/owner": "search" }'),
+    }, '{ name: "llm" }')) problems.throwIfAny();
     const chartNamespace = Chart.of(this).namespace;
     const name = props.name ?? chartNamespace;
     const level = props.podSecurityLevel ?? MODEL_NAMESPACE_DEFAULTS.level;

@@ -20,6 +20,8 @@ import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-regis
 import { GatewayImplementation, GatewayReference } from './gateway-implementation';
 import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
 import { gibQuantity } from '../private/quantity-render';
+import { guardProps } from '../private/prop-guards';
+import { MODEL_SERVICE_FIELDS } from './prop-shapes';
 import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
@@ -101,6 +103,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    if (!guardProps(this._problems, props, MODEL_SERVICE_FIELDS, '{ model: Model.huggingFace("meta-llama/Llama-3.1-8B-Instruct"), accelerator: Accelerator.NVIDIA_L4 }')) this._problems.throwIfAny();
     this.props = props;
     this.name = props.name ?? id;
     this.nodePool = props.nodePool;

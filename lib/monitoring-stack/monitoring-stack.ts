@@ -25,6 +25,8 @@ import { fractionalSeconds } from '../duration';
 import { checkObjectSizes } from '../object-size';
 import { checkDuration, checkHttpUrl } from '../private/api-rules';
 import { checkStackNames } from './api-checks';
+import { guardProps } from '../private/prop-guards';
+import { MONITORING_STACK_FIELDS } from './prop-shapes';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -68,6 +70,8 @@ export class MonitoringStack extends ModelshipConstruct {
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id);
     const problems = this._problems;
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    if (!guardProps(problems, props, MONITORING_STACK_FIELDS, '{ services: [llama] }')) problems.throwIfAny();
     this.name = props.name ?? id;
     checkDnsLabel(problems, 'name', this.name, 40);
     const namespace = Chart.of(this).namespace;
