@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Problems, ValidationError } from './errors';
 import { registerWithApp } from './private/app-registry';
 import { checkChartNamespace } from './private/chart-namespace';
+import { checkObjectIdentities } from './private/object-registry';
 import { nameHolder, takeName } from './private/name-registry';
 
 /** A name a construct asked for, taken once its input is valid. */
@@ -42,6 +43,8 @@ export abstract class ModelshipConstruct extends Construct {
       throw new ValidationError([{ path: this.node.path, property: 'scope', value: scope.node.path || '(app root)', reason: 'not inside a cdk8s Chart, so its Kubernetes objects would have no chart to belong to', fix: 'create it inside a Chart: const chart = new Chart(app, "llm-prod", { namespace: "llm" })' }]);
     }
     registerWithApp(this);
+    // No two objects of the app may share kind, namespace and name (checked at synth).
+    checkObjectIdentities(this);
     // Every object of the chart carries its namespace: a bad one is a problem of every construct in it.
     checkChartNamespace(this._problems, this);
   }

@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
@@ -20,6 +20,7 @@ import {
 } from '../private/api-rules';
 import { pathPrefixProblem } from '../model-service/route-path';
 import { guardProps } from '../private/prop-guards';
+import { checkSameApp } from '../private/same-app';
 import { CANARY_ROLLOUT_FIELDS } from './prop-shapes';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
@@ -86,6 +87,14 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     this.steps = [...(props.steps ?? CANARY_DEFAULTS.steps)];
     this.pause = props.pause ? fractionalSeconds(props.pause) : CANARY_DEFAULTS.pauseSeconds;
     const pool = service.nodePool;
+    if (checkSameApp(problems, 'service', this, service)) {
+      // The canary's objects (its Service, Rollout, AnalysisTemplates) are found by name in the service's namespace.
+      const namespace = Chart.of(this).namespace ?? 'default';
+      if (namespace !== service.namespace) {
+        problems.add('service', service.node.path, `the canary is in namespace ${namespace}, its service ${service.name} in ${service.namespace}: the Rollout, the canary Service and the route backends must share the service's namespace`,
+          `create the CanaryRollout in the service's chart (namespace ${service.namespace})`);
+      }
+    }
 
     this._claimName('CanaryRollout of', service.node.path, earlier => ({
       property: 'service', value: service.node.path,

@@ -21,6 +21,7 @@ import { GatewayImplementation, GatewayReference } from './gateway-implementatio
 import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
 import { gibQuantity } from '../private/quantity-render';
 import { guardProps } from '../private/prop-guards';
+import { checkSameApp } from '../private/same-app';
 import { MODEL_SERVICE_FIELDS } from './prop-shapes';
 import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
 
@@ -108,6 +109,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     this.props = props;
     this.name = props.name ?? id;
     this.nodePool = props.nodePool;
+    if (props.nodePool) checkSameApp(this._problems, 'nodePool', this, props.nodePool);
     const plan = resolveServicePlan(this._problems, this.name, props, props.nodePool);
     this.namespace = Chart.of(this).namespace ?? 'default';
     // Every object of a service is named after it: one name per namespace.

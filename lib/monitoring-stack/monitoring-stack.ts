@@ -26,6 +26,7 @@ import { checkObjectSizes } from '../object-size';
 import { checkDuration, checkHttpUrl } from '../private/api-rules';
 import { checkStackNames } from './api-checks';
 import { guardProps } from '../private/prop-guards';
+import { checkSameApp } from '../private/same-app';
 import { MONITORING_STACK_FIELDS } from './prop-shapes';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -108,6 +109,8 @@ export class MonitoringStack extends ModelshipConstruct {
         'pass the GPU pools in nodePools, or use Dcgm.existing() when the GPU Operator runs an exporter');
     }
 
+    props.services.forEach((svc, i) => checkSameApp(problems, `services[${i}]`, this, svc));
+    pools.forEach((pool, i) => checkSameApp(problems, `nodePools[${i}]`, this, pool));
     const seen = new Set<string>();
     props.services.forEach((svc, i) => {
       const key = `${svc.namespace}/${svc.name}`;
@@ -158,7 +161,8 @@ export class MonitoringStack extends ModelshipConstruct {
     // rules select on; it is stable, so series keep their identity across engine upgrades.
     for (const svc of props.services) {
       const port = svc.engine.metricsPort === svc.engine.httpPort ? 'http' : 'metrics';
-      this.serviceMonitors.push(new ServiceMonitor(this, `${svc.namespace}-${svc.name}`, {
+      // '.' cannot occur in a namespace or a Service name: `prod/team-llama` and `prod-team/llama` get distinct ids.
+      this.serviceMonitors.push(new ServiceMonitor(this, `${svc.namespace}.${svc.name}`, {
         metadata: { name: svc.name, namespace: svc.namespace, labels: { ...svc.objectLabels(), ...LABELS, ...smLabels } },
         spec: {
           selector: { matchLabels: svc.selectorLabels },
