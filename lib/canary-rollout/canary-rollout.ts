@@ -502,6 +502,11 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
           template,
         },
       });
+      // Like the stable's: node drains evict one candidate replica at a time and never block.
+      new k8s.KubePodDisruptionBudget(this, 'CanaryDisruptionBudget', {
+        metadata: { name: this.canaryName, labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: canarySelector } },
+      });
       canaryService = this.addCanaryService(labels, canarySelector);
       this.copyNetworkPolicy(labels, canarySelector);
       backendRefs.push({ name: this.canaryName, port, weight });
