@@ -226,6 +226,9 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     }
     if (a.failureLimit !== undefined && !(Number.isInteger(a.failureLimit) && a.failureLimit >= 0)) {
       problems.add('analysis.failureLimit', a.failureLimit, 'must be a whole number >= 0', `use e.g. ${ANALYSIS_DEFAULTS.failureLimit}`);
+    } else if (a.failureLimit !== undefined) {
+      // An AnalysisTemplate's failureLimit is an int32 IntOrString.
+      checkInt32(problems, 'analysis.failureLimit', a.failureLimit);
     }
     if (!(interval >= 10)) {
       problems.add('analysis.interval', `${interval}s`, 'Prometheus scrapes every 15-30 s; a shorter interval measures the same samples again', 'use at least Duration.seconds(30)');
