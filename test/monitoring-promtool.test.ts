@@ -23,7 +23,7 @@ import { CounterRef, Model, ModelService, MonitoringRule, MonitoringStack, Runti
 import { selector } from '../lib/engines/metrics';
 import { DCGM_METRICS, KUBE_STATE_METRICS } from '../lib/monitoring-stack/known-metrics';
 import { analyzePromql } from '../lib/monitoring-stack/promql';
-import { fleet } from './support/monitoring-fixture';
+import { FakePool, fleet } from './support/monitoring-fixture';
 
 const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => fs.existsSync(p))
   ?? (spawnSync('sh', ['-c', 'command -v promtool']).stdout?.toString().trim() || undefined);
@@ -447,7 +447,8 @@ describeIfPromtool('promtool: two stacks in one Prometheus', () => {
     const model = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
     const charts = ['team-a', 'team-b'].map(ns => {
       const chart = new Chart(app, ns, { namespace: ns });
-      const pool = fleet(Testing.chart()).pools[0];
+      // The pool of the fixture, in the same App as its service (a pool of another App is refused).
+      const pool = new FakePool(chart, 'h100', { 'karpenter.sh/nodepool': 'h100' }, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
       const svc = new ModelService(chart, 'llama', { model, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: pool });
       new MonitoringStack(chart, 'monitoring', { services: [svc] });
       return { chart, svc };
