@@ -366,7 +366,7 @@ describe('device plugin', () => {
     expect(spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
     expect(spec.volumes).toEqual([{ name: 'kubelet-device-plugins', hostPath: { path: '/var/lib/kubelet/device-plugins', type: 'Directory' } }]);
     expect(spec.containers[0].image).toMatch(/^nvcr\.io\/nvidia\/k8s-device-plugin:v0\.\d+\.\d+$/);
-    expect(spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     expect(byKind(objs, 'ConfigMap')).toHaveLength(0);
   });
 

@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Testing } from 'cdk8s';
 import {
-  Dcgm, EngineMetrics, Model, ModelService, MonitoringRule, MonitoringStack,
+  Accelerator, Dcgm, EngineMetrics, GpuNodePool, Model, ModelService, MonitoringRule, MonitoringStack, Provisioner,
   RuleGroupSpec, Runtime, ValidationError,
 } from '../lib';
 import { KNOWN_NON_ENGINE_METRICS } from '../lib/monitoring-stack/known-metrics';
@@ -76,7 +76,54 @@ describe('MonitoringStack', () => {
     ]);
     expect(pod.tolerations.map((t: any) => t.key).sort()).toEqual(['nvidia.com/gpu', 'spot']);
     expect(pod.serviceAccountName).toBe('dcgm-exporter');
-    expect(objs.filter(o => o.metadata.name === 'dcgm-exporter').map(o => o.kind).sort()).toEqual(['DaemonSet', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+    expect(objs.filter(o => o.metadata.name === 'dcgm-exporter').map(o => o.kind).sort()).toEqual(['DaemonSet', 'NetworkPolicy', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+  });
+
+  describe('node agents: their own namespace, nothing they do not need', () => {
+    test('the exporter lives in gpu-system, a Namespace labelled privileged, never the model namespace', () => {
+      const { objs } = synthAll();
+      const agents = objs.filter(o => o.metadata.name === 'dcgm-exporter');
+      for (const o of agents) expect(o.metadata.namespace).toBe('gpu-system');
+      const ns = objs.find(o => o.kind === 'Namespace' && o.metadata.name === 'gpu-system');
+      expect(ns.metadata.namespace).toBeUndefined();
+      expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'privileged', 'pod-security.kubernetes.io/audit': 'privileged' });
+      expect(objs.find(o => o.kind === 'ServiceMonitor' && o.metadata.name === 'dcgm-exporter').spec.namespaceSelector).toEqual({ matchNames: ['gpu-system'] });
+    });
+
+    test('every capability dropped but SYS_ADMIN (profiling counters), no escalation, RuntimeDefault seccomp', () => {
+      const c = synthAll().objs.find(o => o.kind === 'DaemonSet').spec.template.spec.containers[0];
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false, runAsNonRoot: false, runAsUser: 0,
+        capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] }, seccompProfile: { type: 'RuntimeDefault' },
+      });
+    });
+
+    test('a NetworkPolicy opens the metrics port to the Prometheus namespace only', () => {
+      const np = synthAll().objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'dcgm-exporter');
+      expect(np.spec).toEqual({
+        podSelector: { matchLabels: { 'app.kubernetes.io/component': 'gpu-metrics', 'app.kubernetes.io/name': 'dcgm-exporter' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9400, protocol: 'TCP' }] }],
+      });
+    });
+
+    test('on GKE nodes the exporter reads the driver from the host (COS has no NVIDIA runtime)', () => {
+      const chart = Testing.chart();
+      const pool = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke(), maxGpus: 8 });
+      const svc = new ModelService(chart, 'llama', { model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), nodePool: pool });
+      new MonitoringStack(chart, 'mon', { services: [svc], nodePools: [pool] });
+      const pod = Testing.synth(chart).find((o: any) => o.kind === 'DaemonSet').spec.template.spec;
+      expect(pod.volumes).toContainEqual({ name: 'nvidia-driver', hostPath: { path: '/home/kubernetes/bin/nvidia', type: 'Directory' } });
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'nvidia-driver', mountPath: '/usr/local/nvidia', readOnly: true });
+      expect(pod.containers[0].env).toContainEqual({ name: 'LD_LIBRARY_PATH', value: '/usr/local/nvidia/lib64' });
+    });
+
+    test('namespace and metrics namespace are configurable; the Namespace can be left to another tool', () => {
+      const { objs } = synthAll({ dcgm: Dcgm.exporter({ namespace: 'gpu-ops', createNamespace: false, metricsNamespace: 'observability' }) });
+      expect(objs.find(o => o.kind === 'DaemonSet').metadata.namespace).toBe('gpu-ops');
+      expect(objs.filter(o => o.kind === 'Namespace')).toEqual([]);
+      expect(JSON.stringify(objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'dcgm-exporter').spec)).toContain('"observability"');
+    });
   });
 
   test.each([

@@ -145,7 +145,7 @@ export function buildDevicePlugin(scope: Construct, input: DevicePluginInput): {
             // needs a privileged container (as NVIDIA's Helm chart does when a MIG strategy is set).
             securityContext: mig
               ? { privileged: true }
-              : { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              : { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
             volumeMounts: mounts,
           }],
           volumes,

@@ -163,7 +163,6 @@ export class MonitoringStack extends ModelshipConstruct {
     if (dcgm.mode === DcgmMode.DEPLOY) {
       this.dcgmExporter = new DcgmExporter(this, 'DcgmExporter', {
         ...dcgm.exporterOptions,
-        namespace: dcgm.exporterOptions?.namespace ?? namespace,
         nodePools: pools,
         serviceMonitorLabels: smLabels,
       });
