@@ -1,4 +1,5 @@
 import { GpuVendor } from '../accelerators/accelerator';
+import { DEFAULT_MEMORY_UTILIZATION } from '../planning/memory-fit';
 import { Precision } from '../planning/precision';
 import { EngineDriver } from './driver';
 import { compareVersions, EngineKind } from './engine';
@@ -57,12 +58,15 @@ export const TGI_DRIVER: EngineDriver = {
     '--num-shard', String(ctx.tensorParallelSize),
     '--max-total-tokens', String(ctx.maxModelLen),
     '--max-input-tokens', String(Math.max(1, ctx.maxModelLen - 1)),
-    '--cuda-memory-fraction', String(ctx.memoryUtilization),
+    '--cuda-memory-fraction', String(ctx.memoryUtilization ?? DEFAULT_MEMORY_UTILIZATION),
     ...precisionArgs(ctx.precision),
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
     ...ctx.extraArgs,
   ],
   env: () => ({}),
   capabilities: { rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] },
+  // TGI sizes its KV cache by a warm-up at --max-batch-prefill-tokens; modelship does not model it
+  // (the planner's generic estimate applies, and the plan says so).
+  kvCacheBudget: () => undefined,
   describe: p => `${p.kind} ${p.version}`,
 };
