@@ -121,7 +121,7 @@ function genericBudget(input: MemoryFitInput): KvCacheBudget {
   const util = input.memoryUtilization ?? DEFAULT_MEMORY_UTILIZATION;
   return {
     fraction: util,
-    fractionSource: `memoryUtilization ${util} (generic estimate: this engine's own sizing is not modeled)`,
+    fractionSource: 'generic estimate: this engine\'s own sizing is not modeled',
     baseGiB: input.gpuMemoryGiB,
     baseLabel: 'GPU memory',
     inside: [{ label: 'overhead (generic estimate)', gib: OVERHEAD_GIB_PER_GPU }],
