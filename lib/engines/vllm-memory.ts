@@ -103,7 +103,8 @@ export function vllmKvCacheBudget(req: KvBudgetRequest): KvCacheBudget {
     { label: `activations (${formatTokens(batchedTokens)} tokens, ${rows} sequences)`, gib: Math.max(forward, sampler) },
     { label: 'non-torch', gib: VLLM_NON_TORCH_GIB },
   ];
-  if (compareVersions(req.version, '0.20.0') >= 0) {
+  // vLLM skips the CUDA-graph estimate on ROCm (gpu_worker.py v0.20.0 L397).
+  if (compareVersions(req.version, '0.20.0') >= 0 && req.gpu.cuda) {
     inside.push({ label: 'CUDA graphs (estimate)', gib: VLLM_CUDA_GRAPH_ESTIMATE_GIB });
   }
   const given = req.memoryUtilization !== undefined;

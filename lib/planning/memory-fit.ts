@@ -154,7 +154,9 @@ export function memoryFit(input: MemoryFitInput, gpus: number): MemoryFit {
   const blocks = Math.max(0, Math.floor(kvPerGpu * GIB / (perTokenPerGpu * budget.blockTokens)));
   const capacity = Number.isFinite(blocks) ? blocks * budget.blockTokens : 0;
   const blocksPerRequest = Math.ceil(input.maxModelLen / budget.blockTokens);
-  const maxConcurrency = blocksPerRequest > 0 ? Math.floor(blocks / blocksPerRequest * 100) / 100 : 0;
+  // As vLLM logs it: blocks / blocks per request, two decimals (`vllm/v1/core/kv_cache_utils.py`
+  // `get_max_concurrency_for_kv_cache_config`, "%.2fx", v0.9.2).
+  const maxConcurrency = blocksPerRequest > 0 ? Math.round(blocks / blocksPerRequest * 100) / 100 : 0;
 
   const perToken = kvBytesPerToken(input.model, kvBytes);
   const wanted = input.maxModelLen * sequences;

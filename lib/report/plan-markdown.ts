@@ -18,7 +18,7 @@ function usd(x: number): string {
 function kvTokens(p: ServicePlan): string {
   return p.kvCacheTokens !== undefined ? formatTokens(p.kvCacheTokens) : '-';
 }
-/** Requests of maxModelLen tokens the KV cache holds at once, e.g. `8.29x @ 4,096`. */
+/** Requests of maxModelLen tokens the KV cache holds at once, e.g. `8.30x @ 4,096`. */
 function concurrency(p: ServicePlan): string {
   return p.maxConcurrency !== undefined ? `${p.maxConcurrency.toFixed(2)}x @ ${formatTokens(p.maxModelLen)}` : '-';
 }
