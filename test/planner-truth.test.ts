@@ -59,6 +59,15 @@ describe('GPU memory as the driver reports it', () => {
   });
 });
 
+describe('engines whose sizing modelship does not model', () => {
+  test('TGI: the generic estimate on the CUDA total, and the arithmetic says so', () => {
+    // 22.03 GiB x 0.9 = 19.83 - 14.96 - 2 = 2.87 GiB = 23,5xx tokens of 128 KiB.
+    const svc = service({ model: Model.huggingFace(llama8b.huggingFaceId), runtime: Runtime.tgi({ maxModelLen: 4096 }), accelerator: Accelerator.NVIDIA_L4 });
+    expect(svc.plan.why).toMatch(/^smallest fit: 22\.0 GiB GPU memory x 0\.9 \(generic estimate: this engine's own sizing is not modeled\)/);
+    expect(svc.plan.kvCacheTokens).toBe(23_512);
+  });
+});
+
 describe('download bytes drive the startup budget and the cache; served precision drives memory', () => {
   test.each<[string, ModelSpec, Precision, number, number, number]>([
     // fp8 served from the bf16 checkpoint: 70.6e9 x 2 B = 131.50 GiB; 180 + 5 x 131.5 -> 840 s;

@@ -29,9 +29,12 @@ export function resolvedShape(model: ModelSpec): ResolvedShape {
 }
 
 /**
- * Parameters of the input embedding and the output layer. Quantized checkpoints keep both in 16
- * bits (FP8, W8A8, AWQ and GPTQ quantize the linear layers of the transformer blocks only), so
- * they weigh 2 bytes a parameter whatever the served precision.
+ * Parameters of the input embedding and the output layer. Quantization leaves both in 16 bits, so
+ * they weigh 2 bytes a parameter whatever the served precision: vLLM's fp8 quantizes `LinearBase`
+ * and MoE layers only, and the output layer is a `VocabParallelEmbedding` (vllm
+ * `vllm/model_executor/layers/quantization/fp8.py` `Fp8Config.get_quant_method`, v0.9.2
+ * L126-140); vLLM PR #12569 logs 67.72 GiB for the W8A8 release of Llama-3.1-70B, which this gives
+ * (68.5e9 linear x 1 B + 2.1e9 x 2 B = 67.7 GiB) and 70.6e9 x 1 B (65.8 GiB) does not.
  */
 export function embeddingParameters(model: ModelSpec): number {
   const shape = resolvedShape(model);
