@@ -21,6 +21,7 @@ export { DEFAULT_ENGINE_VERSIONS } from './engines/registry';
 export { Precision } from './planning/precision';
 export { DEFAULT_CONCURRENT_SEQUENCES, DEFAULT_MEMORY_UTILIZATION, OVERHEAD_GIB_PER_GPU, planMemory } from './planning/memory-fit';
 export type { MemoryFit, MemoryFitInput, MemoryPlan } from './planning/memory-fit';
+export type { KvCacheBudget, MemoryItem } from './planning/kv-budget';
 export { MODEL_CATALOG } from './planning/model-spec';
 export type { KnownModel, ModelSpec } from './planning/model-spec';
 export { STARTUP_BASE_SECONDS, STARTUP_PROBE_PERIOD_SECONDS, STARTUP_SECONDS_PER_GIB } from './planning/pod-budget';

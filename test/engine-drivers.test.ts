@@ -86,6 +86,16 @@ describe('a test-only engine driver', () => {
     }));
     expect(e.message).toMatch(/no bucket at 0\.75 s.*use a bucket boundary: one of 0\.5, 1, 2 s/s);
   });
+
+  test('its KV-cache budget sizes the plan, its notes reach the plan', () => {
+    const svc = new ModelService(Testing.chart(), 'tiny', { model: LLAMA_8B(), runtime: Runtime._fromDriver(FAKE_ENGINE_DRIVER, { maxModelLen: 4096 }), accelerator: Accelerator.NVIDIA_L4 });
+    // 22,559 MiB x 0.8 = 17.62 GiB - 14.96 weights - 1.5 = 1.167 GiB = 9,560 tokens of 128 KiB; in
+    // blocks of 256 tokens: 37 blocks = 9,472 tokens < 4 x 4,096, so two L4s.
+    expect(svc.plan.memory!.budget.fractionSource).toBe('llama.cpp test driver');
+    expect(svc.plan.gpusPerReplica).toBe(2);
+    expect(svc.plan.why).toMatch(/1 GPU holds 9,472 tokens < 16,384/);
+    expect(svc.plan.notes).toContain('llama.cpp test driver note');
+  });
 });
 
 describe('engine versions are validated as versions', () => {

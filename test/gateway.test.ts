@@ -190,7 +190,8 @@ describe('a public prefix the engine does not serve is rewritten to its API pref
   });
 
   test('a custom container declares its API prefix', () => {
-    const custom: Partial<ModelServiceProps> = { runtime: Runtime.custom({ image: 'example.org/server:1.0', apiPathPrefix: '/api' }), gpusPerReplica: 1 };
+    // Two sequences: Llama-3.1-8B's 8,192-token context x 4 does not fit one L4 by the generic estimate.
+    const custom: Partial<ModelServiceProps> = { runtime: Runtime.custom({ image: 'example.org/server:1.0', apiPathPrefix: '/api' }), gpusPerReplica: 1, concurrentSequences: 2 };
     const route = byKind(synth({ gatewayName: 'gw', pathPrefix: '/llama' }, custom), 'HTTPRoute');
     expect(route.spec.rules[0].filters[0].urlRewrite.path.replacePrefixMatch).toBe('/api');
   });

@@ -79,8 +79,9 @@ describe('flagship PLAN.md (cdk8s synth)', () => {
   test('has a table per pool and per service, with cost and memory fit', () => {
     expect(plan).toContain('| pool | accelerator | provisioner | maxGpus | GPUs at min | GPUs at max | GPUs at peak | $/hour at min | $/hour at max | $/GPU-hour |');
     expect(plan).toContain('| h100 | NVIDIA H100 80GB | karpenter | 16 | 4 | 12 | 14 | $27.52 | $82.56 | $6.88 |');
-    expect(plan).toContain('| llm/llama-70b | h100 | meta-llama/Llama-3.1-70B-Instruct | fp8 | vllm 0.9.2 | NVIDIA H100 80GB | 2 | 2-6 | 4 | 12 | $27.52 | $82.56 | 510s |');
-    expect(plan).toMatch(/- llm\/llama-70b: 2 x NVIDIA H100 80GB; smallest fit: weights .* <= 2 x 80 GiB x 0.9 = 144.0 GiB/);
+    expect(plan).toContain('| service | pool | model | precision | runtime | accelerator | GPUs/replica | replicas | GPUs at min | GPUs at max | $/hour at min | $/hour at max | startup budget | KV cache tokens/replica | max concurrency |');
+    expect(plan).toContain('| llm/llama-70b | h100 | meta-llama/Llama-3.1-70B-Instruct | fp8 | vllm 0.9.2 | NVIDIA H100 80GB | 2 | 2-6 | 4 | 12 | $27.52 | $82.56 | 840s | 233,280 | 28.48x @ 8,192 |');
+    expect(plan).toMatch(/- llm\/llama-70b: 2 x NVIDIA H100 80GB; smallest fit: per GPU: 79.1 GiB CUDA total x 0.9 \(vLLM default\) = 71.2 GiB - weights 33.9 GiB .* = KV cache 35.6 GiB = 233,280 tokens/);
   });
 
   test('Mermaid\'s own parser accepts the topology, and rejects a broken one', () => {

@@ -26,5 +26,7 @@ export const CUSTOM_DRIVER: EngineDriver = {
   env: () => ({}),
   // What the container can do is the user's to know: modelship does not refuse on its behalf.
   capabilities: () => ({ rendersModelArgs: false, objectStores: ['s3', 'gs'], publicImageVendors: [GpuVendor.NVIDIA, GpuVendor.AMD] }),
+  // A container modelship knows nothing about: the generic estimate applies.
+  kvCacheBudget: () => undefined,
   describe: p => `custom ${p.image}`,
 };

@@ -3,6 +3,7 @@ import { Precision } from '../planning/precision';
 import { EngineDriver } from './driver';
 import { EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
+import { sglangKvCacheBudget } from './sglang-memory';
 
 /**
  * SGLang metrics (with `--enable-metrics`). Source: sglang `python/sglang/srt/metrics/collector.py`;
@@ -57,7 +58,9 @@ export const SGLANG_DRIVER: EngineDriver = {
     '--port', String(ctx.profile.httpPort),
     '--tp', String(ctx.tensorParallelSize),
     '--context-length', String(ctx.maxModelLen),
-    '--mem-fraction-static', String(ctx.memoryUtilization),
+    // Without a given fraction SGLang computes its own from the GPU's memory and the TP size
+    // (sglang-memory.ts); vLLM's 0.9 would leave too little for activations at TP >= 4.
+    ...(ctx.memoryUtilization !== undefined ? ['--mem-fraction-static', String(ctx.memoryUtilization)] : []),
     '--enable-metrics',
     ...precisionArgs(ctx.precision),
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
@@ -67,5 +70,6 @@ export const SGLANG_DRIVER: EngineDriver = {
   capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] }),
   // Source: sglang `python/sglang/srt/metrics/collector.py` (time_to_first_token_seconds buckets).
   ttftBuckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 120, 160],
+  kvCacheBudget: sglangKvCacheBudget,
   describe: p => `${p.kind} ${p.version}`,
 };

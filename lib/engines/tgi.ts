@@ -1,4 +1,5 @@
 import { GpuVendor } from '../accelerators/accelerator';
+import { DEFAULT_MEMORY_UTILIZATION } from '../planning/memory-fit';
 import { Precision } from '../planning/precision';
 import { EngineDriver } from './driver';
 import { compareVersions, EngineKind } from './engine';
@@ -84,7 +85,7 @@ export const TGI_DRIVER: EngineDriver = {
     '--num-shard', String(ctx.tensorParallelSize),
     '--max-total-tokens', String(ctx.maxModelLen),
     '--max-input-tokens', String(Math.max(1, ctx.maxModelLen - 1)),
-    '--cuda-memory-fraction', String(ctx.memoryUtilization),
+    '--cuda-memory-fraction', String(ctx.memoryUtilization ?? DEFAULT_MEMORY_UTILIZATION),
     ...precisionArgs(ctx.precision),
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
     ...ctx.extraArgs,
@@ -96,5 +97,8 @@ export const TGI_DRIVER: EngineDriver = {
       ? `the TGI ${profile.version} image installs Python under /root, so a non-root user cannot start it (huggingface/text-generation-inference#3082, unfixed)`
       : undefined,
   }),
+  // TGI sizes its KV cache by a warm-up at --max-batch-prefill-tokens; modelship does not model it
+  // (the planner's generic estimate applies, and the plan says so).
+  kvCacheBudget: () => undefined,
   describe: p => `${p.kind} ${p.version}`,
 };

@@ -50,5 +50,7 @@ export const TRITON_DRIVER: EngineDriver = {
     refusesHuggingFaceIds: 'Triton serves a model repository, not a Hugging Face id',
     publicImageVendors: [GpuVendor.NVIDIA],
   }),
+  // The backend in the model repository decides the memory: the generic estimate applies.
+  kvCacheBudget: () => undefined,
   describe: p => `${p.kind} ${p.version}`,
 };

@@ -3,6 +3,7 @@ import { Precision } from '../planning/precision';
 import { EngineDriver } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
+import { VLLM_DEFAULT_GPU_MEMORY_UTILIZATION, vllmKvCacheBudget } from './vllm-memory';
 
 /** First vLLM image that streams `gs://` weights (runai-model-streamer[gcs] in docker/Dockerfile, #26464). */
 export const VLLM_GCS_STREAMER = '0.11.1';
@@ -90,7 +91,7 @@ export const VLLM_DRIVER: EngineDriver = {
     '--port', String(ctx.profile.httpPort),
     '--tensor-parallel-size', String(ctx.tensorParallelSize),
     '--max-model-len', String(ctx.maxModelLen),
-    '--gpu-memory-utilization', String(ctx.memoryUtilization),
+    '--gpu-memory-utilization', String(ctx.memoryUtilization ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION),
     ...precisionArgs(ctx.precision),
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
     // The Run:ai streamer reads safetensors straight from S3/GCS into GPU memory.
@@ -109,6 +110,7 @@ export const VLLM_DRIVER: EngineDriver = {
   }),
   // Source: vllm `vllm/v1/metrics/loggers.py` time_to_first_token_seconds buckets, identical v0.9.0-v0.19.1.
   ttftBuckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],
+  kvCacheBudget: vllmKvCacheBudget,
   describe: p => `${p.kind} ${p.version}`,
 };
 

@@ -22,5 +22,11 @@ export const FAKE_ENGINE_DRIVER: EngineDriver = {
   env: () => ({ LLAMA_ARG_NO_WEBUI: '1' }),
   capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] }),
   ttftBuckets: [0.5, 1, 2],
+  // llama.cpp sizes its KV cache from --ctx-size: the test driver answers a fixed share and one
+  // overhead item, which proves the planner reads whatever a driver answers.
+  kvCacheBudget: req => ({
+    fraction: 0.8, fractionSource: 'llama.cpp test driver', baseGiB: req.gpu.runtimeMemoryMiB / 1024, baseLabel: 'CUDA total',
+    inside: [{ label: 'compute buffers', gib: 1.5 }], blockTokens: 256, notes: ['llama.cpp test driver note'],
+  }),
   describe: p => `llamacpp ${p.version}`,
 };
