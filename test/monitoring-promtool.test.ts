@@ -54,16 +54,21 @@ interface Scenario {
 const s = (metric: string, labels: Labels, values: string): Series => ({ series: selector(metric, labels), values });
 
 /**
- * Labels the ServiceMonitor gives the service's targets, as Prometheus would: the Operator's
- * own (namespace, service, pod, instance, job), then the endpoint's relabelings. Only static
- * `replace` relabelings are simulated; anything else fails the test rather than be guessed.
+ * Labels the PodMonitor gives the service's pods, as Prometheus would: the Operator's own
+ * (namespace, pod, container, endpoint, instance, job = <namespace>/<podmonitor>), then the
+ * endpoint's relabelings, evaluated on the pod's meta labels (a Deployment pod: no Argo hash).
+ * Only `replace` relabelings with the default regex are simulated; anything else fails the test.
  */
 function targetLabels(objs: any[], svc: ModelService): Labels {
-  const sm = objs.find(o => o.kind === 'ServiceMonitor' && o.metadata.name === svc.name && o.metadata.namespace === svc.namespace);
-  const labels: Labels = { namespace: svc.namespace, service: svc.name, pod: `${svc.name}-5d8f7c9b4-x2k9q`, instance: '10.0.0.7:8000', job: svc.name };
-  for (const r of sm.spec.endpoints[0].relabelings ?? []) {
-    if ((r.action ?? 'replace') !== 'replace' || r.sourceLabels || r.regex) throw new Error(`relabeling ${JSON.stringify(r)} is not simulated here`);
-    labels[r.targetLabel] = r.replacement;
+  // The PodMonitor sits in the service's namespace (the chart's; none in the test chart: `default`).
+  const pm = objs.find(o => o.kind === 'PodMonitor' && o.metadata.name === svc.name && (o.metadata.namespace ?? 'default') === svc.namespace);
+  const meta: Labels = { __meta_kubernetes_pod_label_modelship_dev_service: svc.name };
+  const labels: Labels = { namespace: svc.namespace, pod: `${svc.name}-5d8f7c9b4-x2k9q`, instance: '10.0.0.7:8000', job: `${svc.namespace}/${svc.name}` };
+  for (const r of pm.spec.podMetricsEndpoints[0].relabelings ?? []) {
+    if ((r.action ?? 'replace') !== 'replace' || r.regex) throw new Error(`relabeling ${JSON.stringify(r)} is not simulated here`);
+    const value = r.sourceLabels ? r.sourceLabels.map((l: string) => meta[l] ?? '').join(';') : r.replacement;
+    // An empty result removes the label (Prometheus drops empty labels).
+    if (value === '') delete labels[r.targetLabel]; else labels[r.targetLabel] = value;
   }
   return labels;
 }
@@ -72,7 +77,7 @@ function targetLabels(objs: any[], svc: ModelService): Labels {
 const targets = new Map<ModelService, Labels>();
 function podLabels(svc: ModelService): Labels {
   const l = targets.get(svc);
-  if (!l) throw new Error(`no ServiceMonitor read for ${svc.name}`);
+  if (!l) throw new Error(`no PodMonitor read for ${svc.name}`);
   return l;
 }
 /** Labels of a recorded per-service series: namespace, service, and the rule labels (stack, engine group, threshold). */

@@ -44,19 +44,27 @@ describe('MonitoringStack', () => {
     expectSchemaValid(objs);
   });
 
-  test('a ServiceMonitor per service on the port that carries the metrics, with kube-prometheus-stack labels', () => {
+  test('each service\'s PodMonitor, configured by the stack: the port that carries the metrics, kube-prometheus-stack labels, the stack label', () => {
     const { objs, vllm, tgi, triton } = synthAll();
-    const sm = (name: string) => objs.find(o => o.kind === 'ServiceMonitor' && o.metadata.name === name);
-    expect(sm(vllm.name).spec).toEqual({
-      selector: { matchLabels: { 'modelship.dev/service': vllm.name } },
-      namespaceSelector: { matchNames: ['default'] },
-      // The stack label the shared rules select on.
-      endpoints: [{ port: 'http', path: '/metrics', relabelings: [{ action: 'replace', targetLabel: 'modelship_stack', replacement: 'default/monitoring' }] }],
+    const pm = (name: string) => objs.find(o => o.kind === 'PodMonitor' && o.metadata.name === name);
+    expect(pm(vllm.name).spec).toEqual({
+      // Stable and Argo canary pods (`<name>`) and a gateway-weights candidate (`<name>-canary`): each pod once.
+      selector: { matchExpressions: [{ key: 'modelship.dev/service', operator: 'In', values: [vllm.name, `${vllm.name}-canary`] }] },
+      podMetricsEndpoints: [{
+        port: 'http', path: '/metrics', relabelings: [
+          { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_modelship_dev_service'], targetLabel: 'service' },
+          { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: 'rollouts_pod_template_hash' },
+          // The stack label the shared rules select on.
+          { action: 'replace', targetLabel: 'modelship_stack', replacement: 'default/monitoring' },
+        ],
+      }],
     });
-    expect(sm(vllm.name).metadata.labels.release).toBe('kube-prometheus-stack');
-    // TGI 3 and Triton serve metrics on their own port, which the Service names `metrics`.
-    expect(sm(tgi.name).spec.endpoints[0].port).toBe('metrics');
-    expect(sm(triton.name).spec.endpoints[0].port).toBe('metrics');
+    expect(pm(vllm.name).metadata.labels.release).toBe('kube-prometheus-stack');
+    // No ServiceMonitor for model services: a Service (stable or canary) would scrape the same pods again.
+    expect(objs.filter(o => o.kind === 'ServiceMonitor').map(o => o.metadata.name)).toEqual(['dcgm-exporter']);
+    // TGI 3 and Triton serve metrics on their own port, which the pod names `metrics`.
+    expect(pm(tgi.name).spec.podMetricsEndpoints[0].port).toBe('metrics');
+    expect(pm(triton.name).spec.podMetricsEndpoints[0].port).toBe('metrics');
     const svcObj = objs.find(o => o.kind === 'Service' && o.metadata.name === tgi.name);
     expect(svcObj.spec.ports.map((p: any) => p.name)).toContain('metrics');
   });
@@ -268,7 +276,7 @@ describe('MonitoringStack', () => {
     const after = build(true);
     for (const [key, obj] of before) expect({ key, obj: after.get(key) }).toEqual({ key, obj });
     const added = [...after.keys()].filter(k => !before.has(k));
-    expect(added.filter(k => /^(ServiceMonitor|PrometheusRule|ConfigMap)\//.test(k))).toEqual(['ServiceMonitor/default/qwen', 'PrometheusRule//monitoring.default.qwen']);
+    expect(added.filter(k => /^(PodMonitor|PrometheusRule|ConfigMap)\//.test(k))).toEqual(['PodMonitor//qwen', 'PrometheusRule//monitoring.default.qwen']);
   });
 
   test('dashboards: one per engine kind with namespace and service variables, and a GPU fleet view, sidecar-labelled, deterministic JSON', () => {

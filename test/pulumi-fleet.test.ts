@@ -169,6 +169,7 @@ describe('outputs', () => {
       'NetworkPolicy/llm/llama-70b',
       'PersistentVolumeClaim/llm/llama-70b-model-cache',
       'PodDisruptionBudget/llm/llama-70b',
+      'PodMonitor/llm/llama-70b',
       'ScaledObject/llm/llama-70b',
       'Service/llm/llama-70b',
       'ServiceAccount/llm/llama-70b',

@@ -9,6 +9,7 @@ import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import {
   HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType,
 } from '../imports/httproutes-gateway.networking.k8s.io';
+import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
 import { ScaledObject } from '../imports/scaledobjects-keda.sh';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { buildPodTemplate } from './pod-template';
@@ -42,6 +43,25 @@ export interface RouteBackend {
   /** Share of traffic, relative to the other backends. @default - Gateway API's default (1) */
   readonly weight?: number;
 }
+
+/** How Prometheus scrapes a service's pods (its PodMonitor). */
+export interface ScrapeOptions {
+  /** Labels on the PodMonitor, which Prometheus selects PodMonitors by. */
+  readonly labels: Record<string, string>;
+  /** Scrape interval (Prometheus duration, e.g. `30s`). @default - Prometheus' global interval */
+  readonly interval?: string;
+  /** Labels written on every scraped series (e.g. the monitoring stack's label). @default - none */
+  readonly seriesLabels?: Record<string, string>;
+}
+
+/**
+ * Labels Prometheus selects a service's PodMonitor by when no MonitoringStack configures it
+ * (kube-prometheus-stack selects PodMonitors labelled with its release by default).
+ */
+export const DEFAULT_SCRAPE_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
+
+/** Series label carrying an Argo Rollouts pod's template hash, which tells canary from stable pods. */
+export const POD_TEMPLATE_HASH_LABEL = 'rollouts_pod_template_hash';
 
 /** One port of the service's Kubernetes Service. */
 export interface ServicePortSpec {
@@ -96,6 +116,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   private replicaCap?: SeamClaim<number>;
   private routeBackends?: SeamClaim<RouteBackend[]>;
   private networkPolicyRules?: Omit<k8s.NetworkPolicySpec, 'podSelector'>;
+  private scrapeObject?: ApiObject;
+  private scrapeConfig?: SeamClaim<ScrapeOptions>;
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
@@ -196,6 +218,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
 
     this.networkPolicy = this.addNetworkPolicy(labels);
     this.autoscaler = this.addAutoscaler(labels);
+    // The autoscaler's query reads the engine's queue gauge: the pods must be scraped.
+    if (this.autoscaler) this.renderScrape();
     this.route = this.addRoute(labels);
 
     props.nodePool?.registerConsumer(this);
@@ -303,10 +327,65 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     this.routeBackends = this.claim('setRouteBackends', this.routeBackends, backends.map(b => ({ ...b })), by);
   }
 
+  /**
+   * The PodMonitor that scrapes this service's pods, when anything reads their metrics: its
+   * autoscaler, a canary's analysis, or a MonitoringStack. Pods are scraped directly, so each pod is
+   * scraped exactly once whatever Services select it (the canary Service of Argo Rollouts selects the
+   * same pods at rest), and every series carries `service` (the pod's `modelship.dev/service`
+   * label: `<name>`, or `<name>-canary` for a gateway-weights candidate) and, under Argo Rollouts,
+   * `rollouts_pod_template_hash` (stable vs canary).
+   */
+  public get scrapeMonitor(): ApiObject | undefined { return this.scrapeObject; }
+
+  /** Makes sure the pods are scraped (a canary's analysis reads their metrics). */
+  public requireScrape(): ApiObject {
+    return this.scrapeObject ?? this.renderScrape();
+  }
+
+  /**
+   * Sets how the pods are scraped (labels Prometheus selects by, interval, labels on every series):
+   * the MonitoringStack watching the service does. A second construct configuring it is a
+   * ValidationError (two stacks would scrape every pod twice).
+   */
+  public configureScrape(options: ScrapeOptions, by: IConstruct): ApiObject {
+    this.scrapeConfig = this.claim('configureScrape', this.scrapeConfig, { ...options }, by);
+    return this.renderScrape();
+  }
+
   /** The ingress rules of the service's NetworkPolicy, if it has one (a canary's pods get the same). */
   public networkPolicySpec(podSelector: Record<string, string>): k8s.NetworkPolicySpec | undefined {
     const spec = this.networkPolicyRules;
     return spec ? { ...spec, podSelector: { matchLabels: podSelector } } : undefined;
+  }
+
+  private renderScrape(): ApiObject {
+    // The service owns its PodMonitor: re-rendered with the configuration a stack gives.
+    if (this.scrapeObject) this.node.tryRemoveChild(this.scrapeObject.node.id);
+    const o = this.scrapeConfig?.value ?? { labels: { ...DEFAULT_SCRAPE_LABELS } };
+    const profile = this.engine;
+    const replace = PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
+    this.scrapeObject = new PodMonitor(this, 'PodMonitor', {
+      metadata: { name: this.name, labels: { ...this.objectLabels(), ...o.labels } },
+      spec: {
+        // Stable and Argo canary pods carry `<name>`; a gateway-weights candidate `<name>-canary`.
+        selector: { matchExpressions: [{ key: SERVICE_LABEL, operator: 'In', values: [this.name, `${this.name}-canary`] }] },
+        // No namespaceSelector: a PodMonitor selects pods in its own namespace, the service's.
+        podMetricsEndpoints: [{
+          port: profile.metricsPort === profile.httpPort ? 'http' : 'metrics',
+          path: profile.metricsPath,
+          interval: o.interval,
+          relabelings: [
+            // Pod labels reach relabeling as __meta_kubernetes_pod_label_<name>, unsupported
+            // characters as `_` (prometheus docs, kubernetes_sd_config, role pod).
+            { sourceLabels: ['__meta_kubernetes_pod_label_modelship_dev_service'], targetLabel: 'service', action: replace },
+            // Set by Argo Rollouts on the pods it manages; empty (so absent) elsewhere.
+            { sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: POD_TEMPLATE_HASH_LABEL, action: replace },
+            ...Object.keys(o.seriesLabels ?? {}).sort().map(k => ({ targetLabel: k, replacement: o.seriesLabels![k], action: replace })),
+          ],
+        }],
+      },
+    });
+    return this.scrapeObject;
   }
 
   private claim<T>(seam: string, current: SeamClaim<T> | undefined, value: T, by: IConstruct): SeamClaim<T> {

@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel, Problems } from '../errors';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../imports/servicemonitors-monitoring.coreos.com';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { ModelService } from '../model-service';
 import type { PlanContribution } from '../report/contributor';
@@ -45,8 +44,8 @@ export class MonitoringStack extends ModelshipConstruct {
   public readonly name: string;
   /** The rule groups, as in a Prometheus rule file (for `promtool` and inspection). */
   public readonly ruleGroups: RuleGroupSpec[];
-  /** ServiceMonitors, one per service. */
-  public readonly serviceMonitors: ApiObject[] = [];
+  /** The services' PodMonitors, which this stack configures (each service owns its own). */
+  public readonly podMonitors: ApiObject[] = [];
   /** The main PrometheusRule: the shared alerts, the GPU rules and your `rules`. */
   public readonly prometheusRule: ApiObject;
   /**
@@ -143,21 +142,15 @@ export class MonitoringStack extends ModelshipConstruct {
     const stack = `${namespace ?? 'default'}/${this.name}`;
     checkObjectSizes(this, obj => this.sizeFix(obj));
 
-    // Scraping. Every series of the stack's services carries the stack label, which the shared
-    // rules select on; it is stable, so series keep their identity across engine upgrades.
+    // Scraping: each service owns the PodMonitor of its pods (its autoscaler and canaries need it
+    // too); the stack configures it. Every series of the stack's services carries the stack label,
+    // which the shared rules select on; it is stable, so series keep their identity across upgrades.
     for (const svc of props.services) {
-      const port = svc.engine.metricsPort === svc.engine.httpPort ? 'http' : 'metrics';
-      this.serviceMonitors.push(new ServiceMonitor(this, `${svc.namespace}-${svc.name}`, {
-        metadata: { name: svc.name, namespace: svc.namespace, labels: { ...svc.objectLabels(), ...LABELS, ...smLabels } },
-        spec: {
-          selector: { matchLabels: svc.selectorLabels },
-          namespaceSelector: { matchNames: [svc.namespace] },
-          endpoints: [{
-            port, path: svc.engine.metricsPath, interval: props.scrapeInterval ? promDuration(props.scrapeInterval.toSeconds()) : undefined,
-            relabelings: [{ targetLabel: STACK_LABEL, replacement: stack, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE }],
-          }],
-        },
-      }));
+      this.podMonitors.push(svc.configureScrape({
+        labels: { ...LABELS, ...smLabels },
+        interval: props.scrapeInterval ? promDuration(props.scrapeInterval.toSeconds()) : undefined,
+        seriesLabels: { [STACK_LABEL]: stack },
+      }, this));
     }
     let dcgmJob: string | undefined;
     if (dcgm.mode === DcgmMode.DEPLOY) {
@@ -264,10 +257,10 @@ export class MonitoringStack extends ModelshipConstruct {
     return {
       kind: 'monitoring',
       name: this.name,
-      summary: `${this.serviceMonitors.length} ServiceMonitors, ${alerts} alerts, ${this.dashboards.length} dashboards`,
+      summary: `${this.podMonitors.length} PodMonitors, ${alerts} alerts, ${this.dashboards.length} dashboards`,
       targets: [...this.services, ...this.nodePools],
       details: [
-        { label: 'ServiceMonitors', value: String(this.serviceMonitors.length) },
+        { label: 'PodMonitors', value: String(this.podMonitors.length) },
         { label: 'PrometheusRules', value: `${this.prometheusRules.length} (1 shared, ${this.prometheusRules.length - 1 - this.services.length} per engine metric map, ${this.services.length} per service)` },
         { label: 'recording rules', value: String(rules.length - alerts) },
         { label: 'alert rules', value: String(alerts) },
