@@ -93,9 +93,13 @@ const project = new typescript.TypeScriptProject({
   gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],
 });
 
-for (const pattern of ['/examples/', '/bench/', '/dist/', '/.ci/', '/vendor/', '/scripts/', '/docs/', '/typedoc.json', '/.tmp/']) {
+// docs/ ships in the package: README.md links there.
+for (const pattern of ['/examples/', '/bench/', '/dist/', '/.ci/', '/vendor/', '/scripts/', '/typedoc.json', '/.tmp/']) {
   project.addPackageIgnore(pattern);
 }
+
+// `npx modelship init` and later subcommands (lib/cli/main.ts).
+project.addBins({ modelship: 'build/cli/main.js' });
 
 // A cdk8s-only user installs no Pulumi packages: `import 'modelship'` never loads them.
 project.package.addField('peerDependenciesMeta', {
