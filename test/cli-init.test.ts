@@ -184,3 +184,17 @@ test('the scaffold pins what this repo is tested with: TESTED_VERSIONS are the d
   }
   expect(repoPackage.engines.node).toBe(`>= ${MIN_NODE_VERSION}`);
 });
+
+test('the install lines of README.md and docs/pulumi.md pin exactly the versions modelship init writes', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Use it in your infra repo'), readme.indexOf('## Concepts'));
+  const text = `${section}\n${readFileSync(join(root, 'docs', 'pulumi.md'), 'utf8')}`;
+  const pinned = [...text.matchAll(/^npm install (?:-D )?([^\n#]+)/gm)]
+    .flatMap(m => m[1].trim().split(/\s+/))
+    .filter(arg => arg.lastIndexOf('@') > 0)
+    .map(arg => [arg.slice(0, arg.lastIndexOf('@')), arg.slice(arg.lastIndexOf('@') + 1)]);
+  expect(pinned.map(([name]) => name)).toEqual(expect.arrayContaining(['typescript', '@types/node', 'tsx', 'cdk8s-cli', 'cdk8s', 'cdk8s-plus-28', 'constructs', '@pulumi/pulumi', '@pulumi/kubernetes']));
+  for (const [name, range] of pinned) expect([name, range]).toEqual([name, (TESTED_VERSIONS as Record<string, string>)[name]]);
+  // The manual cdk8s.yaml of the README is the scaffold's.
+  expect(section).toContain('`app: npx tsx main.ts`');
+});
