@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'os';
 import { dirname, join, posix } from 'path';
 import { parseAllDocuments } from 'yaml';
-import { freshNpmEnv, run } from './support/npm';
+import { freshNpmEnv, npmInstall, run } from './support/npm';
 
 /**
  * The package as a user gets it, on a machine that has never installed it: build, `npm pack`, then
@@ -70,8 +70,8 @@ test('a consumer installs it with cdk8s and synthesizes a ModelService planned o
   const consumer = join(work, 'consumer');
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', tarball,
-    `cdk8s@${installedVersion('cdk8s')}`, `cdk8s-plus-28@${installedVersion('cdk8s-plus-28')}`, `constructs@${installedVersion('constructs')}`], consumer, env);
+  npmInstall(consumer, env, tarball,
+    `cdk8s@${installedVersion('cdk8s')}`, `cdk8s-plus-28@${installedVersion('cdk8s-plus-28')}`, `constructs@${installedVersion('constructs')}`);
 
   writeFileSync(join(consumer, 'main.js'), `
     const { App, Chart } = require('cdk8s');
@@ -109,7 +109,7 @@ describe('npx modelship init', () => {
   beforeAll(() => {
     dir = join(mkdtempSync(join(work, 'init-')), 'infra');
     expect(init(dir)).toMatch(/created {3}main\.ts/);
-    run('npm', ['install', '--no-audit', '--no-fund'], dir, env);
+    npmInstall(dir, env);
   }, INSTALL_TIMEOUT);
 
   test('npx cdk8s synth writes the chart (one GPU per replica, autoscaler, monitoring) and prints the plan', () => {
@@ -137,8 +137,9 @@ describe('npx modelship init', () => {
       const net = require('net');
       const connect = net.Socket.prototype.connect;
       net.Socket.prototype.connect = function (...args) {
-        const target = args[0];
-        if (typeof target === 'string' || (target && typeof target === 'object' && target.path)) return connect.apply(this, args); // local sockets
+        // net.connect() passes its arguments normalized, as [options, callback].
+        const target = Array.isArray(args[0]) ? args[0][0] : args[0];
+        if (typeof target === 'string' || (target && typeof target === 'object' && target.path)) return connect.apply(this, args); // local (IPC) sockets
         throw new Error('NETWORK-BLOCKED-BY-TEST');
       };
     `);
@@ -159,7 +160,7 @@ describe('npx modelship init --pulumi', () => {
     const dir = join(mkdtempSync(join(work, 'init-')), 'infra');
     expect(init(dir, '--pulumi')).toMatch(/created {3}index\.ts/);
     // A real install (no --dry-run, no --force, no --legacy-peer-deps): ERESOLVE would fail it.
-    run('npm', ['install', '--no-audit', '--no-fund'], dir, env);
+    npmInstall(dir, env);
     const installed = (pkg: string) => JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8'));
     const pulumi = installed('@pulumi/pulumi');
     // npm picks the newest @pulumi/pulumi whose engines fit the running Node (>= 22 from 3.249.0 on).

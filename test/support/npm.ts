@@ -38,3 +38,26 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
   }
   return { stdout: r.stdout, stderr: r.stderr };
 }
+
+/** npm's messages for a registry that answered wrong or not at all, rather than for a broken dependency tree. */
+const REGISTRY_HICCUP = /\b(ETARGET|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|E50[0234]|EINTEGRITY)\b/;
+
+/**
+ * `npm install` in `dir`. The registry (or a mirror in front of it) sometimes serves a package's
+ * metadata a few minutes behind its dependents' (`ETARGET` for a version published moments ago) or
+ * drops a connection: then, and only then, it warns and retries once, revalidating every cached
+ * document (`--prefer-online`). Anything else (ERESOLVE among them) fails at once.
+ */
+export function npmInstall(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): RunResult {
+  const install = ['install', '--no-audit', '--no-fund', ...args];
+  try {
+    return run('npm', install, dir, env);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (!REGISTRY_HICCUP.test(message) || /\bERESOLVE\b/.test(message)) throw e;
+    // eslint-disable-next-line no-console
+    console.warn(`npm install in ${dir} hit a registry error; retrying once with --prefer-online:\n${message.slice(-1500)}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 15_000);
+    return run('npm', [...install, '--prefer-online'], dir, env);
+  }
+}
