@@ -172,7 +172,8 @@ test('a custom runtime\'s declared queue metric: prometheusAdapterRule() serves 
     runtime: Runtime.custom({ image: 'ghcr.io/acme/server:1.2.3', metrics: { queueDepth: 'acme:scheduler:waiting_requests' } }),
   });
   expect(metricName).toBe('acme_scheduler_waiting_requests');
-  expect(servedName([prometheusAdapterRule('acme:scheduler:waiting_requests')], 'acme:scheduler:waiting_requests')).toBe(metricName);
+  expect(servedName(prometheusAdapterRules([service]), 'acme:scheduler:waiting_requests')).toBe(metricName);
+  expect(prometheusAdapterRules([service])).toEqual([prometheusAdapterRule('acme:scheduler:waiting_requests')]);
 });
 
 test('every rule names only its own series: no documented rule renames another engine\'s queue metric', () => {
