@@ -87,7 +87,11 @@ const project = new typescript.TypeScriptProject({
     'typedoc@^0.28',
     'typedoc-plugin-markdown@^4',
     // Mermaid's own parser checks the topology in PLAN.md (ESM-only: run from a child process in tests).
-    'mermaid@^12',
+    // 11.x: mermaid 12 (and its parser) declare node >= 22.12, above what this repo supports (MIN_NODE_VERSION).
+    'mermaid@^11.17.2',
+    // Checks every locked package's engines against MIN_NODE_VERSION (test/cli-init.test.ts).
+    'semver@^7',
+    '@types/semver@^7',
     'jsdom@^29',
   ],
   gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { satisfies } from 'semver';
 import { parse } from 'yaml';
 import { CliContext, ExitCode } from '../lib/cli/command';
 import { main, packageVersion } from '../lib/cli/main';
@@ -87,7 +88,7 @@ describe('modelship init', () => {
     expect(pkg.engines).toEqual({ node: `>=${MIN_NODE_VERSION}` });
     expect(pkg.scripts.synth).toBe('cdk8s synth --no-check-upgrade');
     // cdk8s.yaml runs main.ts transpile-only (tsx), never ts-node's type-checking run.
-    expect(parse(readFileSync(join(work, 'infra', 'cdk8s.yaml'), 'utf8'))).toEqual({ language: 'typescript', app: 'npx tsx main.ts' });
+    expect(parse(readFileSync(join(work, 'infra', 'cdk8s.yaml'), 'utf8'))).toEqual({ language: 'typescript', app: 'node --import tsx main.ts' });
     expect(readFileSync(join(work, 'infra', 'main.ts'), 'utf8')).toMatch(/new ModelService\([\s\S]*new MonitoringStack\(/);
     expect(c.stdout.join('\n')).toMatch(/Next:\n {2}cd infra\n {2}npm install\n {2}npx cdk8s synth/);
   });
@@ -185,6 +186,16 @@ test('the scaffold pins what this repo is tested with: TESTED_VERSIONS are the d
   expect(repoPackage.engines.node).toBe(`>= ${MIN_NODE_VERSION}`);
 });
 
+test('engines and dependencies agree: every package npm ci installs accepts the oldest Node modelship claims', () => {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const refusing = Object.entries<any>(lock.packages)
+    .filter(([, p]) => p.engines?.node !== undefined && !satisfies(MIN_NODE_VERSION, p.engines.node))
+    .map(([path, p]) => `${path.replace(/^.*node_modules\//, '')}@${p.version}: node ${p.engines.node}`);
+  expect(refusing).toEqual([]);
+  // ... and the running Node is one of them.
+  expect(satisfies(process.versions.node, repoPackage.engines.node)).toBe(true);
+});
+
 test('the install lines of README.md and docs/pulumi.md pin exactly the versions modelship init writes', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Use it in your infra repo'), readme.indexOf('## Concepts'));
@@ -196,5 +207,5 @@ test('the install lines of README.md and docs/pulumi.md pin exactly the versions
   expect(pinned.map(([name]) => name)).toEqual(expect.arrayContaining(['typescript', '@types/node', 'tsx', 'cdk8s-cli', 'cdk8s', 'cdk8s-plus-28', 'constructs', '@pulumi/pulumi', '@pulumi/kubernetes']));
   for (const [name, range] of pinned) expect([name, range]).toEqual([name, (TESTED_VERSIONS as Record<string, string>)[name]]);
   // The manual cdk8s.yaml of the README is the scaffold's.
-  expect(section).toContain('`app: npx tsx main.ts`');
+  expect(section).toContain('`app: node --import tsx main.ts`');
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join, posix } from 'path';
+import { minVersion as semverMin, satisfies } from 'semver';
 import { parseAllDocuments } from 'yaml';
 import { freshNpmEnv, npmInstall, run } from './support/npm';
 
@@ -18,6 +19,11 @@ const INSTALL_TIMEOUT = 20 * 60_000;
 
 function installedVersion(pkg: string): string {
   return JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+}
+
+/** The oldest version a range such as `>=20.19.0` admits. */
+function minVersion(range: string): string {
+  return semverMin(range)!.version;
 }
 
 /** Every Kubernetes object of the YAML files in `dir`. */
@@ -167,6 +173,13 @@ describe('npx modelship init --pulumi', () => {
     const minNode = Number(/^>=\s*(\d+)/.exec(pulumi.engines.node)![1]);
     expect(minNode).toBeLessThanOrEqual(Number(process.versions.node.split('.')[0]));
     expect(installed('typescript').version).toMatch(/^5\.9\./);
+    // Every package the scaffold installed accepts the Node its engines name (the same as modelship's).
+    const engines = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).engines.node;
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+    const refusing = Object.entries<any>(lock.packages)
+      .filter(([, p]) => p.engines?.node !== undefined && !satisfies(minVersion(engines), p.engines.node))
+      .map(([path, p]) => `${path}@${p.version}: node ${p.engines.node}`);
+    expect(refusing).toEqual([]);
 
     const test = run('npm', ['test'], dir, env);
     expect(`${test.stdout}\n${test.stderr}`).toMatch(/Tests: +3 passed, 3 total/);

@@ -33,8 +33,11 @@ export const TESTED_VERSIONS = {
 export type TestedPackage = keyof typeof TESTED_VERSIONS;
 
 /**
- * The oldest Node.js modelship supports, for the package's `engines` and a scaffold's. Node 20 is
- * what the tests run on; every dependency of the cdk8s path (cdk8s, cdk8s-plus-28, constructs,
- * cdk8s-cli: `node >= 16.20`) and the Pulumi SDK it resolves there (3.248.x) accept it.
+ * The oldest Node.js modelship supports, for the package's `engines` and a scaffold's: Node 20, the
+ * release line the tests run on, from 20.19.0, the oldest that every locked package of this repo and
+ * of a scaffold accepts (jsdom 29 and its CSS packages `^20.19.0`; cdk8s-cli's jsii `>= 20.16.0`;
+ * @pulumi/pulumi 3.248's npm libraries `^20.17.0`). A test checks package-lock.json against it.
+ * Node 20 is past its end of life (2026-04-30): Node 22 is the better choice for a new machine, and
+ * works too.
  */
-export const MIN_NODE_VERSION = '20.0.0';
+export const MIN_NODE_VERSION = '20.19.0';
