@@ -50,6 +50,8 @@ export type { ModelCacheVolumeOptions } from './model-service/model-cache';
 export { DEFAULT_MAX_MODEL_LEN, Runtime } from './model-service/runtime';
 export type { CustomRuntimeOptions, EngineRuntimeOptions, TritonRuntimeOptions } from './model-service/runtime';
 export { MAX_SERVICE_NAME_LENGTH } from './model-service/resolve';
+export { prometheusAdapterMetricName, prometheusAdapterRule, prometheusAdapterRules } from './model-service/prometheus-adapter';
+export type { HpaScaledService, PrometheusAdapterRule } from './model-service/prometheus-adapter';
 export { ENVOY_GATEWAY_NAMESPACE, GatewayImplementation, GatewayImplementationKind, GOOGLE_HEALTH_CHECK_RANGES } from './model-service/gateway-implementation';
 export type { EnvoyGatewayOptions, GatewayPeer, GkeGatewayOptions } from './model-service/gateway-implementation';
 export { DRAIN_DEFAULTS } from './model-service/drain';

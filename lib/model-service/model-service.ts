@@ -14,6 +14,7 @@ import { ScaledObject } from '../imports/scaledobjects-keda.sh';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { buildPodTemplate } from './pod-template';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
+import { prometheusAdapterMetricName } from './prometheus-adapter';
 import { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { resolveServicePlan, ServicePlan } from './resolve';
 import { fractionalSeconds } from '../duration';
@@ -542,7 +543,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
         },
       });
     } else {
-      // prometheus-adapter exposes `vllm:num_requests_waiting` as `vllm_num_requests_waiting` (':' is not allowed).
+      // Served by prometheus-adapter under this name with the rule of prometheusAdapterRule() (docs/autoscaling.md).
       return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
         metadata: { name: this.name, labels },
         spec: {
@@ -552,7 +553,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
           metrics: [{
             type: 'Pods',
             pods: {
-              metric: { name: queueMetric.replace(/:/g, '_') },
+              metric: { name: prometheusAdapterMetricName(queueMetric) },
               target: { type: 'AverageValue', averageValue: k8s.Quantity.fromNumber(perReplica) },
             },
           }],
