@@ -176,12 +176,14 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
       case 'ModelKVCacheNearFull':
         return { failing: [s(m.kvCacheUsage!, podLabels(svc), '0.99x40')], healthy: [s(m.kvCacheUsage!, podLabels(svc), '0.6x40')], evalMinutes: 30, labels: model(svc) };
       case 'ModelNoReadyReplicas': {
+        // As the series look while the Deployment owns the pods (see the Argo test for after adoption).
         const d = { ...KSM_TARGET, namespace: svc.namespace, deployment: svc.name };
+        const ready = { ...ksmPod(svc), condition: 'true' };
         const n = budgetMin + 30;
         return {
-          failing: [s(k.deploymentReplicasAvailable, d, `0x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`)],
-          healthy: [s(k.deploymentReplicasAvailable, d, `2x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`)],
-          evalMinutes: budgetMin + 15, labels: { ...d, service: svc.name },
+          failing: [s(k.deploymentReplicasAvailable, d, `0x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`), s(k.podReady, ready, `0x${n}`)],
+          healthy: [s(k.deploymentReplicasAvailable, d, `2x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`), s(k.podReady, ready, `1x${n}`)],
+          evalMinutes: budgetMin + 15, labels: model(svc),
         };
       }
       case 'ModelPodCrashLooping': {
@@ -417,6 +419,44 @@ describeIfPromtool('promtool', () => {
     // Main (alerts, GPU, custom), one per engine metric map (vLLM 0.8.5, 0.9.2 and 0.10.2 on both
     // sides of the two renames, TGI, SGLang, Triton), one per service.
     expect(stack.ruleGroups.length).toBe(3 + 6 + services.length);
+  });
+
+  test('ModelNoReadyReplicas survives a rollout: series as they look before and after Argo Rollouts adopts the Deployment', async () => {
+    const svc = services.find(x => x.name === 'llama-8b')!;
+    const k = KUBE_STATE_METRICS;
+    const alert = alertGroup.rules.find((r: any) => r.alert === 'ModelNoReadyReplicas');
+    const budgetMin = Math.ceil(svc.plan.startupBudgetSeconds / 60);
+    const n = budgetMin + 60;
+    const half = budgetMin + 20; // the minute Argo has adopted the Deployment and scaled it to zero
+    const d = { ...KSM_TARGET, namespace: svc.namespace, deployment: svc.name };
+    const deploymentPod = { ...ksmPod(svc), condition: 'true' };
+    // The Rollout is named after the service: its pods are `<service>-<hash>-<5>` too.
+    const rolloutPod = { ...KSM_TARGET, namespace: svc.namespace, pod: `${svc.name}-6c7d9f8b5d-abcde`, condition: 'true' };
+    const deployment = [
+      s(k.deploymentCreated, d, `0x${n}`),
+      s(k.deploymentReplicasSpec, d, `2x${half} 0x${n - half}`),
+      s(k.deploymentReplicasAvailable, d, `2x${half} 0x${n - half}`),
+      s(k.podReady, deploymentPod, `1x${half}`),
+    ];
+    const rules = [...ownGroup(svc).rules, { ...alert, annotations: {} }];
+    fs.writeFileSync(path.join(dir, 'argo.rules.yaml'), YAML.stringify({ groups: [{ name: 'argo', rules }] }));
+    const file = path.join(dir, 'argo.test.yaml');
+    const at = (minute: number, rolloutReady: string, fires: boolean) => ({
+      name: `rollout pods ${rolloutReady === '1' ? 'ready' : 'not ready'} at ${minute}m`,
+      interval: '1m',
+      input_series: [...deployment, s(k.podReady, rolloutPod, `${rolloutReady}x${n}`)],
+      alert_rule_test: [{ eval_time: `${minute}m`, alertname: 'ModelNoReadyReplicas', exp_alerts: fires ? [{ exp_labels: { ...model(svc), severity: 'critical' } }] : [] }],
+    });
+    fs.writeFileSync(file, YAML.stringify({
+      rule_files: ['argo.rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        // Adopted: the Deployment wants and has 0 replicas; the Rollout's pods serve, or do not.
+        at(half + 15, '1', false),
+        at(half + 15, '0', true),
+      ],
+    }));
+    expect(await runPromtool(['test', 'rules', file], dir)).toBeUndefined();
   });
 
   test('every service is recorded by exactly one engine group, even where two groups share a metric name', async () => {

@@ -288,7 +288,7 @@ describe('MonitoringStack', () => {
     ]);
     for (const cm of a) expect(cm.metadata.labels.grafana_dashboard).toBe('1');
     const vllmDash = JSON.parse(a[3].data['vllm.json']);
-    expect(vllmDash.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Requests', 'Error ratio', 'Time to first token', 'Inter-token latency', 'End-to-end latency', 'Tokens per second', 'Queue and running requests', 'KV cache use per replica', 'Replicas']));
+    expect(vllmDash.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Requests', 'Error ratio', 'Time to first token', 'Inter-token latency', 'End-to-end latency', 'Tokens per second', 'Queue and running requests', 'KV cache use per replica', 'Replicas (pods)']));
     expect(vllmDash.templating.list.map((v: any) => v.name)).toEqual(['datasource', 'namespace', 'service']);
     expect(vllmDash.templating.list[2].query).toBe('label_values(modelship:service_startup_budget:seconds{modelship_engine=~"vllm-.*",modelship_stack="default/monitoring",namespace="$namespace"}, service)');
     // vLLM 0.8 and 0.9 name their KV-cache gauge differently: one query each.

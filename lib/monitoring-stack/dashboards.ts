@@ -87,14 +87,12 @@ export function runtimeDashboard(uid: string, stack: string, kind: string, group
   const kvGauges = [...new Set(all.map(m => m.kvCacheUsage).filter((x): x is string => x !== undefined))].sort();
   if (kvGauges.length > 0) panels.push({ title: 'KV cache use per replica', unit: 'percentunit', queries: kvGauges.map(g => q(selector(g, sel), '{{pod}}')) });
   else missing.push('KV cache use');
-  const deploy = { namespace: '$namespace', deployment: '$service' };
-  panels.push({
-    title: 'Replicas', unit: 'short', queries: [
-      q(selector(KUBE_STATE_METRICS.deploymentReplicasSpec, deploy), 'desired'),
-      q(selector(KUBE_STATE_METRICS.deploymentReplicasAvailable, deploy), 'available'),
-    ],
-  });
   const pods = { pod: podRegex('$service') };
+  // Pods, not the Deployment's counters: once Argo Rollouts adopts the Deployment it is scaled to
+  // zero and the Rollout's pods (same name prefix) serve; canary pods count too.
+  const podReady = (condition: string) =>
+    `sum(${withMatchers(selector(KUBE_STATE_METRICS.podReady, { namespace: '$namespace', condition }), pods)})`;
+  panels.push({ title: 'Replicas (pods)', unit: 'short', queries: [q(podReady('true'), 'ready'), q(podReady('false'), 'not ready')] });
   panels.push({
     title: 'Container restarts (1h)', unit: 'short', queries: [
       q(`sum by (pod) (increase(${withMatchers(selector(KUBE_STATE_METRICS.containerRestarts, { namespace: '$namespace' }), pods)}[1h]))`, '{{pod}}'),

@@ -133,10 +133,15 @@ export function serviceAlertGroup(o: ServiceAlertOptions): RuleGroupSpec {
 
   const ksm = KUBE_STATE_METRICS;
   const budget = serviceValueTemplate(SERVICE_SERIES.startupBudget, 'humanizeDuration');
+  // Ready pods, whoever owns them: the Deployment's, or an Argo Rollout's once it has adopted the
+  // Deployment and scaled it to zero (argo-rollouts `workloadRef.scaleDown`, v1.7+), canary pods
+  // included. Both are named `<service>-<pod-template-hash>-<5 random>`, the Rollout being named
+  // after the service. Every service has at least one replica by design (minReplicas >= 1), so any
+  // service of the stack (its startup-budget series) with no ready pod is down.
+  const readyPods = `sum by (${MODEL_LABELS}) (${serviceFrom(`(${selector(ksm.podReady, { condition: 'true' })} == 1)`, 'pod')})`;
   add('ModelNoReadyReplicas',
-    `(${serviceFrom(`(${selector(ksm.deploymentReplicasAvailable, {})} == 0) and on (namespace, deployment) (${selector(ksm.deploymentReplicasSpec, {})} > 0)`, 'deployment')}`
-    + ` unless ${on} (time() - ${serviceFrom(selector(ksm.deploymentCreated, {}), 'deployment')} < ${on} group_left ${budgets}))`
-    + ` and ${on} ${budgets}`, 300, {
+    `(${budgets} unless ${on} (${readyPods} > 0))`
+    + ` unless ${on} (time() - ${serviceFrom(selector(ksm.deploymentCreated, {}), 'deployment')} < ${on} group_left ${budgets})`, 300, {
       severity: 'critical',
       summary: `Model ${model} has no ready replicas`,
       description: `${model} wants replicas but none is available: the endpoint is down. (Not raised during the first ${budget} after creation, its startup budget.)`,
