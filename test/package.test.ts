@@ -127,7 +127,7 @@ describe('npx modelship init', () => {
     const objects = objectsIn(join(dir, 'dist'));
     const deployment = objects.find(o => o.kind === 'Deployment');
     expect(deployment.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
-    expect(objects.map(o => o.kind)).toEqual(expect.arrayContaining(['ScaledObject', 'ServiceMonitor', 'PrometheusRule']));
+    expect(objects.map(o => o.kind)).toEqual(expect.arrayContaining(['ScaledObject', 'PodMonitor', 'PrometheusRule']));
   });
 
   test('npm test type-checks the repo and passes its generated test', () => {
