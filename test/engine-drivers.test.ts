@@ -116,7 +116,7 @@ describe('engine versions are validated as versions', () => {
     expect(expectValidationError(() => serve(runtime())).message).toMatch(message);
   });
 
-  test.each([['0.8.5'], ['0.9.2'], ['0.10.1'], ['0.8.5.post1']])('vLLM %s is known: no note', version => {
+  test.each([['0.8.5'], ['0.9.2'], ['0.10.1'], ['0.11.1'], ['0.8.5.post1']])('vLLM %s is known: no note', version => {
     expect(serve(Runtime.vllm({ version })).plan.notes).toEqual([]);
   });
 
@@ -126,7 +126,7 @@ describe('engine versions are validated as versions', () => {
     const chart = new Chart(app, 'c', { namespace: 'llm' });
     const svc = new ModelService(chart, 'llama', { model: LLAMA_8B(), runtime: Runtime.vllm({ version: '0.12.0' }), accelerator: Accelerator.NVIDIA_L4 });
     expect(svc.plan.runtime.image).toBe('vllm/vllm-openai:v0.12.0');
-    expect(svc.plan.notes).toEqual(['vLLM 0.12.0 is newer than the newest release line modelship checked (0.10.x): its flags and metric names are assumed to be those of 0.10.x']);
+    expect(svc.plan.notes).toEqual(['vLLM 0.12.0 is newer than the newest release line modelship checked (0.11.x): its flags and metric names are assumed to be those of 0.11.x']);
     expect(renderPlanMarkdown(app)).toContain('### Assumptions\n\n- llm/llama: vLLM 0.12.0 is newer than');
   });
 });

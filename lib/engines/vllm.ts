@@ -67,7 +67,9 @@ export const VLLM_DRIVER: EngineDriver = {
   displayName: 'vLLM',
   defaultVersion: '0.9.2',
   // Release tags: vllm-project/vllm tags `v0.9.2`, `v0.8.5.post1`.
-  versions: { pattern: /^\d+\.\d+\.\d+(\.post\d+)?$/, example: '0.9.2', oldest: '0.8.0', newestChecked: '0.10' },
+  // Checked through 0.11.x: metric names (loggers.py), image entrypoint and flags (docker/Dockerfile),
+  // object stores (runai streamer), at the tags listed in docs/engines.md.
+  versions: { pattern: /^\d+\.\d+\.\d+(\.post\d+)?$/, example: '0.9.2', oldest: '0.8.0', newestChecked: '0.11' },
   profile: version => ({
     kind: EngineKind.VLLM, version, image: `vllm/vllm-openai:v${version}`,
     httpPort: 8000, metricsPort: 8000, metricsPath: '/metrics',

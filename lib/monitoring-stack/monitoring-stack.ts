@@ -230,8 +230,9 @@ export class MonitoringStack extends ModelshipConstruct {
             name: `${this.name}-dashboard-${key}`,
             namespace: dashNs,
             labels: dashLabels,
-            // Honoured by the sidecar when its folderAnnotation is `grafana_folder` (kube-prometheus-stack's default).
-            annotations: { grafana_folder: 'modelship' },
+            // Read by the sidecar only when its folderAnnotation is set to `grafana_folder`, which
+            // kube-prometheus-stack does not do by default (see MonitoringStackProps.dashboardFolder).
+            annotations: props.dashboardFolder !== undefined ? { grafana_folder: props.dashboardFolder } : undefined,
           },
           data: { [`${key}.json`]: renderDashboard(spec) },
         }));
