@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync, statSync } from 'fs';
-import { join, relative } from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
   Accelerator, EngineKind, Model, ModelService, MonitoringStack, PlanReport, Runtime,
@@ -8,6 +6,7 @@ import { ENGINE_DRIVERS, EngineDriver } from '../lib/engines';
 import { renderPlanMarkdown } from '../lib/report/plan-markdown';
 import { expectValidationError } from './support/errors';
 import { FAKE_ENGINE_DRIVER } from './support/fake-engine';
+import { libLinesMatching } from './support/lib-lines';
 
 const LLAMA_8B = () => Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct');
 
@@ -29,25 +28,7 @@ describe('the engine registry', () => {
   });
 
   test('nothing outside lib/engines/ switches on an engine kind', () => {
-    const libDir = join(__dirname, '..', 'lib');
-    const offenders: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        const rel = relative(libDir, path);
-        if (rel === 'engines' || rel === 'imports') continue;
-        if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.ts')) {
-          readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
-            if (/case\s+EngineKind\.|[!=]==\s*EngineKind\.|EngineKind\.\w+\s*[!=]==|\.kind\s*[!=]==\s*'(vllm|sglang|tgi|triton|custom)'/.test(line)) {
-              offenders.push(`lib/${rel}:${i + 1}: ${line.trim()}`);
-            }
-          });
-        }
-      }
-    };
-    walk(libDir);
-    expect(offenders).toEqual([]);
+    expect(libLinesMatching(/case\s+EngineKind\.|[!=]==\s*EngineKind\.|EngineKind\.\w+\s*[!=]==|\.kind\s*[!=]==\s*'(vllm|sglang|tgi|triton|custom)'/, ['engines', 'imports'])).toEqual([]);
   });
 });
 

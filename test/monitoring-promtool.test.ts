@@ -24,20 +24,9 @@ import { selector } from '../lib/engines/metrics';
 import { DCGM_METRICS, KUBE_STATE_METRICS } from '../lib/monitoring-stack/known-metrics';
 import { analyzePromql } from '../lib/monitoring-stack/promql';
 import { fleet } from './support/monitoring-fixture';
+import { PROMTOOL, requirePromtool } from './support/promtool';
 
-const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => fs.existsSync(p))
-  ?? (spawnSync('sh', ['-c', 'command -v promtool']).stdout?.toString().trim() || undefined);
-
-if (!PROMTOOL) {
-  if (process.env.CI) {
-    throw new Error('promtool is required under CI (install Debian\'s `prometheus` package in .ci/run)');
-  }
-  // eslint-disable-next-line no-console
-  console.warn('\n\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
-    + '!!! promtool not found: SKIPPING `promtool check rules` and `promtool test rules`.\n'
-    + '!!! Install it (Debian/Ubuntu: apt-get install prometheus) to run them locally.\n'
-    + '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n');
-}
+requirePromtool('`promtool check rules` and `promtool test rules`');
 const describeIfPromtool = PROMTOOL ? describe : describe.skip;
 
 type Labels = Record<string, string>;

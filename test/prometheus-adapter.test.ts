@@ -14,7 +14,7 @@
  * `namespace="<ns>",pod=~"<a>|<b>"`) and GroupBy (`pod`).
  */
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
@@ -22,6 +22,7 @@ import { parse, stringify } from 'yaml';
 import {
   Accelerator, AutoscalerProvider, Model, ModelService, ModelServiceProps, prometheusAdapterRule, prometheusAdapterRules, Runtime,
 } from '../lib';
+import { PROMTOOL, requirePromtool } from './support/promtool';
 
 interface AdapterRule {
   seriesQuery: string;
@@ -200,13 +201,7 @@ test('prometheusAdapterRules() needs nothing for KEDA-scaled or fixed services, 
 
 // --- promtool: the selector and the query the adapter runs are PromQL Prometheus accepts and evaluates as intended ---
 
-const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => existsSync(p))
-  ?? (spawnSync('sh', ['-c', 'command -v promtool']).stdout?.toString().trim() || undefined);
-if (!PROMTOOL) {
-  if (process.env.CI) throw new Error('promtool is required under CI (install Debian\'s `prometheus` package in .ci/run)');
-  // eslint-disable-next-line no-console
-  console.warn('\n!!! promtool not found: SKIPPING the promtool checks of the prometheus-adapter rules.\n');
-}
+requirePromtool('the promtool checks of the prometheus-adapter rules');
 const testIfPromtool = PROMTOOL ? test : test.skip;
 
 testIfPromtool('promtool: each rule\'s query, for two pods, returns each pod\'s queue (and not another namespace\'s)', () => {

@@ -19,20 +19,9 @@ import { checkAlertTemplate } from '../lib/monitoring-stack/alert-template';
 import { PROMQL_CASES } from './support/promql-cases';
 import { randomExpressions, randomRegexSelectors, randomTemplates } from './support/promql-fuzz';
 import { RULE_CASES } from './support/rule-cases';
+import { PROMTOOL, requirePromtool } from './support/promtool';
 
-const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => fs.existsSync(p))
-  ?? (spawnSync('sh', ['-c', 'command -v promtool']).stdout?.toString().trim() || undefined);
-
-if (!PROMTOOL) {
-  if (process.env.CI) {
-    throw new Error('promtool is required under CI (install Debian\'s `prometheus` package in .ci/run)');
-  }
-  // eslint-disable-next-line no-console
-  console.warn('\n\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
-    + '!!! promtool not found: SKIPPING the promtool referee of the PromQL checker.\n'
-    + '!!! Install it (Debian/Ubuntu: apt-get install prometheus) to run it locally.\n'
-    + '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n');
-}
+requirePromtool('the promtool referee of the PromQL checker');
 const describeIfPromtool = PROMTOOL ? describe : describe.skip;
 
 /** Runs promtool on many files in one process; returns each file's block of output. */
