@@ -141,7 +141,8 @@ test('every analysis query parses as PromQL, for every engine that supports a ca
   for (const runtime of runtimes) {
     const s = setup({ service: { runtime: Runtime.vllm({ version: '0.9.2' }) } });
     const c = new CanaryRollout(s.chart, 'canary', {
-      service: s.service, candidate: { runtime },
+      service: s.service,
+      candidate: { runtime },
       analysis: { maxLatencyP95: Duration.seconds(30), ...(runtime.kind === 'sglang' ? {} : { maxErrorRatio: 0.02 }) },
     });
     queries.push(...c.analysis.checks.map(k => k.query));

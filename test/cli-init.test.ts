@@ -134,7 +134,8 @@ describe('modelship init', () => {
     writeFileSync(join(work, 'main.ts'), mine);
     writeFileSync(join(work, '.gitignore'), 'node_modules/\n.env');
     writeFileSync(join(work, 'package.json'), JSON.stringify({
-      name: 'platform', version: '3.0.0',
+      name: 'platform',
+      version: '3.0.0',
       scripts: { test: 'vitest' },
       dependencies: { 'left-pad': '^1.3.0' },
       devDependencies: { typescript: '^7.0.0', cdk8s: '^2.0.0' },

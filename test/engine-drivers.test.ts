@@ -3,10 +3,10 @@ import {
   Accelerator, EngineKind, Model, ModelService, MonitoringStack, PlanReport, Runtime,
 } from '../lib';
 import { ENGINE_DRIVERS, EngineDriver } from '../lib/engines';
-import { renderPlanMarkdown } from '../lib/report/plan-markdown';
 import { expectValidationError } from './support/errors';
 import { FAKE_ENGINE_DRIVER } from './support/fake-engine';
 import { libLinesMatching } from './support/lib-lines';
+import { renderPlanMarkdown } from '../lib/report/plan-markdown';
 
 const LLAMA_8B = () => Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct');
 

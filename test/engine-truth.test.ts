@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { Accelerator, Model, ModelService, MonitoringStack, PlanReport, Runtime } from '../lib';
-import { renderPlanMarkdown } from '../lib/report/plan-markdown';
 import { expectValidationError } from './support/errors';
 import { restrictedViolations } from './support/pss';
+import { renderPlanMarkdown } from '../lib/report/plan-markdown';
 
 /**
  * Engine facts that decide whether a pod starts, per version boundary (docs/engines.md has the

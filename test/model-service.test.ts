@@ -3,9 +3,9 @@ import { parseAllDocuments } from 'yaml';
 import {
   Accelerator, AutoscalerProvider, EngineKind, Model, ModelCache, ModelService, ModelServiceProps, Precision, Runtime,
 } from '../lib';
-import { expectSchemaValid } from './support/schema';
-import { expectRestricted } from './support/pss';
 import { expectValidationError } from './support/errors';
+import { expectRestricted } from './support/pss';
+import { expectSchemaValid } from './support/schema';
 
 const LLAMA_8B = 'meta-llama/Llama-3.1-8B-Instruct';
 const LLAMA_70B = 'meta-llama/Llama-3.1-70B-Instruct';
@@ -264,8 +264,12 @@ describe('ModelService: stability', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'prod', { namespace: 'llm' });
     new ModelService(chart, 'llama', {
-      model: Model.huggingFace(LLAMA_70B), precision: Precision.FP8, accelerator: Accelerator.NVIDIA_H100_80GB,
-      runtime: Runtime.vllm({ version }), cache: ModelCache.shared(), autoscaling: { minReplicas: 1, maxReplicas: 2 },
+      model: Model.huggingFace(LLAMA_70B),
+      precision: Precision.FP8,
+      accelerator: Accelerator.NVIDIA_H100_80GB,
+      runtime: Runtime.vllm({ version }),
+      cache: ModelCache.shared(),
+      autoscaling: { minReplicas: 1, maxReplicas: 2 },
     });
     return Yaml.stringify(...chart.toJson());
   }

@@ -20,11 +20,11 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { CounterRef, Model, ModelService, MonitoringRule, MonitoringStack, Runtime } from '../lib';
+import { fleet } from './support/monitoring-fixture';
+import { PROMTOOL, requirePromtool } from './support/promtool';
 import { selector } from '../lib/engines/metrics';
 import { DCGM_METRICS, KUBE_STATE_METRICS } from '../lib/monitoring-stack/known-metrics';
 import { analyzePromql } from '../lib/monitoring-stack/promql';
-import { fleet } from './support/monitoring-fixture';
-import { PROMTOOL, requirePromtool } from './support/promtool';
 
 requirePromtool('`promtool check rules` and `promtool test rules`');
 const describeIfPromtool = PROMTOOL ? describe : describe.skip;
@@ -172,7 +172,8 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
         return {
           failing: [s(k.deploymentReplicasAvailable, d, `0x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`), s(k.podReady, ready, `0x${n}`)],
           healthy: [s(k.deploymentReplicasAvailable, d, `2x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`), s(k.podReady, ready, `1x${n}`)],
-          evalMinutes: budgetMin + 15, labels: model(svc),
+          evalMinutes: budgetMin + 15,
+          labels: model(svc),
         };
       }
       case 'ModelPodCrashLooping': {
@@ -185,7 +186,8 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
         return {
           failing: [s(k.containerLastTerminatedReason, l, '1x40'), s(k.containerRestarts, c, '0x10 1x30')],
           healthy: [s(k.containerLastTerminatedReason, l, '1x40'), s(k.containerRestarts, c, '1x40')],
-          evalMinutes: 20, labels: { ...l, service: svc.name },
+          evalMinutes: 20,
+          labels: { ...l, service: svc.name },
         };
       }
       case 'ModelPodNotReadyAfterStartup': {
@@ -194,7 +196,8 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
         return {
           failing: [s(k.podReady, l, `0x${n}`), s(k.podStartTime, ksmPod(svc), `0x${n}`)],
           healthy: [s(k.podReady, l, `0x${budgetMin - 2} 1x32`), s(k.podStartTime, ksmPod(svc), `0x${n}`)],
-          evalMinutes: budgetMin + 15, labels: { ...l, service: svc.name },
+          evalMinutes: budgetMin + 15,
+          labels: { ...l, service: svc.name },
         };
       }
       case 'ModelScrapeTargetDown':
@@ -212,7 +215,8 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
         return {
           failing: [s(d.fbUsed, GPU, '80500x30'), s(d.fbFree, GPU, '400x30')],
           healthy: [s(d.fbUsed, GPU, '72000x30'), s(d.fbFree, GPU, '8900x30')],
-          evalMinutes: 20, labels: gpuAlert,
+          evalMinutes: 20,
+          labels: gpuAlert,
         };
       case 'GpuExporterDown': {
         const l = { job: 'dcgm-exporter', instance: '10.0.1.20:9400', node: 'ip-10-0-1-20', service: 'dcgm-exporter' };
@@ -277,8 +281,8 @@ function stripValue(template: string): string {
 function build() {
   const chart = Testing.chart();
   const f = fleet(chart);
-  const model = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
-  const strict = new ModelService(chart, STRICT, { model, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: f.pools[0] });
+  const llama = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
+  const strict = new ModelService(chart, STRICT, { model: llama, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: f.pools[0] });
   const services = [...f.services, strict];
   const stack = new MonitoringStack(chart, 'monitoring', {
     services,
@@ -399,7 +403,7 @@ describeIfPromtool('promtool', () => {
       'llama-8b-tgi': ['ModelErrorBudgetBurnFast', 'ModelErrorBudgetBurnSlow', 'ModelQueueBacklog', ...health].sort(),
       // SGLang: no failed-request counter.
       'llama-8b-sglang': ['ModelTimeToFirstTokenBudgetBurnFast', 'ModelTimeToFirstTokenBudgetBurnSlow', 'ModelQueueBacklog', 'ModelKVCacheNearFull', ...health, 'ModelTimeToFirstTokenAnomaly'].sort(),
-      triton: ['ModelErrorBudgetBurnFast', 'ModelErrorBudgetBurnSlow', 'ModelQueueBacklog', ...health].sort(),
+      'triton': ['ModelErrorBudgetBurnFast', 'ModelErrorBudgetBurnSlow', 'ModelQueueBacklog', ...health].sort(),
     });
     const cases = testFiles.length * 2;
     // eslint-disable-next-line no-console
@@ -478,11 +482,11 @@ describeIfPromtool('promtool', () => {
 describeIfPromtool('promtool: two stacks in one Prometheus', () => {
   test('alert only on their own services', async () => {
     const app = Testing.app();
-    const model = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
+    const llama = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
     const charts = ['team-a', 'team-b'].map(ns => {
       const chart = new Chart(app, ns, { namespace: ns });
       const pool = fleet(Testing.chart()).pools[0];
-      const svc = new ModelService(chart, 'llama', { model, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: pool });
+      const svc = new ModelService(chart, 'llama', { model: llama, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: pool });
       new MonitoringStack(chart, 'monitoring', { services: [svc] });
       return { chart, svc };
     });
@@ -516,7 +520,8 @@ describeIfPromtool('promtool: two stacks in one Prometheus', () => {
           ],
           alert_rule_test: [
             {
-              eval_time: '30m', alertname: 'ModelQueueBacklog',
+              eval_time: '30m',
+              alertname: 'ModelQueueBacklog',
               exp_alerts: [{ exp_labels: { severity: 'warning', namespace: 'team-a', service: 'llama', modelship_stack: 'team-a/monitoring', modelship_engine: engine(a) } }],
             },
             { eval_time: '30m', alertname: 'ModelPodCrashLooping', exp_alerts: [{ exp_labels: { severity: 'warning', ...crash, service: 'llama' } }] },

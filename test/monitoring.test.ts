@@ -3,10 +3,10 @@ import {
   Accelerator, Dcgm, EngineMetrics, GpuNodePool, Model, ModelService, MonitoringRule, MonitoringStack, Provisioner,
   RuleGroupSpec, Runtime, ValidationError,
 } from '../lib';
-import { KNOWN_NON_ENGINE_METRICS } from '../lib/monitoring-stack/known-metrics';
-import { analyzePromql } from '../lib/monitoring-stack/promql';
 import { fleet, stackChart } from './support/monitoring-fixture';
 import { expectSchemaValid } from './support/schema';
+import { KNOWN_NON_ENGINE_METRICS } from '../lib/monitoring-stack/known-metrics';
+import { analyzePromql } from '../lib/monitoring-stack/promql';
 
 /** The per-service series docs/monitoring.md documents; objectives exist only for services given their own. */
 const PER_SERVICE_SERIES = [
@@ -51,7 +51,9 @@ describe('MonitoringStack', () => {
       // Stable and Argo canary pods (`<name>`) and a gateway-weights candidate (`<name>-canary`): each pod once.
       selector: { matchExpressions: [{ key: 'modelship.dev/service', operator: 'In', values: [vllm.name, `${vllm.name}-canary`] }] },
       podMetricsEndpoints: [{
-        port: 'http', path: '/metrics', relabelings: [
+        port: 'http',
+        path: '/metrics',
+        relabelings: [
           { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_modelship_dev_service'], targetLabel: 'service' },
           { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: 'rollouts_pod_template_hash' },
           // The stack label the shared rules select on.
@@ -101,8 +103,11 @@ describe('MonitoringStack', () => {
     test('every capability dropped but SYS_ADMIN (profiling counters), no escalation, RuntimeDefault seccomp', () => {
       const c = synthAll().objs.find(o => o.kind === 'DaemonSet').spec.template.spec.containers[0];
       expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false, runAsNonRoot: false, runAsUser: 0,
-        capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] }, seccompProfile: { type: 'RuntimeDefault' },
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: false,
+        runAsUser: 0,
+        capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] },
+        seccompProfile: { type: 'RuntimeDefault' },
       });
     });
 
@@ -222,7 +227,8 @@ describe('MonitoringStack', () => {
     const chart = Testing.chart();
     const f = fleet(chart);
     const stack = new MonitoringStack(chart, 'monitoring', {
-      services: f.services, slo: { availability: 0.999 },
+      services: f.services,
+      slo: { availability: 0.999 },
       serviceSlos: [{ service: f.vllm, slo: { availability: 0.995, timeToFirstToken: { threshold: Duration.millis(500), objective: 0.97 } } }],
     });
     const fast = stack.ruleGroups.find(g => g.name === 'modelship.monitoring.services')!.rules.find(r => r.alert === 'ModelErrorBudgetBurnFast')!;
@@ -420,7 +426,9 @@ describe('MonitoringStack input checks', () => {
 
   test('all problems at once', () => {
     const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', {
-      services: f.services, slo: { availability: 2 }, thresholds: { kvCacheUsage: 90 },
+      services: f.services,
+      slo: { availability: 2 },
+      thresholds: { kvCacheUsage: 90 },
       rules: [MonitoringRule.record({ name: 'bad name', expr: 'rate(' })],
       dcgm: Dcgm.exporter(),
     }));

@@ -5,11 +5,12 @@ import { join } from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  Accelerator, buildFleetPlan, CanaryRollout, GpuNodePool, Model, ModelService, PlanContribution, PlanReport, Precision, Provisioner, renderPlanMarkdown, renderPlanText, Runtime, SurgePolicy, TrafficStrategy, PLAN_FILE_NAME,
+  Accelerator, buildFleetPlan, CanaryRollout, GpuNodePool, Model, ModelService, PlanContribution, PlanReport, Precision, Provisioner,
+  renderPlanMarkdown, renderPlanText, Runtime, SurgePolicy, TrafficStrategy, PLAN_FILE_NAME,
 } from '../lib';
-import { MermaidIds, mermaidLabel, renderTopology } from '../lib/report/mermaid';
 import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
 import { expectSchemaValid } from './support/schema';
+import { MermaidIds, mermaidLabel, renderTopology } from '../lib/report/mermaid';
 
 const root = join(__dirname, '..');
 const flagshipDir = join(root, 'examples', 'flagship');
@@ -37,18 +38,22 @@ function canaryFleet(app: App) {
   const llama = new ModelService(chart, 'llama-70b', {
     model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'),
     runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
-    precision: Precision.FP8, nodePool: pool, autoscaling: { minReplicas: 2, maxReplicas: 4 },
+    precision: Precision.FP8,
+    nodePool: pool,
+    autoscaling: { minReplicas: 2, maxReplicas: 4 },
     route: { gatewayName: 'gw', gatewayNamespace: 'gateway' },
   });
   const canary = new CanaryRollout(chart, 'llama-canary', {
     service: llama,
     candidate: { runtime: Runtime.vllm({ version: '0.10.0', maxModelLen: 8192 }) },
-    steps: [5, 25, 50], pause: Duration.minutes(15),
+    steps: [5, 25, 50],
+    pause: Duration.minutes(15),
     strategy: TrafficStrategy.argoRollouts({ httpRoute: 'llama-70b', httpRouteNamespace: 'llm' }),
     surge: SurgePolicy.scaleDownStable(),
   });
   const small = new ModelService(chart, 'qwen', {
-    model: Model.huggingFace('Qwen/Qwen2.5-7B-Instruct'), runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }),
+    model: Model.huggingFace('Qwen/Qwen2.5-7B-Instruct'),
+    runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }),
     accelerator: Accelerator.NVIDIA_L4,
   });
   const monitoring = new FakeMonitoring(chart, 'monitoring', [llama, small, pool]);
@@ -199,8 +204,11 @@ describe('plan writer', () => {
     const chart = new Chart(app, 'c');
     const pool = new GpuNodePool(chart, 'h100', { ...h100Props, maxGpus: 2 });
     new ModelService(chart, 'llama-70b', {
-      model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'), runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
-      precision: Precision.FP8, nodePool: pool, autoscaling: { minReplicas: 1, maxReplicas: 4 },
+      model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'),
+      runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
+      precision: Precision.FP8,
+      nodePool: pool,
+      autoscaling: { minReplicas: 1, maxReplicas: 4 },
     });
     expect(() => app.synth()).toThrow(/maxGpus \(2\)/);
     expect(existsSync(join(outdir, PLAN_FILE_NAME))).toBe(false);

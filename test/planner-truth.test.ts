@@ -164,7 +164,12 @@ describe('vLLM start-up profile budget, per version boundary', () => {
   });
 
   const request = (version: string, extraArgs: string[] = []): KvBudgetRequest => ({
-    version, model: llama8b, precision: Precision.BF16, tensorParallelSize: 1, maxModelLen: 4096, extraArgs,
+    version,
+    model: llama8b,
+    precision: Precision.BF16,
+    tensorParallelSize: 1,
+    maxModelLen: 4096,
+    extraArgs,
     gpu: { name: 'NVIDIA L4 24GB', memoryMiB: 23034, runtimeMemoryMiB: 22559, cuda: true },
   });
 
@@ -220,8 +225,16 @@ interface LoggedStart {
 // parameters (94 x (71.3e6 attention + 128 x 18.87e6 experts + 0.5e6 router) + 2 x 622.3e6
 // embeddings); the -FP8 release is an fp8 checkpoint.
 const qwen3moe: ModelSpec = {
-  parametersBillions: 235.09, layers: 94, attentionHeads: 64, kvHeads: 4, headDim: 128, hiddenSize: 4096,
-  intermediateSize: 1536, vocabSize: 151936, expertsPerToken: 8, checkpointPrecision: Precision.FP8,
+  parametersBillions: 235.09,
+  layers: 94,
+  attentionHeads: 64,
+  kvHeads: 4,
+  headDim: 128,
+  hiddenSize: 4096,
+  intermediateSize: 1536,
+  vocabSize: 151936,
+  expertsPerToken: 8,
+  checkpointPrecision: Precision.FP8,
 };
 
 const LOGS: LoggedStart[] = [
@@ -229,31 +242,75 @@ const LOGS: LoggedStart[] = [
     // kaspersiminski, 2024-12-02: "total_gpu_memory=23.58GiB ... gpu_memory_utilization=0.90",
     // "GPU blocks: 1952" (x 16), max_model_len 20000; vLLM 0.6 (V0), chunked prefill off below 32k,
     // so the profile ran max_model_len tokens over 256 sequences (vllm/config.py v0.6.3 L972-987).
-    source: 'vllm-project/vllm#10517 (20k)', engine: 'vllm', version: '0.9.2', model: 'Llama-3.1-8B-Instruct', spec: llama8b, precision: Precision.BF16,
-    gpu: 'RTX 3090', runtimeMemoryMiB: 23.58 * 1024, memoryMiB: 24576, tp: 1, util: 0.9, maxModelLen: 20000,
-    extraArgs: ['--max-num-batched-tokens', '20000', '--max-num-seqs', '256'], loggedTokens: 1952 * 16,
+    source: 'vllm-project/vllm#10517 (20k)',
+    engine: 'vllm',
+    version: '0.9.2',
+    model: 'Llama-3.1-8B-Instruct',
+    spec: llama8b,
+    precision: Precision.BF16,
+    gpu: 'RTX 3090',
+    runtimeMemoryMiB: 23.58 * 1024,
+    memoryMiB: 24576,
+    tp: 1,
+    util: 0.9,
+    maxModelLen: 20000,
+    extraArgs: ['--max-num-batched-tokens', '20000', '--max-num-seqs', '256'],
+    loggedTokens: 1952 * 16,
   },
   {
     // Same comment, max_model_len 29000: "# GPU blocks: 1478".
-    source: 'vllm-project/vllm#10517 (29k)', engine: 'vllm', version: '0.9.2', model: 'Llama-3.1-8B-Instruct', spec: llama8b, precision: Precision.BF16,
-    gpu: 'RTX 3090', runtimeMemoryMiB: 23.58 * 1024, memoryMiB: 24576, tp: 1, util: 0.9, maxModelLen: 29000,
-    extraArgs: ['--max-num-batched-tokens', '29000', '--max-num-seqs', '256'], loggedTokens: 1478 * 16,
+    source: 'vllm-project/vllm#10517 (29k)',
+    engine: 'vllm',
+    version: '0.9.2',
+    model: 'Llama-3.1-8B-Instruct',
+    spec: llama8b,
+    precision: Precision.BF16,
+    gpu: 'RTX 3090',
+    runtimeMemoryMiB: 23.58 * 1024,
+    memoryMiB: 24576,
+    tp: 1,
+    util: 0.9,
+    maxModelLen: 29000,
+    extraArgs: ['--max-num-batched-tokens', '29000', '--max-num-seqs', '256'],
+    loggedTokens: 1478 * 16,
   },
   {
     // hahamark1, 2024-10: Llama-3.1-8B, 4 x A100, tensor_parallel_size=4, max_model_len=40000,
     // max_num_seqs=512, enable_chunked_prefill=True (V0: 512 batched tokens), default utilization;
     // "Maximum concurrency for 40000 tokens per request: 52.89x" = 2,115,600 tokens. The issue says
     // "A100"; only the 80 GB card holds 64.6 GiB of KV cache per GPU.
-    source: 'vllm-project/vllm#9802', engine: 'vllm', version: '0.9.2', model: 'Llama-3.1-8B', spec: llama8b, precision: Precision.BF16,
-    gpu: 'A100 80GB', runtimeMemoryMiB: Accelerator.NVIDIA_A100_80GB.runtimeMemoryMiB, memoryMiB: 81920, tp: 4, util: 0.9, maxModelLen: 40000,
-    extraArgs: ['--max-num-batched-tokens', '512', '--max-num-seqs', '512'], loggedTokens: 2_115_600,
+    source: 'vllm-project/vllm#9802',
+    engine: 'vllm',
+    version: '0.9.2',
+    model: 'Llama-3.1-8B',
+    spec: llama8b,
+    precision: Precision.BF16,
+    gpu: 'A100 80GB',
+    runtimeMemoryMiB: Accelerator.NVIDIA_A100_80GB.runtimeMemoryMiB,
+    memoryMiB: 81920,
+    tp: 4,
+    util: 0.9,
+    maxModelLen: 40000,
+    extraArgs: ['--max-num-batched-tokens', '512', '--max-num-seqs', '512'],
+    loggedTokens: 2_115_600,
   },
   {
     // MMuzzammil1, 2025-07-22: SGLang "--tp 4 --mem-fraction-static 0.93" on 4 x H100,
     // Qwen3-235B-A22B-FP8: "KV Cache is allocated. #tokens: 367404"; context 40,960.
-    source: 'vllm-project/vllm#21348 (SGLang)', engine: 'sglang', version: '0.4.9', model: 'Qwen3-235B-A22B-FP8', spec: qwen3moe, precision: Precision.FP8,
-    gpu: 'H100 80GB', runtimeMemoryMiB: Accelerator.NVIDIA_H100_80GB.runtimeMemoryMiB, memoryMiB: 81559, tp: 4, util: 0.93, maxModelLen: 40960,
-    extraArgs: [], loggedTokens: 367_404,
+    source: 'vllm-project/vllm#21348 (SGLang)',
+    engine: 'sglang',
+    version: '0.4.9',
+    model: 'Qwen3-235B-A22B-FP8',
+    spec: qwen3moe,
+    precision: Precision.FP8,
+    gpu: 'H100 80GB',
+    runtimeMemoryMiB: Accelerator.NVIDIA_H100_80GB.runtimeMemoryMiB,
+    memoryMiB: 81559,
+    tp: 4,
+    util: 0.93,
+    maxModelLen: 40960,
+    extraArgs: [],
+    loggedTokens: 367_404,
   },
 ];
 
@@ -266,13 +323,23 @@ describe('calibration: the planner within 15 % of published start-up logs', () =
 
   test.each(LOGS.map(l => [l.source, l] as const))('%s', (_source, log) => {
     const req = (gpus: number): KvBudgetRequest => ({
-      version: log.version, model: log.spec, precision: log.precision, tensorParallelSize: gpus, maxModelLen: log.maxModelLen,
+      version: log.version,
+      model: log.spec,
+      precision: log.precision,
+      tensorParallelSize: gpus,
+      maxModelLen: log.maxModelLen,
       gpu: { name: log.gpu, memoryMiB: log.memoryMiB, runtimeMemoryMiB: log.runtimeMemoryMiB, cuda: true },
-      memoryUtilization: log.util, extraArgs: log.extraArgs,
+      memoryUtilization: log.util,
+      extraArgs: log.extraArgs,
     });
     const fit = memoryFit({
-      model: log.spec, precision: log.precision, gpuMemoryGiB: log.runtimeMemoryMiB / 1024, maxGpusPerNode: 8, maxModelLen: log.maxModelLen,
-      concurrentSequences: 1, kvCacheBudget: gpus => (log.engine === 'vllm' ? vllmKvCacheBudget : sglangKvCacheBudget)(req(gpus)),
+      model: log.spec,
+      precision: log.precision,
+      gpuMemoryGiB: log.runtimeMemoryMiB / 1024,
+      maxGpusPerNode: 8,
+      maxModelLen: log.maxModelLen,
+      concurrentSequences: 1,
+      kvCacheBudget: gpus => (log.engine === 'vllm' ? vllmKvCacheBudget : sglangKvCacheBudget)(req(gpus)),
     }, log.tp);
     const error = fit.kvCacheCapacityTokens / log.loggedTokens - 1;
     rows.push([log.source, log.engine, log.model, log.gpu, String(log.tp), String(log.util), String(log.maxModelLen),

@@ -77,9 +77,13 @@ describe('planMemory', () => {
 
   test.each(cases)('$name', c => {
     const plan = planMemory({
-      model: c.model, precision: c.precision, gpuMemoryGiB: c.accelerator.memoryGiB,
-      maxGpusPerNode: c.accelerator.spec.maxGpusPerNode, maxModelLen: c.maxModelLen,
-      concurrentSequences: c.sequences, gpus: c.gpus,
+      model: c.model,
+      precision: c.precision,
+      gpuMemoryGiB: c.accelerator.memoryGiB,
+      maxGpusPerNode: c.accelerator.spec.maxGpusPerNode,
+      maxModelLen: c.maxModelLen,
+      concurrentSequences: c.sequences,
+      gpus: c.gpus,
     });
     expect(plan.chosen?.gpus).toBe(c.expected);
     if (c.expected === undefined) {

@@ -169,7 +169,9 @@ describe.each(runtimes)('HPA mode on %s', (_name, props) => {
 
 test('a custom runtime\'s declared queue metric: prometheusAdapterRule() serves it under the HPA\'s name', () => {
   const { service, metricName } = hpaOf({
-    ...base, model: Model.fromVolume({ claimName: 'weights' }), gpusPerReplica: 1,
+    ...base,
+    model: Model.fromVolume({ claimName: 'weights' }),
+    gpusPerReplica: 1,
     runtime: Runtime.custom({ image: 'ghcr.io/acme/server:1.2.3', metrics: { queueDepth: 'acme:scheduler:waiting_requests' } }),
   });
   expect(metricName).toBe('acme_scheduler_waiting_requests');
@@ -231,7 +233,8 @@ testIfPromtool('promtool: each rule\'s query, for two pods, returns each pod\'s 
           { series: `${r.series}{namespace="other",pod="a",model_name="x"}`, values: '100x5' },
         ]),
         promql_expr_test: records.map(r => ({
-          expr: r.record, eval_time: '2m',
+          expr: r.record,
+          eval_time: '2m',
           exp_samples: [{ labels: `${r.record}{pod="a"}`, value: 3 }, { labels: `${r.record}{pod="b"}`, value: 7 }],
         })),
       }],

@@ -15,7 +15,9 @@ function fleet(opts: { autoscaling?: boolean } = {}) {
   const chart = new Chart(Testing.app(), 'llm', { namespace: 'llm' });
   const pool = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.existing(), maxGpus: 16 });
   const service = new ModelService(chart, 'llama', {
-    model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), runtime: Runtime.vllm({ version: '0.10.2', maxModelLen: 4096 }), nodePool: pool,
+    model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'),
+    runtime: Runtime.vllm({ version: '0.10.2', maxModelLen: 4096 }),
+    nodePool: pool,
     ...(opts.autoscaling ? { autoscaling: { minReplicas: 1, maxReplicas: 3 } } : { replicas: 2 }),
     route: { gatewayName: 'gw' },
   });

@@ -2,7 +2,12 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
+import { fractionalSeconds } from '../duration';
 import { addCrossCheck, Problem, Problems } from '../errors';
+import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
+import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
+import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
+import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../imports/analysistemplates-argoproj.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
@@ -12,13 +17,8 @@ import {
 } from '../imports/rollouts-argoproj.io';
 import { ModelService, POD_TEMPLATE_HASH_LABEL, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
 import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/props';
-import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
-import { fractionalSeconds } from '../duration';
-import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
-import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
-import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
-import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
+import { progressDeadlineSeconds } from '../planning/pod-budget';
 
 /** Label that tells stable and candidate objects apart. */
 export const TRACK_LABEL = 'modelship.dev/track';
@@ -85,7 +85,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     const pool = service.nodePool;
 
     this._claimName('CanaryRollout of', service.node.path, earlier => ({
-      property: 'service', value: service.node.path,
+      property: 'service',
+      value: service.node.path,
       reason: `${service.name} already has a canary (${earlier.node.path}); a second one would emit the same Rollout, canary Service and AnalysisTemplates and both would rewrite its Deployment`,
       fix: 'keep one CanaryRollout per service: change its candidate, or remove the other one',
     }));

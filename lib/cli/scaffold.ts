@@ -42,7 +42,7 @@ export function scaffoldPackageJson(options: ScaffoldOptions): Record<string, an
       test: 'tsc --noEmit && jest',
     },
     dependencies: {
-      'modelship': options.modelship,
+      modelship: options.modelship,
       ...pick('cdk8s', 'cdk8s-plus-28', 'constructs'),
       ...(options.pulumi ? pick('@pulumi/pulumi', '@pulumi/kubernetes') : {}),
     },

@@ -1,7 +1,7 @@
+import { compareVersions, EngineKind, EngineProfile } from './engine';
 import { GpuVendor } from '../accelerators/accelerator';
 import { KvBudgetRequest, KvCacheBudget } from '../planning/kv-budget';
 import { Precision } from '../planning/precision';
-import { compareVersions, EngineKind, EngineProfile } from './engine';
 
 /** Object stores an engine can stream weights from without a copy to a volume. */
 export type ObjectStoreScheme = 's3' | 'gs';
@@ -91,6 +91,8 @@ export interface EngineDriver {
   readonly defaultVersion: string;
   /** Release grammar and known range; undefined where the version is the image tag (custom). */
   readonly versions?: EngineVersionPolicy;
+  /** Bucket boundaries (seconds) of the engine's time-to-first-token histogram, if it has one. */
+  readonly ttftBuckets?: readonly number[];
   /** Image, ports, health paths and metric names of one version. */
   profile(version: string): EngineProfile;
   /** Container command, when the image's entrypoint is not the server (or differs by vendor build). */
@@ -101,8 +103,6 @@ export interface EngineDriver {
   env(profile: EngineProfile): Record<string, string>;
   /** What this version of the engine can do. */
   capabilities(profile: EngineProfile): EngineCapabilities;
-  /** Bucket boundaries (seconds) of the engine's time-to-first-token histogram, if it has one. */
-  readonly ttftBuckets?: readonly number[];
   /**
    * How this engine version sizes its KV cache on each GPU of a replica (its memory share, what it
    * holds besides weights and KV cache), from its source, so the plan states the KV-cache tokens

@@ -1,5 +1,5 @@
-import { KvBudgetRequest, KvCacheBudget } from '../planning/kv-budget';
 import { compareVersions } from './engine';
+import { KvBudgetRequest, KvCacheBudget } from '../planning/kv-budget';
 
 /**
  * SGLang's default `--mem-fraction-static` and where it comes from. `gpuMemMiB` is what SGLang

@@ -1,9 +1,9 @@
-import { GpuVendor } from '../accelerators/accelerator';
-import { Precision } from '../planning/precision';
 import { EngineDriver } from './driver';
 import { EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { sglangKvCacheBudget } from './sglang-memory';
+import { GpuVendor } from '../accelerators/accelerator';
+import { Precision } from '../planning/precision';
 
 /**
  * SGLang metrics (with `--enable-metrics`). Source: sglang `python/sglang/srt/metrics/collector.py`;
@@ -42,9 +42,15 @@ export const SGLANG_DRIVER: EngineDriver = {
   // Release tags: sgl-project/sglang `v0.4.9`, `v0.4.6.post1`.
   versions: { pattern: /^\d+\.\d+\.\d+(\.post\d+)?$/, example: '0.4.9', oldest: '0.4.0', newestChecked: '0.4' },
   profile: version => ({
-    kind: EngineKind.SGLANG, version, image: `lmsysorg/sglang:v${version}-cu126`,
-    httpPort: 30000, metricsPort: 30000, metricsPath: '/metrics',
-    healthPath: '/health', readyPath: '/health', modelLabel: 'model_name',
+    kind: EngineKind.SGLANG,
+    version,
+    image: `lmsysorg/sglang:v${version}-cu126`,
+    httpPort: 30000,
+    metricsPort: 30000,
+    metricsPath: '/metrics',
+    healthPath: '/health',
+    readyPath: '/health',
+    modelLabel: 'model_name',
     // OpenAI API under /v1 (sglang `python/sglang/srt/entrypoints/http_server.py` v0.4.9:
     // `@app.post("/v1/chat/completions")`, `/v1/completions`, `/v1/models`).
     apiPathPrefix: '/v1',

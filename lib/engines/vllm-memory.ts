@@ -1,6 +1,6 @@
+import { compareVersions } from './engine';
 import { formatTokens, forwardActivationGiB, KvBudgetRequest, KvCacheBudget, MemoryItem } from '../planning/kv-budget';
 import { resolvedShape } from '../planning/model-bytes';
-import { compareVersions } from './engine';
 
 const GIB = 1024 ** 3;
 

@@ -1,9 +1,9 @@
-import { GpuVendor } from '../accelerators/accelerator';
-import { Precision } from '../planning/precision';
 import { EngineDriver } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { VLLM_DEFAULT_GPU_MEMORY_UTILIZATION, vllmKvCacheBudget } from './vllm-memory';
+import { GpuVendor } from '../accelerators/accelerator';
+import { Precision } from '../planning/precision';
 
 /** First vLLM image that streams `gs://` weights (runai-model-streamer[gcs] in docker/Dockerfile, #26464). */
 export const VLLM_GCS_STREAMER = '0.11.1';
@@ -71,11 +71,17 @@ export const VLLM_DRIVER: EngineDriver = {
   // object stores (runai streamer), at the tags listed in docs/engines.md.
   versions: { pattern: /^\d+\.\d+\.\d+(\.post\d+)?$/, example: '0.9.2', oldest: '0.8.0', newestChecked: '0.11' },
   profile: version => ({
-    kind: EngineKind.VLLM, version, image: `vllm/vllm-openai:v${version}`,
-    httpPort: 8000, metricsPort: 8000, metricsPath: '/metrics',
+    kind: EngineKind.VLLM,
+    version,
+    image: `vllm/vllm-openai:v${version}`,
+    httpPort: 8000,
+    metricsPort: 8000,
+    metricsPath: '/metrics',
     // vLLM's API server binds only after the engine has loaded the weights, so /health
     // cannot pass early (the KServe failure mode of a health endpoint that answers mid-load).
-    healthPath: '/health', readyPath: '/health', modelLabel: 'model_name',
+    healthPath: '/health',
+    readyPath: '/health',
+    modelLabel: 'model_name',
     // The OpenAI API is served under /v1 (vllm `vllm/entrypoints/openai/api_server.py` v0.9.2:
     // `@router.post("/v1/chat/completions")`, `/v1/completions`, `/v1/models`, `/v1/embeddings`).
     apiPathPrefix: '/v1',

@@ -1,6 +1,8 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Accelerator } from '../accelerators';
+import { KARPENTER_DEFAULTS, KarpenterOptions } from './provisioner';
+import { PoolContract } from './resolve';
 import {
   Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
 } from '../imports/ec2nodeclasses-karpenter.k8s.aws';
@@ -8,8 +10,6 @@ import {
   NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits,
   NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect,
 } from '../imports/nodepools-karpenter.sh';
-import { KARPENTER_DEFAULTS, KarpenterOptions } from './provisioner';
-import { PoolContract } from './resolve';
 
 /** What the Karpenter objects of a pool are built from. */
 export interface KarpenterInput {

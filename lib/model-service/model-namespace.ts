@@ -98,7 +98,8 @@ export class ModelNamespace extends ModelshipConstruct {
     }
     if (name !== undefined) {
       this._claimName('ModelNamespace', name, holder => ({
-        property: 'name', value: name,
+        property: 'name',
+        value: name,
         reason: `the namespace ${holder.node.path} has the same name, so both would emit a Namespace ${name}`,
         fix: 'create one ModelNamespace per namespace',
       }));

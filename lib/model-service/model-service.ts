@@ -1,26 +1,26 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { ModelshipConstruct } from '../construct-base';
 import { Accelerator } from '../accelerators';
+import { ModelshipConstruct } from '../construct-base';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { ValidationError } from '../errors';
+import { GatewayImplementation, GatewayReference } from './gateway-implementation';
+import { ModelCache, ModelCacheKind } from './model-cache';
+import { buildPodTemplate } from './pod-template';
+import { prometheusAdapterMetricName } from './prometheus-adapter';
+import { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
+import { resolveServicePlan, ServicePlan } from './resolve';
+import { fractionalSeconds } from '../duration';
+import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import {
   HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType,
 } from '../imports/httproutes-gateway.networking.k8s.io';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
 import { ScaledObject } from '../imports/scaledobjects-keda.sh';
-import { ModelCache, ModelCacheKind } from './model-cache';
-import { buildPodTemplate } from './pod-template';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
-import { prometheusAdapterMetricName } from './prometheus-adapter';
-import { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
-import { resolveServicePlan, ServicePlan } from './resolve';
-import { fractionalSeconds } from '../duration';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
-import { GatewayImplementation, GatewayReference } from './gateway-implementation';
-import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -129,7 +129,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     this.namespace = Chart.of(this).namespace ?? 'default';
     // Every object of a service is named after it: one name per namespace.
     this._claimName('ModelService', `${this.namespace}/${this.name}`, namesake => ({
-      property: 'name', value: this.name,
+      property: 'name',
+      value: this.name,
       reason: `the service ${namesake.node.path} has the same name in namespace ${this.namespace}, so both would emit a Deployment, Service and ServiceAccount named ${this.name}`,
       fix: 'give each service its own name (or id)',
     }));
@@ -149,7 +150,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     const saAnnotations = props.serviceAccountAnnotations ?? {};
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: {
-        name: this.name, labels,
+        name: this.name,
+        labels,
         // Cloud identity (IRSA, GKE Workload Identity) is bound to the ServiceAccount by annotation.
         annotations: Object.keys(saAnnotations).length > 0 ? sortedRecord(saAnnotations) : undefined,
       },
@@ -392,7 +394,9 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   private claim<T>(seam: string, current: SeamClaim<T> | undefined, value: T, by: IConstruct): SeamClaim<T> {
     if (current && current.by !== by.node.path) {
       throw new ValidationError([{
-        path: by.node.path, property: seam, value: this.name,
+        path: by.node.path,
+        property: seam,
+        value: this.name,
         reason: `${current.by} already did ${seam} on ${this.name}; two constructs would fight over the same objects`,
         fix: `let one construct change ${this.name} (e.g. one CanaryRollout per service)`,
       }]);

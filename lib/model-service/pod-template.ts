@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
-import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
-import { ModelCache, ModelCacheKind } from './model-cache';
 import { ModelSourceKind } from './model';
+import { ModelCache, ModelCacheKind } from './model-cache';
 import { ServicePlan } from './resolve';
+import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
 
 /** UID and GID the model server runs as (Pod Security Standards "restricted": non-root). */
 export const MODEL_SERVER_UID = 1000;
@@ -91,9 +91,13 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   if (profile.metricsPort !== profile.httpPort) ports.push({ name: 'metrics', containerPort: profile.metricsPort, protocol: 'TCP' });
 
   const args = runtime.renderArgs({
-    modelRef, servedName: plan.model.servedName, precision: plan.precision,
-    tensorParallelSize: plan.gpusPerReplica, maxModelLen: plan.maxModelLen,
-    revision: plan.model.revision, fromObjectStore: plan.model.source === ModelSourceKind.OBJECT_STORE,
+    modelRef,
+    servedName: plan.model.servedName,
+    precision: plan.precision,
+    tensorParallelSize: plan.gpusPerReplica,
+    maxModelLen: plan.maxModelLen,
+    revision: plan.model.revision,
+    fromObjectStore: plan.model.source === ModelSourceKind.OBJECT_STORE,
   });
 
   // Stop taking new requests first (the endpoint is removed while preStop sleeps), then let
@@ -112,12 +116,12 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     envFrom,
     resources: {
       requests: {
-        'cpu': k8s.Quantity.fromNumber(plan.cpu),
-        'memory': k8s.Quantity.fromString(`${plan.memoryGiB}Gi`),
+        cpu: k8s.Quantity.fromNumber(plan.cpu),
+        memory: k8s.Quantity.fromString(`${plan.memoryGiB}Gi`),
         [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
       },
       limits: {
-        'memory': k8s.Quantity.fromString(`${plan.memoryGiB}Gi`),
+        memory: k8s.Quantity.fromString(`${plan.memoryGiB}Gi`),
         [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
       },
     },

@@ -1,19 +1,19 @@
 import { Accelerator, GpuVendor } from '../accelerators';
 import { objectStoreReaders } from '../engines';
 import { Problems } from '../errors';
+import { resolveDrain } from './drain';
+import { mutableImageReason } from './image-reference';
+import { Model, ModelSourceKind } from './model';
+import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
+import { checkRoute } from './route-check';
+import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
+import { fractionalSeconds } from '../duration';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { KvBudgetRequest } from '../planning/kv-budget';
 import { MemoryFit, planMemory, weightsGiB as modelWeightsGiB } from '../planning/memory-fit';
 import { downloadGiB as modelDownloadGiB } from '../planning/model-bytes';
 import { hostCpuCores, hostMemoryGiB, shmSizeGiB, startupBudgetSeconds } from '../planning/pod-budget';
 import { needsBf16, needsFp8, Precision } from '../planning/precision';
-import { mutableImageReason } from './image-reference';
-import { Model, ModelSourceKind } from './model';
-import { resolveDrain } from './drain';
-import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
-import { checkRoute } from './route-check';
-import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
-import { fractionalSeconds } from '../duration';
 import { isLabelKey } from '../private/kubernetes-syntax';
 
 /** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
@@ -179,16 +179,27 @@ export function resolveServicePlan(
     if (model.spec) {
       const spec = model.spec;
       // A version the engine's policy refuses is reported above; its default stands in meanwhile.
-      const version = typeof runtime.version === 'string' && !runtime.versionCheck.problem ? runtime.version : runtime.driver.defaultVersion;
-      const kvRequest = (gpus: number): KvBudgetRequest => ({
-        version, model: spec, precision, tensorParallelSize: gpus, maxModelLen,
+      const knownVersion = typeof runtime.version === 'string' && !runtime.versionCheck.problem ? runtime.version : runtime.driver.defaultVersion;
+      const kvRequest = (tensorParallelSize: number): KvBudgetRequest => ({
+        version: knownVersion,
+        model: spec,
+        precision,
+        tensorParallelSize,
+        maxModelLen,
         gpu: { name: accelerator.displayName, memoryMiB: accelerator.memoryMiB, runtimeMemoryMiB: accelerator.runtimeMemoryMiB, cuda: accelerator.vendor === GpuVendor.NVIDIA },
-        memoryUtilization: runtime.memoryUtilizationGiven, extraArgs: runtime.extraArgs,
+        memoryUtilization: runtime.memoryUtilizationGiven,
+        extraArgs: runtime.extraArgs,
       });
       const plan = planMemory({
-        model: spec, precision, gpuMemoryGiB: accelerator.runtimeMemoryMiB / 1024, maxGpusPerNode: gpusPerNode,
-        maxModelLen, concurrentSequences: props.concurrentSequences, memoryUtilization: runtime.memoryUtilization,
-        gpus: given, kvCacheBudget: gpus => runtime.driver.kvCacheBudget(kvRequest(gpus)),
+        model: spec,
+        precision,
+        gpuMemoryGiB: accelerator.runtimeMemoryMiB / 1024,
+        maxGpusPerNode: gpusPerNode,
+        maxModelLen,
+        concurrentSequences: props.concurrentSequences,
+        memoryUtilization: runtime.memoryUtilization,
+        gpus: given,
+        kvCacheBudget: tp => runtime.driver.kvCacheBudget(kvRequest(tp)),
       });
       if (plan.chosen) {
         gpus = plan.chosen.gpus;
@@ -257,8 +268,15 @@ export function resolveServicePlan(
   const shm = shmSizeGiB(gpus);
   const budget = memory?.budget;
   return {
-    name, model, runtime, precision, accelerator,
-    gpusPerReplica: gpus, planned: given === undefined, memory, why,
+    name,
+    model,
+    runtime,
+    precision,
+    accelerator,
+    gpusPerReplica: gpus,
+    planned: given === undefined,
+    memory,
+    why,
     notes: [
       ...(runtime.versionCheck.note ? [runtime.versionCheck.note] : []),
       ...(budget?.notes ?? []),
@@ -270,7 +288,10 @@ export function resolveServicePlan(
       ...drain.warnings,
       ...(minReplicas === 1 ? [singleReplicaWarning(download !== undefined ? startupBudgetSeconds(download) : UNKNOWN_SIZE_STARTUP_SECONDS)] : []),
     ],
-    maxModelLen, minReplicas, maxReplicas, maxSurge,
+    maxModelLen,
+    minReplicas,
+    maxReplicas,
+    maxSurge,
     startupBudgetSeconds: download !== undefined ? startupBudgetSeconds(download) : UNKNOWN_SIZE_STARTUP_SECONDS,
     shmGiB: shm,
     cpu: props.resources?.cpu ?? hostCpuCores(gpus),
@@ -331,7 +352,8 @@ function checkModelSource(problems: Problems, model: Model, runtime: Runtime): v
   }
   const spec = model.spec;
   if (spec) {
-    for (const [field, value] of Object.entries({ parametersBillions: spec.parametersBillions, layers: spec.layers, attentionHeads: spec.attentionHeads, kvHeads: spec.kvHeads, headDim: spec.headDim })) {
+    const shape = { parametersBillions: spec.parametersBillions, layers: spec.layers, attentionHeads: spec.attentionHeads, kvHeads: spec.kvHeads, headDim: spec.headDim };
+    for (const [field, value] of Object.entries(shape)) {
       if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
         problems.add(`model.spec.${field}`, value, 'must be a positive number', 'copy it from the model\'s config.json');
       }

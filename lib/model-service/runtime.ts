@@ -124,9 +124,14 @@ export class Runtime {
     const port = options.port ?? base.httpPort;
     const healthPath = options.healthPath ?? base.healthPath;
     const profile: EngineProfile = {
-      ...base, image,
-      httpPort: port, metricsPort: options.metricsPort ?? port, metricsPath: options.metricsPath ?? base.metricsPath,
-      healthPath, readyPath: options.readyPath ?? healthPath, metrics: options.metrics ?? base.metrics,
+      ...base,
+      image,
+      httpPort: port,
+      metricsPort: options.metricsPort ?? port,
+      metricsPath: options.metricsPath ?? base.metricsPath,
+      healthPath,
+      readyPath: options.readyPath ?? healthPath,
+      metrics: options.metrics ?? base.metrics,
       apiPathPrefix: options.apiPathPrefix ?? base.apiPathPrefix,
     };
     return new Runtime(driver, profile, { env: options.env, extraArgs: options.args }, image, options.command);

@@ -1,11 +1,11 @@
-import { compareVersions } from '../engines/engine';
 import { EngineMetrics, selector } from '../engines';
 import { EngineGroup } from './engine-groups';
 import { common, dashboard, prometheus, timeseries } from './grafana-sdk';
 import { DCGM_METRICS, KUBE_STATE_METRICS } from './known-metrics';
 import { withMatchers } from './promql';
-import { ENGINE_LABEL, SERVICE_SERIES, STACK_LABEL } from './service-series';
 import { podRegex, RECORDING_RULES } from './service-rules';
+import { ENGINE_LABEL, SERVICE_SERIES, STACK_LABEL } from './service-series';
+import { compareVersions } from '../engines/engine';
 
 /** One query of a panel. */
 export interface PanelQuery {
@@ -45,7 +45,9 @@ export const MAX_DASHBOARD_UID_LENGTH = 40;
 /** A stable uid of at most 40 characters: the text itself, or a prefix plus a hash of it. */
 export function dashboardUid(text: string): string {
   if (text.length <= MAX_DASHBOARD_UID_LENGTH) return text;
+  // FNV-1a, 32 bits: a hash is bit arithmetic.
   let h = 0x811c9dc5;
+  // eslint-disable-next-line no-bitwise
   for (const c of text) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   const hash = h.toString(16).padStart(8, '0');
   return `${text.slice(0, MAX_DASHBOARD_UID_LENGTH - 9)}-${hash}`;
@@ -94,7 +96,9 @@ export function runtimeDashboard(uid: string, stack: string, kind: string, group
     `sum(${withMatchers(selector(KUBE_STATE_METRICS.podReady, { namespace: '$namespace', condition }), pods)})`;
   panels.push({ title: 'Replicas (pods)', unit: 'short', queries: [q(podReady('true'), 'ready'), q(podReady('false'), 'not ready')] });
   panels.push({
-    title: 'Container restarts (1h)', unit: 'short', queries: [
+    title: 'Container restarts (1h)',
+    unit: 'short',
+    queries: [
       q(`sum by (pod) (increase(${withMatchers(selector(KUBE_STATE_METRICS.containerRestarts, { namespace: '$namespace' }), pods)}[1h]))`, '{{pod}}'),
     ],
   });

@@ -3,17 +3,14 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel, Problems } from '../errors';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
-import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { ModelService } from '../model-service';
-import type { PlanContribution } from '../report/contributor';
 import { renderDashboard, gpuFleetDashboard, runtimeDashboard, DashboardSpec } from './dashboards';
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
 import { EngineGroup, groupByEngineMetrics } from './engine-groups';
 import { engineRuleGroup } from './engine-rules';
 import { gpuRuleGroup } from './gpu-rules';
-import { DEFAULT_DASHBOARD_LABELS, DEFAULT_SERVICE_MONITOR_LABELS, MonitoringStackProps } from './props';
 import { promDuration } from './promql';
+import { DEFAULT_DASHBOARD_LABELS, DEFAULT_SERVICE_MONITOR_LABELS, MonitoringStackProps } from './props';
 import { checkUserRule } from './rule-check';
 import { alertRule, RuleGroupSpec, RuleSpec } from './rule-group';
 import { serviceAlertGroup } from './service-alerts';
@@ -21,7 +18,10 @@ import { ServiceObjectives, serviceSeriesGroup, STACK_LABEL } from './service-se
 import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './slo';
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
+import { IGpuNodePool } from '../gpu-node-pool/contract';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
 import { checkObjectSizes } from '../object-size';
+import type { PlanContribution } from '../report/contributor';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -70,7 +70,8 @@ export class MonitoringStack extends ModelshipConstruct {
     const namespace = Chart.of(this).namespace;
     // The PrometheusRule, dashboards and DCGM objects are named after the stack.
     this._claimName('MonitoringStack', `${namespace ?? 'default'}/${this.name}`, namesake => ({
-      property: 'name', value: this.name,
+      property: 'name',
+      value: this.name,
       reason: `the monitoring stack ${namesake.node.path} has the same name, so both would emit a PrometheusRule and dashboards named after ${this.name}`,
       fix: 'give each MonitoringStack its own name (or id), or put every service in one stack',
     }));
@@ -169,8 +170,8 @@ export class MonitoringStack extends ModelshipConstruct {
     const engineGroups = groupByEngineMetrics(props.services);
     const groupOf = new Map<ModelService, EngineGroup>(engineGroups.flatMap(g => g.services.map(svc => [svc, g] as const)));
     const ruleLabels = { ...LABELS, ...(props.ruleLabels ?? smLabels) };
-    const ruleObject = (id: string, name: string, groups: RuleGroupSpec[]) => {
-      const obj = new PrometheusRule(this, id, {
+    const ruleObject = (objectId: string, name: string, groups: RuleGroupSpec[]) => {
+      const obj = new PrometheusRule(this, objectId, {
         metadata: { name, namespace, labels: ruleLabels },
         spec: {
           groups: groups.map(g => ({
@@ -372,7 +373,9 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
     if (r.alert) {
       const a = r.alert;
       const spec = alertRule(a.name, a.expr, a.for ? promDuration(a.for.toSeconds()) : undefined, {
-        severity: a.severity ?? 'warning', summary: a.summary, description: a.description ?? a.summary,
+        severity: a.severity ?? 'warning',
+        summary: a.summary,
+        description: a.description ?? a.summary,
         runbook: a.runbookUrl ? `see ${a.runbookUrl}` : 'no runbook given for this rule',
       }, undefined);
       rules.push({

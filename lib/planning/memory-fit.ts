@@ -177,9 +177,21 @@ export function memoryFit(input: MemoryFitInput, gpus: number): MemoryFit {
     `; ${sequences} x ${formatTokens(input.maxModelLen)} = ${formatTokens(wanted)} tokens ${fits ? 'fit' : 'do not fit'}` +
     ` (max concurrency ${maxConcurrency.toFixed(2)}x at ${formatTokens(input.maxModelLen)})`;
   return {
-    gpus, weightsGiB: weights, kvBytesPerToken: perToken, kvCacheTokens: wanted, kvCacheGiB: kv, overheadGiB: overhead,
-    requiredGiB: required, usableGiB: usable, fits, dividesHeads, arithmetic,
-    kvCacheCapacityTokens: capacity, maxConcurrency, kvCacheGiBPerGpu: Math.max(0, kvPerGpu), budget,
+    gpus,
+    weightsGiB: weights,
+    kvBytesPerToken: perToken,
+    kvCacheTokens: wanted,
+    kvCacheGiB: kv,
+    overheadGiB: overhead,
+    requiredGiB: required,
+    usableGiB: usable,
+    fits,
+    dividesHeads,
+    arithmetic,
+    kvCacheCapacityTokens: capacity,
+    maxConcurrency,
+    kvCacheGiBPerGpu: Math.max(0, kvPerGpu),
+    budget,
   };
 }
 

@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
-import type { ServicePlan } from '../model-service/resolve';
-import { formatTokens } from '../planning/kv-budget';
 import { buildFleetPlan, CanaryPlanEntry, FleetPlan, PoolPlanEntry, ServicePlanEntry } from './fleet-plan';
 import { renderTopology } from './mermaid';
 import { renderTable } from './plan-table';
+import type { ServicePlan } from '../model-service/resolve';
+import { formatTokens } from '../planning/kv-budget';
 
 /** File name of the plan modelship writes next to the manifests. */
 export const PLAN_FILE_NAME = 'PLAN.md';
@@ -69,8 +69,7 @@ export function renderFleetPlanMarkdown(plan: FleetPlan): string {
   out.push('## Topology', '', '```mermaid', renderTopology(plan), '```', '');
 
   out.push('## Pools', '');
-  if (plan.pools.length === 0) out.push('No pools.');
-  else {
+  if (plan.pools.length === 0) {out.push('No pools.');} else {
     out.push(mdTable(POOL_HEADERS, plan.pools.map(poolRow), POOL_NUMERIC), '');
     out.push(`Fleet: ${plan.total.gpusAtMin}-${plan.total.gpusAtMax} GPUs, ${usd(plan.total.usdPerHourAtMin)}-${usd(plan.total.usdPerHourAtMax)} per hour (min-max scale).`,
       '"GPUs at peak" is max scale plus the update surge and a canary\'s worst moment: what `maxGpus` must hold. A canary holds nothing at rest; its worst-moment GPUs count at max scale.');
@@ -80,8 +79,7 @@ export function renderFleetPlanMarkdown(plan: FleetPlan): string {
   out.push('');
 
   out.push('## Services', '');
-  if (plan.services.length === 0) out.push('No services.');
-  else {
+  if (plan.services.length === 0) {out.push('No services.');} else {
     out.push(mdTable(SERVICE_HEADERS, plan.services.map(serviceRow), SERVICE_NUMERIC), '');
     out.push('### GPUs per replica: memory fit', '');
     for (const s of plan.services) out.push(`- ${s.service.namespace}/${s.service.name}: ${s.service.plan.gpusPerReplica} x ${s.service.plan.accelerator.displayName}; ${s.service.plan.why}`);

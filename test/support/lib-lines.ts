@@ -14,8 +14,7 @@ export function libLinesMatching(pattern: RegExp, skip: readonly string[] = []):
       const path = join(dir, name);
       const rel = relative(LIB, path);
       if (skip.includes(rel)) continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) {
+      if (statSync(path).isDirectory()) {walk(path);} else if (name.endsWith('.ts')) {
         readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
           const t = line.trim();
           if (!t.startsWith('*') && !t.startsWith('//') && pattern.test(line)) found.push(`lib/${rel}:${i + 1}: ${t}`);
