@@ -200,8 +200,17 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
           labels: { ...l, service: svc.name },
         };
       }
-      case 'ModelScrapeTargetDown':
-        return { failing: [s('up', podLabels(svc), '0x20')], healthy: [s('up', podLabels(svc), '1x20')], evalMinutes: 15, labels: podLabels(svc) };
+      case 'ModelScrapeTargetDown': {
+        // Failing: down past its startup budget. Healthy: down, but started a minute ago (loading).
+        const n = budgetMin + 30;
+        const evalMinutes = budgetMin + 15;
+        return {
+          failing: [s('up', podLabels(svc), `0x${n}`), s(k.podStartTime, ksmPod(svc), `0x${n}`)],
+          healthy: [s('up', podLabels(svc), `0x${n}`), s(k.podStartTime, ksmPod(svc), `${(evalMinutes - 1) * 60}x${n}`)],
+          evalMinutes,
+          labels: podLabels(svc),
+        };
+      }
     }
   } else {
     const d = DCGM_METRICS;

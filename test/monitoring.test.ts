@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import {
   Accelerator, Dcgm, EngineMetrics, GpuNodePool, Model, ModelService, MonitoringRule, MonitoringStack, Provisioner,
   RuleGroupSpec, Runtime, ValidationError,
@@ -96,6 +96,13 @@ describe('MonitoringStack', () => {
       for (const o of agents) expect(o.metadata.namespace).toBe('gpu-system');
       const ns = objs.find(o => o.kind === 'Namespace' && o.metadata.name === 'gpu-system');
       expect(ns.metadata.namespace).toBeUndefined();
+      // Also in a namespaced chart (cdk8s stamps the chart's namespace on every object otherwise).
+      const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
+      const pool = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke(), maxGpus: 8 });
+      const svc = new ModelService(chart, 'llama', { model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), nodePool: pool });
+      new MonitoringStack(chart, 'mon', { services: [svc], nodePools: [pool] });
+      const namespaced = Testing.synth(chart).find((o: any) => o.kind === 'Namespace');
+      expect([namespaced.metadata.name, namespaced.metadata.namespace]).toEqual(['gpu-system', undefined]);
       expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'privileged', 'pod-security.kubernetes.io/audit': 'privileged' });
       expect(objs.find(o => o.kind === 'ServiceMonitor' && o.metadata.name === 'dcgm-exporter').spec.namespaceSelector).toEqual({ matchNames: ['gpu-system'] });
     });
@@ -129,6 +136,30 @@ describe('MonitoringStack', () => {
       expect(pod.volumes).toContainEqual({ name: 'nvidia-driver', hostPath: { path: '/home/kubernetes/bin/nvidia', type: 'Directory' } });
       expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'nvidia-driver', mountPath: '/usr/local/nvidia', readOnly: true });
       expect(pod.containers[0].env).toContainEqual({ name: 'LD_LIBRARY_PATH', value: '/usr/local/nvidia/lib64' });
+    });
+
+    test('GKE and other pools together: one DaemonSet per kind of node, the driver hostPath and privilege only where GKE needs them', () => {
+      const chart = Testing.chart();
+      const l4 = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke(), maxGpus: 8 });
+      const h100 = new GpuNodePool(chart, 'h100', { accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing({ nodeLabels: { 'example.com/gpu': 'h100' } }), maxGpus: 8 });
+      const svc = new ModelService(chart, 'llama', { model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), nodePool: l4 });
+      new MonitoringStack(chart, 'mon', { services: [svc], nodePools: [l4, h100] });
+      const objs = Testing.synth(chart);
+      const ds = objs.filter((o: any) => o.kind === 'DaemonSet');
+      expect(ds.map((d: any) => d.metadata.name)).toEqual(['dcgm-exporter', 'dcgm-exporter-gke']);
+      const [plain, gke] = ds.map((d: any) => d.spec.template.spec);
+      expect(JSON.stringify(plain)).not.toContain('/home/kubernetes/bin/nvidia');
+      expect(JSON.stringify(plain.affinity)).toContain('example.com/gpu');
+      expect(JSON.stringify(plain.affinity)).not.toContain('cloud.google.com/gke-accelerator');
+      expect(plain.containers[0].securityContext.privileged).toBeUndefined();
+      expect(gke.containers[0].securityContext).toEqual({ privileged: true, runAsUser: 0 });
+      expect(JSON.stringify(gke.affinity)).toContain('cloud.google.com/gke-accelerator');
+      // Distinct selectors (no DaemonSet adopts the other's pods); the Service reaches both.
+      expect(ds[0].spec.selector.matchLabels['modelship.dev/node-flavor']).toBe('default');
+      expect(ds[1].spec.selector.matchLabels['modelship.dev/node-flavor']).toBe('gke');
+      const service = objs.find((o: any) => o.kind === 'Service' && o.metadata.name === 'dcgm-exporter');
+      for (const d of ds) expect(Object.entries(service.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v)).toBe(true);
+      expectSchemaValid(objs);
     });
 
     test('namespace and metrics namespace are configurable; the Namespace can be left to another tool', () => {

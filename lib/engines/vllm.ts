@@ -107,7 +107,10 @@ export const VLLM_DRIVER: EngineDriver = {
     ...ctx.extraArgs,
   ],
   // Usage statistics are sent to vLLM's collector unless turned off (vllm `vllm/usage/usage_lib.py`).
-  env: () => ({ VLLM_NO_USAGE_STATS: '1', DO_NOT_TRACK: '1' }),
+  // USER: uid 1000 has no /etc/passwd entry in the image, and torch's inductor cache dir calls
+  // getpass.getuser(), which reads USER first and otherwise fails (`getpwuid(): uid not found`) at
+  // start-up in vLLM 0.22+ (vllm-project/vllm#44548, open; the workaround llm-d-benchmark#1573 uses).
+  env: () => ({ VLLM_NO_USAGE_STATS: '1', DO_NOT_TRACK: '1', USER: 'vllm' }),
   capabilities: profile => ({
     rendersModelArgs: true,
     // The Run:ai streamer reads s3:// in every image; gs:// needs runai-model-streamer[gcs], which

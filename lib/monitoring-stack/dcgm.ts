@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
@@ -29,6 +29,8 @@ export const DEFAULT_METRICS_NAMESPACE = 'monitoring';
  * manifest Google Cloud's managed-prometheus DCGM docs reference).
  */
 export const GKE_NVIDIA_DRIVER_PATH = '/home/kubernetes/bin/nvidia';
+/** Label telling the exporter's DaemonSets apart when GKE and other pools are watched together. */
+export const NODE_FLAVOR_LABEL = 'modelship.dev/node-flavor';
 
 /** Where the kubelet serves the pod-resources API, which maps GPUs to pods. */
 export const KUBELET_POD_RESOURCES_PATH = '/var/lib/kubelet/pod-resources';
@@ -156,6 +158,8 @@ export class DcgmExporter extends Construct {
   public readonly service: ApiObject;
   public readonly serviceMonitor: ApiObject;
 
+  /** Every DaemonSet: one, or with GKE and other pools mixed, one per kind of node (`<name>-gke`). */
+  public readonly daemonSets: ApiObject[] = [];
   /** The exporter's Namespace, when it emits one. */
   public readonly namespaceObject?: ApiObject;
   /** The NetworkPolicy that opens the metrics port to the Prometheus namespace only. */
@@ -166,11 +170,12 @@ export class DcgmExporter extends Construct {
     this.name = props.name ?? DEFAULT_DCGM_EXPORTER_NAME;
     const namespace = props.namespace ?? NODE_AGENTS_NAMESPACE;
     if (props.createNamespace ?? true) {
-      // Cluster-scoped: no namespace of its own (the chart's is not stamped on it by cdk8s-plus's
-      // KubeNamespace). Pod Security labels: kubernetes.io/docs/concepts/security/pod-security-admission.
+      // Pod Security labels: kubernetes.io/docs/concepts/security/pod-security-admission.
       this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
         metadata: {
           name: namespace,
+          // Cluster-scoped: cdk8s would otherwise stamp the chart's namespace on it.
+          namespace: Lazy.any({ produce: () => undefined }),
           labels: {
             'app.kubernetes.io/managed-by': 'modelship',
             'pod-security.kubernetes.io/enforce': 'privileged',
@@ -180,67 +185,86 @@ export class DcgmExporter extends Construct {
         },
       });
     }
-    // GKE (COS) nodes: the NVIDIA libraries come from the host, not from a container runtime.
-    const gke = props.nodePools.some(p => GKE_ACCELERATOR_LABEL in p.nodeSelector);
     const selectorLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/component': 'gpu-metrics' };
     const labels = { ...selectorLabels, 'app.kubernetes.io/managed-by': 'modelship' };
     const meta = { name: this.name, namespace, labels };
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta, automountServiceAccountToken: false });
 
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: meta,
-      spec: {
-        selector: { matchLabels: selectorLabels },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            affinity: poolAffinity(props.nodePools),
-            tolerations: poolTolerations(props.nodePools),
-            runtimeClassName: props.runtimeClassName,
-            priorityClassName: props.priorityClassName,
-            containers: [{
-              name: 'exporter',
-              image: props.image ?? DEFAULT_DCGM_EXPORTER_IMAGE,
-              imagePullPolicy: 'IfNotPresent',
-              env: [
-                ...(gke ? [{ name: 'LD_LIBRARY_PATH', value: '/usr/local/nvidia/lib64' }] : []),
-                { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
-                { name: 'DCGM_EXPORTER_LISTEN', value: `:${DCGM_EXPORTER_PORT}` },
-                // Becomes the `Hostname` label on every series: the node, not the pod.
-                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+    // GKE (COS) nodes need the host's driver and a privileged container; other nodes must not get
+    // that hostPath (it does not exist there). Mixed pools: one DaemonSet per kind of node, each
+    // with its own selector label, behind the one Service.
+    const gkePools = props.nodePools.filter(p => GKE_ACCELERATOR_LABEL in p.nodeSelector);
+    const otherPools = props.nodePools.filter(p => !(GKE_ACCELERATOR_LABEL in p.nodeSelector));
+    const mixed = gkePools.length > 0 && otherPools.length > 0;
+    const daemonSet = (cid: string, dsName: string, pools: readonly IGpuNodePool[], gke: boolean): ApiObject => {
+      const dsSelector = mixed ? { ...selectorLabels, [NODE_FLAVOR_LABEL]: gke ? 'gke' : 'default' } : selectorLabels;
+      return new k8s.KubeDaemonSet(this, cid, {
+        metadata: { ...meta, name: dsName },
+        spec: {
+          selector: { matchLabels: dsSelector },
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+          template: {
+            metadata: { labels: { ...labels, ...dsSelector } },
+            spec: {
+              serviceAccountName: sa.name,
+              automountServiceAccountToken: false,
+              affinity: poolAffinity(pools),
+              tolerations: poolTolerations(pools),
+              runtimeClassName: props.runtimeClassName,
+              priorityClassName: props.priorityClassName,
+              containers: [{
+                name: 'exporter',
+                image: props.image ?? DEFAULT_DCGM_EXPORTER_IMAGE,
+                imagePullPolicy: 'IfNotPresent',
+                env: [
+                  ...(gke ? [{ name: 'LD_LIBRARY_PATH', value: '/usr/local/nvidia/lib64' }] : []),
+                  { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
+                  { name: 'DCGM_EXPORTER_LISTEN', value: `:${DCGM_EXPORTER_PORT}` },
+                  // Becomes the `Hostname` label on every series: the node, not the pod.
+                  { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                ],
+                ports: [{ name: 'metrics', containerPort: DCGM_EXPORTER_PORT, protocol: 'TCP' }],
+                // Host access, deliberately: see the class comment. On GKE a container sees the GPU
+                // devices only if it requests a GPU or is privileged: Google's manifest
+                // (GoogleCloudPlatform/prometheus-engine examples/nvidia-dcgm/exporter.yaml) runs
+                // it privileged; otherwise NVML fails to initialise (NVIDIA/dcgm-exporter#59).
+                securityContext: gke
+                  ? { privileged: true, runAsUser: 0 }
+                  : {
+                    runAsNonRoot: false,
+                    runAsUser: 0,
+                    allowPrivilegeEscalation: false,
+                    capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] },
+                    seccompProfile: { type: 'RuntimeDefault' },
+                  },
+                volumeMounts: [
+                  { name: 'pod-resources', mountPath: KUBELET_POD_RESOURCES_PATH, readOnly: true },
+                  ...(gke ? [{ name: 'nvidia-driver', mountPath: '/usr/local/nvidia', readOnly: true }] : []),
+                ],
+                readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 15, periodSeconds: 10 },
+                livenessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 45, periodSeconds: 15 },
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
+                  limits: { memory: k8s.Quantity.fromString('1Gi') },
+                },
+              }],
+              volumes: [
+                { name: 'pod-resources', hostPath: { path: KUBELET_POD_RESOURCES_PATH, type: 'Directory' } },
+                ...(gke ? [{ name: 'nvidia-driver', hostPath: { path: GKE_NVIDIA_DRIVER_PATH, type: 'Directory' } }] : []),
               ],
-              ports: [{ name: 'metrics', containerPort: DCGM_EXPORTER_PORT, protocol: 'TCP' }],
-              // Host access, deliberately: see the class comment.
-              securityContext: {
-                runAsNonRoot: false,
-                runAsUser: 0,
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
-              volumeMounts: [
-                { name: 'pod-resources', mountPath: KUBELET_POD_RESOURCES_PATH, readOnly: true },
-                ...(gke ? [{ name: 'nvidia-driver', mountPath: '/usr/local/nvidia', readOnly: true }] : []),
-              ],
-              readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 15, periodSeconds: 10 },
-              livenessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 45, periodSeconds: 15 },
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
-                limits: { memory: k8s.Quantity.fromString('1Gi') },
-              },
-            }],
-            volumes: [
-              { name: 'pod-resources', hostPath: { path: KUBELET_POD_RESOURCES_PATH, type: 'Directory' } },
-              ...(gke ? [{ name: 'nvidia-driver', hostPath: { path: GKE_NVIDIA_DRIVER_PATH, type: 'Directory' } }] : []),
-            ],
+            },
           },
         },
-      },
-    });
+      });
+    };
+    if (otherPools.length > 0 || gkePools.length === 0) {
+      this.daemonSet = daemonSet('Resource', this.name, otherPools.length > 0 ? otherPools : props.nodePools, false);
+      if (gkePools.length > 0) this.daemonSets.push(daemonSet('GkeDaemonSet', `${this.name}-gke`, gkePools, true));
+    } else {
+      this.daemonSet = daemonSet('Resource', this.name, gkePools, true);
+    }
+    this.daemonSets.unshift(this.daemonSet);
     this.node.defaultChild = this.daemonSet;
 
     this.service = new k8s.KubeService(this, 'Service', {

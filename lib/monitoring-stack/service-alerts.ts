@@ -170,7 +170,11 @@ export function serviceAlertGroup(o: ServiceAlertOptions): RuleGroupSpec {
       description: `Pod {{ $labels.pod }} (${model}) started more than ${budget} ago (its startup budget) and is still not ready.`,
       runbook: 'Check the logs for a stalled weight download (network, token, disk full) or a readiness check failing after load; the startup probe will restart it soon.',
     });
-  add('ModelScrapeTargetDown', `${rec(SCRAPE_METRICS.up)} == 0`, t.scrapeDownFor.toSeconds(), {
+  // A loading engine does not answer (vLLM binds its port only after the weights are in), and the
+  // Prometheus Operator scrapes pods that are not Ready yet: a pod inside its startup budget is
+  // loading, not down (ModelPodNotReadyAfterStartup covers a load that never finishes).
+  add('ModelScrapeTargetDown', `(${rec(SCRAPE_METRICS.up)} == 0)`
+    + ` unless on (namespace, pod) (time() - ${serviceFrom(selector(ksm.podStartTime, {}), 'pod')} < ${on} group_left ${budgets})`, t.scrapeDownFor.toSeconds(), {
     severity: 'warning',
     summary: `Prometheus cannot scrape model ${model}`,
     description: `Target {{ $labels.instance }} (pod {{ $labels.pod }}) of ${model} is down: its alerts and its queue-depth autoscaler are blind.`,
