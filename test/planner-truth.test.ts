@@ -348,3 +348,12 @@ describe('calibration: the planner within 15 % of published start-up logs', () =
   });
 
 });
+
+test('the arithmetic shows the KV bytes each GPU holds per token (tensor parallelism splits the KV heads)', () => {
+  // Llama-3.1-70B: 80 layers x 8 KV heads x 128 x 2 (K and V) x 2 bytes = 320 KiB per token; 160 KiB on each of 2 GPUs.
+  const svc = service({ model: Model.huggingFace(llama70b.huggingFaceId), precision: Precision.FP8, runtime: Runtime.vllm({ maxModelLen: 8192 }), accelerator: Accelerator.NVIDIA_H100_80GB });
+  expect(svc.plan.gpusPerReplica).toBe(2);
+  expect(svc.plan.why).toContain('(160 KiB/token on each GPU, 320 KiB in all)');
+  // 35.6 GiB of KV cache per GPU / 160 KiB = ~233 thousand tokens, as the plan states.
+  expect(svc.plan.kvCacheTokens).toBe(233_280);
+});

@@ -173,7 +173,8 @@ export function memoryFit(input: MemoryFitInput, gpus: number): MemoryFit {
   const arithmetic =
     `${perGpu}${round1(budget.baseGiB)} GiB ${budget.baseLabel} x ${budget.fraction} (${budget.fractionSource}) = ${round1(sharePerGpu)} GiB` +
     ` - ${minus} = KV cache ${round1(kvPerGpu)} GiB` +
-    ` = ${formatTokens(capacity)} tokens (${kib(perToken)} KiB/token)` +
+    // Per GPU, each token holds this GPU's share of the KV heads (tensor parallelism splits them).
+    ` = ${formatTokens(capacity)} tokens (${kib(perTokenPerGpu)} KiB/token${gpus === 1 ? '' : ` on each GPU, ${kib(perToken)} KiB in all`})` +
     `; ${sequences} x ${formatTokens(input.maxModelLen)} = ${formatTokens(wanted)} tokens ${fits ? 'fit' : 'do not fit'}` +
     ` (max concurrency ${maxConcurrency.toFixed(2)}x at ${formatTokens(input.maxModelLen)})`;
   return {
