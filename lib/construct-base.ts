@@ -2,7 +2,9 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Problems, ValidationError } from './errors';
 import { registerWithApp } from './private/app-registry';
+import { checkChartNamespace } from './private/chart-namespace';
 import { nameHolder, takeName } from './private/name-registry';
+import { checkObjectIdentities } from './private/object-registry';
 
 /** A name a construct asked for, taken once its input is valid. */
 interface NameClaim {
@@ -31,12 +33,20 @@ export abstract class ModelshipConstruct extends Construct {
     if (typeof id !== 'string' || id.length === 0) {
       throw new ValidationError([{ path: scope.node.path || '(app)', property: 'id', value: JSON.stringify(id), reason: 'a construct id is a non-empty string', fix: 'give an id such as "llama-8b" (it is also the default name of the objects)' }]);
     }
+    if (scope.node.tryFindChild(id) !== undefined) {
+      // cdk8s would throw "There is already a Construct with name ..." without the fix.
+      throw new ValidationError([{ path: scope.node.path || '(app)', property: 'id', value: JSON.stringify(id), reason: `${scope.node.path || 'the app'} already has a construct with the id "${id}"`, fix: 'give each construct its own id in its scope' }]);
+    }
     super(scope, id);
     this._problems = new Problems(this.node.path);
     if (!findChart(this)) {
       throw new ValidationError([{ path: this.node.path, property: 'scope', value: scope.node.path || '(app root)', reason: 'not inside a cdk8s Chart, so its Kubernetes objects would have no chart to belong to', fix: 'create it inside a Chart: const chart = new Chart(app, "llm-prod", { namespace: "llm" })' }]);
     }
     registerWithApp(this);
+    // No two objects of the app may share kind, namespace and name (checked at synth).
+    checkObjectIdentities(this);
+    // Every object of the chart carries its namespace: a bad one is a problem of every construct in it.
+    checkChartNamespace(this._problems, this);
   }
 
   /**

@@ -4,11 +4,11 @@
  * (test/support/api-server-rules.ts), the vendored CRDs' CEL rules (test/support/cel-rules.ts) and
  * their schemas (test/support/schema.ts). Never a raw crash, never output a cluster refuses.
  *
- * The lib's rules (lib/private/api-rules) are not wired into the constructs yet: the inputs the
- * constructs still pass through silently are listed in KNOWN_SILENT, and their tests assert that
- * exact (buggy) behaviour and print the violations, so each one turns this file red the moment it is
- * fixed (then remove it from the list). The property test at the end does the same with generated
- * inputs.
+ * The lib's rules (lib/private/api-rules, lib/private/crd-rules) are wired into every construct:
+ * KNOWN_SILENT is empty. Should an input ever pass through silently again, listing it there asserts
+ * that exact (buggy) behaviour and prints the violations until it is fixed. The property test at the
+ * end requires the same of generated inputs; test/battery.test.ts of hundreds more, across every
+ * construct and the Pulumi adapter.
  */
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
@@ -75,6 +75,7 @@ const INPUTS: Array<[string, (c: Chart) => void, string?]> = [
   ['chart namespace "LLM"', svc(), 'LLM'],
   ['chart namespace "llm_prod"', svc(), 'llm_prod'],
   ['chart namespace of 64 characters', svc(), 'n'.repeat(64)],
+  ['chart namespace ""', svc(), ''],
   ['label key with a space', svc({ labels: { 'team name': 'a' } })],
   ['label value of 64 characters', svc({ labels: { team: 'a'.repeat(64) } })],
   ['storageClassName "EFS SC"', svc({ cache: ModelCache.shared({ storageClassName: 'EFS SC' }) })],
@@ -90,6 +91,14 @@ const INPUTS: Array<[string, (c: Chart) => void, string?]> = [
   ['maxReplicas 1e10', svc({ autoscaling: { minReplicas: 1, maxReplicas: 1e10 } })],
   ['cpu Infinity', svc({ resources: { cpu: Infinity } })],
   ['cpu NaN', svc({ resources: { cpu: NaN } })],
+  ['cpu 1e-9', svc({ resources: { cpu: 1e-9 } })],
+  ['cpu 1e21', svc({ resources: { cpu: 1e21 } })],
+  ['memoryGiB 1e21', svc({ resources: { memoryGiB: 1e21 } })],
+  ['queueDepthPerReplica Infinity', svc({ autoscaling: { minReplicas: 1, maxReplicas: 2, queueDepthPerReplica: Infinity } })],
+  ['emptyDir cache sizeGiB 100.5 on a Karpenter pool', c => {
+    const p = new GpuNodePool(c, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: karpenter(), maxGpus: 8 });
+    new ModelService(c, 'llama', { model: Model.huggingFace(LLAMA_8B), nodePool: p, cache: ModelCache.emptyDir({ sizeGiB: 100.5 }) });
+  }],
   ['memoryGiB 1e-9', svc({ resources: { memoryGiB: 1e-9 } })],
   ['cache sizeGiB -5', svc({ cache: ModelCache.shared({ sizeGiB: -5 }) })],
   ['cache sizeGiB NaN', svc({ cache: ModelCache.shared({ sizeGiB: NaN }) })],
@@ -111,6 +120,8 @@ const INPUTS: Array<[string, (c: Chart) => void, string?]> = [
   ['Karpenter instanceProfile ""', pool({ nodeRole: undefined, instanceProfile: '' })],
   ['Karpenter clusterName ""', pool({ clusterName: '' })],
   ['Karpenter amiAlias "al2023@"', pool({ amiAlias: 'al2023@' })],
+  ['Karpenter amiAlias "al2023@latest"', pool({ amiAlias: 'al2023@latest' })],
+  ['Karpenter label "notkarpenter.sh/x"', pool({ labels: { 'notkarpenter.sh/x': 'a' } })],
   ['device plugin namespace "GPU Ops"', pool({}, { devicePlugin: DevicePlugin.nvidia({ namespace: 'GPU Ops' }) })],
   ['device plugin image "NVCR/Plugin:v1"', pool({}, { devicePlugin: DevicePlugin.nvidia({ image: 'NVCR/Plugin:v1' }) })],
   ['monitoring dashboardNamespace "Team A"', monitoring({ dashboardNamespace: 'Team A' })],
@@ -121,17 +132,7 @@ const INPUTS: Array<[string, (c: Chart) => void, string?]> = [
  * Inputs the constructs pass through today into output a cluster refuses (issue 11). Each is a bug;
  * fixing it makes its `test.failing` fail: then remove it from this list.
  */
-const KNOWN_SILENT = new Set([
-  'chart namespace "LLM"', 'chart namespace "llm_prod"', 'chart namespace of 64 characters', 'label key with a space',
-  'label value of 64 characters', 'storageClassName "EFS SC"', 'token secret ""', 'token secret "HF_Token"', 'claim name ""',
-  'existing cache claim "HF_Token"', 'env name with a space', 'env name starting with a digit', 'allowNamespaces ["Team A"]',
-  'replicas 1e10', 'maxSurge 1e10', 'maxReplicas 1e10', 'cpu Infinity', 'memoryGiB 1e-9', 'cache sizeGiB -5', 'cache sizeGiB NaN',
-  'cache sizeGiB 0', 'emptyDir cache sizeGiB 1e-9', 'requestTimeout days(5000)',
-  'route gatewayNamespace "GW NS"', 'image "vllm/vllm openai:v1"', 'image "VLLM/Server:v1"', 'image "repo:v1:v2"',
-  'Karpenter nodeRole ""', 'Karpenter instanceProfile ""',
-  'Karpenter clusterName ""', 'device plugin namespace "GPU Ops"', 'device plugin image "NVCR/Plugin:v1"', 'monitoring dashboardNamespace "Team A"',
-  'monitoring ruleLabels key "a b"',
-]);
+const KNOWN_SILENT = new Set<string>([]);
 
 describe('bad inputs end in a ValidationError or in output a cluster accepts', () => {
   const knownBugReport: string[] = [];
@@ -172,7 +173,7 @@ describe('property: generated API-invalid names, numbers and durations', () => {
     sizeGiB: badNumber,
     timeoutDays: fc.constantFrom(1, 5000, 0.5),
   });
-  test('ModelService: ValidationError or API-valid output; today some still pass through (known bug)', () => {
+  test('ModelService: ValidationError or API-valid output, never silently invalid', () => {
     const counts = { refused: 0, valid: 0, silent: 0, crash: 0 };
     fc.assert(fc.property(input, i => {
       const o = outcome(svc({
@@ -187,8 +188,7 @@ describe('property: generated API-invalid names, numbers and durations', () => {
     console.log('generated inputs:', counts);
     expect(counts.crash).toBe(0);
     expect(counts.refused + counts.valid + counts.silent).toBe(60);
-    // KNOWN BUG (issue 11): the constructs do not call lib/private/api-rules yet. Once they do, this
-    // must become `expect(counts.silent).toBe(0)`.
-    expect(counts.silent).toBeGreaterThan(0);
+    // Every input is refused with a ValidationError or renders output every checker accepts.
+    expect(counts.silent).toBe(0);
   });
 });

@@ -37,7 +37,7 @@ describe('ServiceAccount annotations (IRSA, GKE Workload Identity)', () => {
 
   test('an annotation key Kubernetes would refuse is a ValidationError', () => {
     const e = expectValidationError(() => new ModelService(Testing.chart(), 'llama', { ...base, serviceAccountAnnotations: { 'eks amazonaws com/role arn': 'x' } }));
-    expect(e.problems.map(p => p.property)).toEqual(['serviceAccountAnnotations']);
+    expect(e.problems.map(p => p.property)).toEqual(['serviceAccountAnnotations["eks amazonaws com/role arn"]']);
   });
 });
 

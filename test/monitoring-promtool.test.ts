@@ -19,7 +19,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { CounterRef, Model, ModelService, MonitoringRule, MonitoringStack, Runtime } from '../lib';
+import { Accelerator, CounterRef, Model, ModelService, MonitoringRule, MonitoringStack, Runtime } from '../lib';
 import { fleet } from './support/monitoring-fixture';
 import { PROMTOOL, requirePromtool } from './support/promtool';
 import { selector } from '../lib/engines/metrics';
@@ -494,8 +494,7 @@ describeIfPromtool('promtool: two stacks in one Prometheus', () => {
     const llama = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
     const charts = ['team-a', 'team-b'].map(ns => {
       const chart = new Chart(app, ns, { namespace: ns });
-      const pool = fleet(Testing.chart()).pools[0];
-      const svc = new ModelService(chart, 'llama', { model: llama, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: pool });
+      const svc = new ModelService(chart, 'llama', { model: llama, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), accelerator: Accelerator.NVIDIA_L4 });
       new MonitoringStack(chart, 'monitoring', { services: [svc] });
       return { chart, svc };
     });

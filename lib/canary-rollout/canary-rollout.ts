@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
@@ -6,19 +6,21 @@ import { fractionalSeconds } from '../duration';
 import { addCrossCheck, Problem, Problems } from '../errors';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
+import { CANARY_ROLLOUT_FIELDS } from './prop-shapes';
 import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
 import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../imports/analysistemplates-argoproj.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
-import {
-  Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable,
-  RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryTrafficRouting,
-} from '../imports/rollouts-argoproj.io';
+import { Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable, RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollouts-argoproj.io';
 import { ModelService, POD_TEMPLATE_HASH_LABEL, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
 import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/props';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
+import { pathPrefixProblem } from '../model-service/route-path';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
+import { checkArgoPauseDuration, checkDns1123Label, checkDns1123Subdomain, checkDuration, checkHttpUrl, checkInt32, isDuration } from '../private/api-rules';
+import { guardProps } from '../private/prop-guards';
+import { checkSameApp } from '../private/same-app';
 
 /** Label that tells stable and candidate objects apart. */
 export const TRACK_LABEL = 'modelship.dev/track';
@@ -75,6 +77,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
     const problems = this._problems;
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    if (!guardProps(problems, props, CANARY_ROLLOUT_FIELDS, '{ service: llama, candidate: { runtime: Runtime.vllm({ version: "0.10.0" }) } }')) problems.throwIfAny();
     const service = props.service;
     this.service = service;
     this.canaryName = `${service.name}-canary`;
@@ -83,6 +87,14 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     this.steps = [...(props.steps ?? CANARY_DEFAULTS.steps)];
     this.pause = props.pause ? fractionalSeconds(props.pause) : CANARY_DEFAULTS.pauseSeconds;
     const pool = service.nodePool;
+    if (checkSameApp(problems, 'service', this, service)) {
+      // The canary's objects (its Service, Rollout, AnalysisTemplates) are found by name in the service's namespace.
+      const namespace = Chart.of(this).namespace ?? 'default';
+      if (namespace !== service.namespace) {
+        problems.add('service', service.node.path, `the canary is in namespace ${namespace}, its service ${service.name} in ${service.namespace}: the Rollout, the canary Service and the route backends must share the service's namespace`,
+          `create the CanaryRollout in the service's chart (namespace ${service.namespace})`);
+      }
+    }
 
     this._claimName('CanaryRollout of', service.node.path, earlier => ({
       property: 'service',
@@ -222,6 +234,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     if (a.maxClientErrorRatioIncrease !== undefined && !(a.maxClientErrorRatioIncrease > 0 && a.maxClientErrorRatioIncrease < 1)) {
       problems.add('analysis.maxClientErrorRatioIncrease', a.maxClientErrorRatioIncrease, 'must be a share between 0 and 1', 'use e.g. 0.01 (at most 1 % more requests refused than on the stable)');
     }
+    if (a.prometheusUrl !== undefined) checkHttpUrl(problems, 'analysis.prometheusUrl', a.prometheusUrl);
     if (a.minRequests !== undefined && !(Number.isInteger(a.minRequests) && a.minRequests >= 1)) {
       problems.add('analysis.minRequests', a.minRequests, 'must be a whole number >= 1', `use e.g. ${ANALYSIS_DEFAULTS.minRequests}`);
     }
@@ -235,6 +248,17 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       problems.add('pause', `${pause}s`, `shorter than one analysis interval (${interval}s): a step would end before it is measured once`,
         `use a pause of at least ${interval}s, better ${interval * (this.analysis.failureLimit + 2)}s (failureLimit + 2 measurements)`);
     }
+    // Rendered as Argo Rollouts durations (Go time.ParseDuration; a pause at most int32 seconds) and
+    // as the rate window of every PromQL query (Prometheus durations: whole units, no exponent).
+    if (pause >= interval) checkArgoPauseDuration(problems, 'pause', `${pause}s`);
+    if (interval >= 10) {
+      checkDuration(problems, 'analysis.interval', `${interval}s`, 'argo');
+      const window = `${this.analysis.windowSeconds}s`;
+      if (!isDuration(window, 'prometheus')) {
+        problems.add('analysis.interval', `${interval}s`, `the rate window modelship derives from it (${window}) is not a Prometheus duration (whole seconds, at most about 292 years)`,
+          'use a whole number of seconds, e.g. Duration.minutes(1)');
+      }
+    }
     if (this.analysis.checks.length === 0) {
       problems.add('analysis', a, `${runtimeName} exports none of the signals a canary is judged on (errors and requests, time to first token, latency histograms)`,
         'declare metrics on the custom runtime (errors + requests, or e2eLatency), or use a runtime that exports them');
@@ -245,10 +269,19 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     const s = this.strategy;
     const route = this.service.definition.route;
     if (s.kind === TrafficStrategyKind.ARGO_ROLLOUTS) {
+      // Names the Gateway API plugin looks the route up by.
+      if (s.argo?.httpRoute !== undefined) checkDns1123Subdomain(problems, 'strategy.httpRoute', s.argo.httpRoute);
+      if (s.argo?.httpRouteNamespace !== undefined) checkDns1123Label(problems, 'strategy.httpRouteNamespace', s.argo.httpRouteNamespace);
       const routed = !s.argo?.replicaBased && (s.argo?.httpRoute !== undefined || route !== undefined);
       return routed ? RolloutMechanics.ARGO_TRAFFIC_ROUTED : RolloutMechanics.ARGO_REPLICA_BASED;
     }
     const g = s.gateway!;
+    if (g.gatewayName !== undefined) checkDns1123Subdomain(problems, 'strategy.gatewayName', g.gatewayName, { maxLength: 63 });
+    if (g.gatewayNamespace !== undefined) checkDns1123Label(problems, 'strategy.gatewayNamespace', g.gatewayNamespace);
+    if (g.pathPrefix !== undefined) {
+      const reason = pathPrefixProblem(g.pathPrefix);
+      if (reason) problems.add('strategy.pathPrefix', g.pathPrefix, `an HTTPRoute path ${reason}`, `use a plain path such as "${MODEL_SERVICE_DEFAULTS.routePathPrefix}"`);
+    }
     if (!route && !g.gatewayName) {
       problems.add('strategy.gatewayName', undefined, `${this.service.name} has no route and no Gateway was given, so there is nothing to weight`,
         'give TrafficStrategy.gatewayWeights({ gatewayName }) or a route on the ModelService');
@@ -274,6 +307,9 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     const e = this.surge.maxExtraReplicas;
     if (!(e !== undefined && Number.isInteger(e) && e >= 1)) {
       problems.add('surge.maxExtraReplicas', e, 'must be a whole number of replicas >= 1', 'use 1 or more, or SurgePolicy.scaleDownStable()');
+    } else {
+      // Written as the Rollout's maxSurge (an int32 IntOrString).
+      checkInt32(problems, 'surge.maxExtraReplicas', e, { min: 1 });
     }
   }
 

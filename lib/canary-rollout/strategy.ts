@@ -1,4 +1,5 @@
 import { SurgeKind } from './gpu-budget';
+import { factoryOptions } from '../private/prop-guards';
 
 /** Which traffic mechanism a CanaryRollout uses. */
 export enum TrafficStrategyKind {
@@ -54,12 +55,12 @@ export interface GatewayWeightsOptions {
 export class TrafficStrategy {
   /** Argo Rollouts: a Rollout with `workloadRef` to the ModelService's Deployment and AnalysisTemplates on Prometheus. */
   public static argoRollouts(options: ArgoRolloutsOptions = {}): TrafficStrategy {
-    return new TrafficStrategy(TrafficStrategyKind.ARGO_ROLLOUTS, options, undefined);
+    return new TrafficStrategy(TrafficStrategyKind.ARGO_ROLLOUTS, factoryOptions('TrafficStrategy.argoRollouts', options, '{ httpRoute: "llama" }'), undefined);
   }
 
   /** Two Deployments behind one HTTPRoute with weighted backends; every step is a commit (GitOps), no controller beyond a Gateway. */
   public static gatewayWeights(options: GatewayWeightsOptions = {}): TrafficStrategy {
-    return new TrafficStrategy(TrafficStrategyKind.GATEWAY_WEIGHTS, undefined, options);
+    return new TrafficStrategy(TrafficStrategyKind.GATEWAY_WEIGHTS, undefined, factoryOptions('TrafficStrategy.gatewayWeights', options, '{ gatewayName: "inference-gateway" }'));
   }
 
   private constructor(
@@ -86,7 +87,7 @@ export class SurgePolicy {
    * back, nothing has to start); the candidate runs in at most `maxExtraReplicas` extra replicas.
    */
   public static extraCapacity(options: ExtraCapacityOptions): SurgePolicy {
-    return new SurgePolicy(SurgeKind.EXTRA_CAPACITY, options.maxExtraReplicas);
+    return new SurgePolicy(SurgeKind.EXTRA_CAPACITY, factoryOptions<Partial<ExtraCapacityOptions>>('SurgePolicy.extraCapacity', options, '{ maxExtraReplicas: 2 }').maxExtraReplicas);
   }
 
   /**

@@ -8,9 +8,12 @@ import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
 import { buildKarpenterObjects, defaultRootVolumeGiB } from './karpenter';
+import { GPU_NODE_POOL_FIELDS } from './prop-shapes';
 import { KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner';
 import { PoolContract, resolvePoolContract } from './resolve';
 import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
+import { checkDns1123Label, checkImageReference } from '../private/api-rules';
+import { guardProps } from '../private/prop-guards';
 
 /** Pools of each app by name: two pools with one name would emit the same objects. */
 
@@ -75,6 +78,8 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     const problems = this._problems;
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    if (!guardProps(problems, props, GPU_NODE_POOL_FIELDS, '{ accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.karpenter({...}), maxGpus: 16 }')) problems.throwIfAny();
     this.name = props.name ?? id;
     this.accelerator = props.accelerator;
     this.provisioner = props.provisioner;
@@ -102,6 +107,9 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
       problems.add('devicePlugin.sharing', `timeSlicing(${shares})`, 'time-slicing shares each GPU between a whole number of pods, at least 2',
         'use GpuSharing.timeSlicing(2) or more, or no sharing');
     }
+    const plugin = props.devicePlugin?.options;
+    if (plugin?.image !== undefined) checkImageReference(problems, 'devicePlugin.image', plugin.image);
+    if (plugin?.namespace !== undefined) checkDns1123Label(problems, 'devicePlugin.namespace', plugin.namespace);
     if (props.devicePlugin && props.accelerator.vendor !== GpuVendor.NVIDIA) {
       problems.add('devicePlugin', 'nvidia', `the NVIDIA device plugin cannot advertise ${props.accelerator.displayName}`,
         'remove devicePlugin and install the vendor\'s device plugin (e.g. the AMD GPU Operator)');

@@ -2,14 +2,9 @@ import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { KARPENTER_DEFAULTS, KarpenterOptions } from './provisioner';
-import { PoolContract } from './resolve';
-import {
-  Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
-} from '../imports/ec2nodeclasses-karpenter.k8s.aws';
-import {
-  NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits,
-  NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect,
-} from '../imports/nodepools-karpenter.sh';
+import { PoolContract, KARPENTER_DISCOVERY_TAG } from './resolve';
+import { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType } from '../imports/ec2nodeclasses-karpenter.k8s.aws';
+import { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect } from '../imports/nodepools-karpenter.sh';
 
 /** What the Karpenter objects of a pool are built from. */
 export interface KarpenterInput {
@@ -33,14 +28,15 @@ export function karpenterDuration(d: Duration): string {
 
 /** Root volume size: the base plus the node-local model cache of every service on the pool. */
 export function defaultRootVolumeGiB(nodeCacheGiB: readonly number[]): number {
-  return Math.min(16384, KARPENTER_DEFAULTS.rootVolumeBaseGiB + nodeCacheGiB.reduce((a, b) => a + b, 0));
+  // Whole GiB: the EC2NodeClass schema's volumeSize pattern takes whole numbers only (a cache of 100.5 GiB rounds up).
+  return Math.min(16384, Math.ceil(KARPENTER_DEFAULTS.rootVolumeBaseGiB + nodeCacheGiB.reduce((a, b) => a + b, 0)));
 }
 
 /** The Karpenter NodePool and EC2NodeClass of a pool, both named after the pool. */
 export function buildKarpenterObjects(scope: Construct, input: KarpenterInput): { nodePool: NodePool; nodeClass: Ec2NodeClass } {
   const { name, options: o, contract } = input;
   const alias = o.amiAlias ?? KARPENTER_DEFAULTS.amiAlias;
-  const discovery = o.discoveryTags ?? { 'karpenter.sh/discovery': o.clusterName! };
+  const discovery = o.discoveryTags ?? { [KARPENTER_DISCOVERY_TAG]: o.clusterName! };
 
   const nodeClass = new Ec2NodeClass(scope, 'NodeClass', {
     metadata: { name, labels: input.labels },

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { NodeTaint } from './scheduling';
+import { factoryOptions } from '../private/prop-guards';
 
 /** Who creates the nodes of a pool. */
 export enum ProvisionerKind {
@@ -83,10 +84,18 @@ export interface KarpenterOptions {
   /** Existing instance profile of the nodes. Give this or `nodeRole`. @default - none */
   readonly instanceProfile?: string;
   /**
-   * EKS-optimized AMI alias (`family@version`). Pin a version: `@latest` replaces every node on each release.
+   * EKS-optimized AMI alias (`family@version`, family `al2023`, `bottlerocket` or `al2`). Pin a
+   * version: `@latest` replaces every node of the pool, restarting its model servers, on each AMI
+   * release, so it is refused unless `allowLatestAmi` is set.
    * @default KARPENTER_DEFAULTS.amiAlias
    */
   readonly amiAlias?: string;
+  /**
+   * Accept `amiAlias: '<family>@latest'`: every AMI release then drifts the pool's nodes (and
+   * restarts their model servers), rate-limited only by the disruption budget.
+   * @default false
+   */
+  readonly allowLatestAmi?: boolean;
   /**
    * Root volume size in GiB.
    * @default - 200 GiB + the node-local model cache of every service placed on the pool
@@ -141,7 +150,7 @@ export interface GkeOptions {
 export class Provisioner {
   /** Karpenter (v1) on AWS: a NodePool and an EC2NodeClass for the accelerator's instance types. */
   public static karpenter(options: KarpenterOptions = {}): Provisioner {
-    return new Provisioner(ProvisionerKind.KARPENTER, options, undefined);
+    return new Provisioner(ProvisionerKind.KARPENTER, factoryOptions('Provisioner.karpenter', options, '{ clusterName: "my-cluster", nodeRole: "KarpenterNodeRole" }'), undefined);
   }
 
   /**
@@ -149,16 +158,17 @@ export class Provisioner {
    * `nvidia.com/gpu=present:NoSchedule` taint GKE puts on GPU nodes.
    */
   public static gke(options: GkeOptions = {}): Provisioner {
+    const o = factoryOptions('Provisioner.gke', options, '{ spot: true }');
     return new Provisioner(ProvisionerKind.GKE, undefined, {
-      nodeLabels: options.nodeLabels,
-      gpusPerNode: options.gpusPerNode,
-      interruptible: options.spot ?? false,
-    }, options.spot ?? false);
+      nodeLabels: o.nodeLabels,
+      gpusPerNode: o.gpusPerNode,
+      interruptible: o.spot ?? false,
+    }, o.spot ?? false);
   }
 
   /** Nodes someone else provisions (AKS, on-prem, managed node groups): emits nothing, carries the contract. */
   public static existing(options: ExistingPoolOptions = {}): Provisioner {
-    return new Provisioner(ProvisionerKind.EXISTING, undefined, options);
+    return new Provisioner(ProvisionerKind.EXISTING, undefined, factoryOptions('Provisioner.existing', options, '{ nodeLabels: { "example.com/gpu": "l4" } }'));
   }
 
   private constructor(

@@ -3,6 +3,8 @@ import { Problems } from '../errors';
 import { CapacityType, KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner';
 import { formatTaint, GPU_TAINT_VALUE, gpuTaint, isLabelValue, isQualifiedName, NodeTaint, POOL_LABEL, TaintEffect } from './scheduling';
 import { fractionalSeconds } from '../duration';
+import { renderDuration } from '../private/api-rules';
+import { checkKarpenterAmiAlias, checkKarpenterIdentity, checkKarpenterNodeLabelKey, checkKarpenterSelectorTags } from '../private/crd-rules';
 
 /** Label Karpenter puts on every node of a NodePool. */
 export const KARPENTER_NODEPOOL_LABEL = 'karpenter.sh/nodepool';
@@ -14,6 +16,11 @@ export const GKE_SPOT_LABEL = 'cloud.google.com/gke-spot';
 export const GFD_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 /** Value of the taint GKE puts on GPU nodes. */
 export const GKE_GPU_TAINT_VALUE = 'present';
+
+/** The tag Karpenter's getting-started guide puts on a cluster's subnets and security groups. */
+export const KARPENTER_DISCOVERY_TAG = 'karpenter.sh/discovery';
+/** EKS-optimized AMI families for Linux nodes (the CRD also takes Windows families; model pods are Linux). */
+const LINUX_AMI_FAMILIES = ['al2023', 'bottlerocket', 'al2'];
 
 /** Label domains Karpenter reserves for itself or Kubernetes (a NodePool with them is rejected). */
 const RESTRICTED_LABEL_DOMAINS = ['karpenter.sh', 'karpenter.k8s.aws', 'kubernetes.io', 'k8s.io'];
@@ -86,19 +93,21 @@ function resolveKarpenter(problems: Problems, name: string, accelerator: Acceler
       o.nodeRole === undefined ? 'the nodes need an IAM identity' : 'nodeRole and instanceProfile are both set; EC2NodeClass takes one',
       'give exactly one of nodeRole (e.g. "KarpenterNodeRole-my-cluster") or instanceProfile');
   }
+  // EC2NodeClass CEL rules (karpenter-provider-aws v1.14.1): a role or instance profile is never empty.
+  checkKarpenterIdentity(problems, 'provisioner.nodeRole', o.nodeRole);
+  checkKarpenterIdentity(problems, 'provisioner.instanceProfile', o.instanceProfile);
   if (o.clusterName === undefined && o.discoveryTags === undefined) {
     problems.add('provisioner.clusterName', undefined, 'Karpenter cannot find subnets and security groups for the nodes',
       'give clusterName (tag karpenter.sh/discovery: <cluster>) or discoveryTags');
+  } else if (o.discoveryTags !== undefined) {
+    checkKarpenterSelectorTags(problems, 'provisioner.discoveryTags', o.discoveryTags);
+  } else {
+    // The selector modelship builds from the cluster name, checked by the same rule.
+    checkKarpenterSelectorTags(problems, 'provisioner.clusterName', { [KARPENTER_DISCOVERY_TAG]: o.clusterName });
   }
-  for (const [k, v] of Object.entries(o.discoveryTags ?? {})) {
-    if (k === '' || v === '') problems.add(`provisioner.discoveryTags.${k}`, v, 'tag keys and values must not be empty', 'use e.g. { "karpenter.sh/discovery": "my-cluster" }');
-  }
-  const alias = o.amiAlias ?? KARPENTER_DEFAULTS.amiAlias;
-  const family = alias.split('@')[0];
-  if (!/^[a-zA-Z0-9]+@.+$/.test(alias) || !['al2023', 'bottlerocket', 'al2'].includes(family)) {
-    problems.add('provisioner.amiAlias', alias, 'not a Linux EKS-optimized AMI alias (family@version)',
-      `use e.g. "${KARPENTER_DEFAULTS.amiAlias}" or "bottlerocket@v1.44.0"`);
-  }
+  // The CRD's alias rules, Linux families only (the pods are Linux), and a pinned version unless allowLatestAmi.
+  checkKarpenterAmiAlias(problems, 'provisioner.amiAlias', o.amiAlias ?? KARPENTER_DEFAULTS.amiAlias,
+    { families: LINUX_AMI_FAMILIES, allowLatest: o.allowLatestAmi === true });
   if (o.rootVolumeGiB !== undefined && !(Number.isInteger(o.rootVolumeGiB) && o.rootVolumeGiB >= 20 && o.rootVolumeGiB <= 16384)) {
     problems.add('provisioner.rootVolumeGiB', o.rootVolumeGiB, 'must be a whole number of GiB from 20 to 16384 (gp3 limit)', 'leave it out for 200 GiB + the model caches');
   }
@@ -112,6 +121,9 @@ function resolveKarpenter(problems: Problems, name: string, accelerator: Acceler
     const seconds = fractionalSeconds(d);
     if (!(Number.isInteger(seconds) && seconds > 0)) {
       problems.add(`provisioner.${prop}`, `${seconds}s`, 'must be a positive whole number of seconds', 'use e.g. Duration.minutes(5)');
+    } else {
+      // Karpenter reads it with Go's time.ParseDuration: at most 2^63-1 ns (about 292 years).
+      renderDuration(problems, `provisioner.${prop}`, seconds * 1000, 'kubernetes');
     }
   }
 
@@ -125,6 +137,9 @@ function resolveKarpenter(problems: Problems, name: string, accelerator: Acceler
     if (RESTRICTED_LABEL_DOMAINS.some(d => domain === d || domain.endsWith(`.${d}`)) && !ALLOWED_LABEL_DOMAINS.includes(domain)) {
       problems.add(`provisioner.labels.${key}`, userLabels[key], `Karpenter rejects node labels in the ${domain} domain (it or Kubernetes sets them)`,
         'use your own domain, e.g. "example.com/team"; instance types and capacity types are set with instanceTypes and capacityTypes');
+    } else {
+      // The NodePool CRD's own rule matches domains by suffix without a dot ("notkarpenter.sh/x" is refused too).
+      checkKarpenterNodeLabelKey(problems, `provisioner.labels.${key}`, key);
     }
   }
   if (userLabels[POOL_LABEL] !== undefined && userLabels[POOL_LABEL] !== name) {

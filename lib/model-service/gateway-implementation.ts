@@ -1,5 +1,12 @@
 import { k8s } from 'cdk8s-plus-28';
+import { show, ValidationError } from '../errors';
 import { isCidr, isDnsLabel, isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
+import { describeValue, factoryOptions } from '../private/prop-guards';
+
+/** A factory argument of the wrong type, reported before any construct exists (the factory call is the path). */
+function factoryProblem(factory: string, property: string, value: unknown, reason: string, example: string): ValidationError {
+  return new ValidationError([{ path: factory, property, value: show(value), reason: `${reason}, got ${describeValue(value)}`, fix: `pass e.g. ${example}` }]);
+}
 
 /** Which Gateway a route attaches to, as the implementation needs it to find its proxies. */
 export interface GatewayReference {
@@ -128,7 +135,7 @@ export class GatewayImplementation {
    * namespace and the proxies' owning-Gateway labels.
    */
   public static envoyGateway(options: EnvoyGatewayOptions = {}): GatewayImplementation {
-    return new GatewayImplementation(GatewayImplementationKind.ENVOY_GATEWAY, { envoy: { ...options } });
+    return new GatewayImplementation(GatewayImplementationKind.ENVOY_GATEWAY, { envoy: { ...factoryOptions('GatewayImplementation.envoyGateway', options, '{ namespace: "envoy-gateway-system" }') } });
   }
 
   /**
@@ -137,12 +144,19 @@ export class GatewayImplementation {
    * for regional and internal classes, from the VPC's proxy-only subnet, which only you know.
    */
   public static gke(options: GkeGatewayOptions = {}): GatewayImplementation {
-    return new GatewayImplementation(GatewayImplementationKind.GKE, { gke: { proxyOnlySubnetCidrs: [...(options.proxyOnlySubnetCidrs ?? [])] } });
+    const o = factoryOptions('GatewayImplementation.gke', options, '{ proxyOnlySubnetCidrs: ["10.129.0.0/23"] }');
+    const cidrs = o.proxyOnlySubnetCidrs ?? [];
+    if (!Array.isArray(cidrs)) throw factoryProblem('GatewayImplementation.gke', 'proxyOnlySubnetCidrs', cidrs, 'must be an array of CIDR ranges', '{ proxyOnlySubnetCidrs: ["10.129.0.0/23"] }');
+    return new GatewayImplementation(GatewayImplementationKind.GKE, { gke: { proxyOnlySubnetCidrs: [...cidrs] } });
   }
 
   /** Any other implementation: the callers its proxies run as, given by hand. */
   public static peers(peers: GatewayPeer[]): GatewayImplementation {
-    return new GatewayImplementation(GatewayImplementationKind.PEERS, { peers: (peers ?? []).map(p => ({ ...p })) });
+    const given: unknown = peers ?? [];
+    if (!Array.isArray(given) || given.some(p => p === null || typeof p !== 'object' || Array.isArray(p))) {
+      throw factoryProblem('GatewayImplementation.peers', 'peers', given, 'must be an array of peer objects', '[{ namespaceLabels: { "kubernetes.io/metadata.name": "gateway" } }]');
+    }
+    return new GatewayImplementation(GatewayImplementationKind.PEERS, { peers: (given as GatewayPeer[]).map(p => ({ ...p })) });
   }
 
   private constructor(

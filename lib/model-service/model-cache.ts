@@ -1,3 +1,5 @@
+import { factoryOptions } from '../private/prop-guards';
+
 /** How model weights are cached between restarts. */
 export enum ModelCacheKind {
   EMPTY_DIR = 'emptyDir',
@@ -24,12 +26,12 @@ export class ModelCache {
    * not rescheduling. The default, because it needs no storage class.
    */
   public static emptyDir(options: { sizeGiB?: number } = {}): ModelCache {
-    return new ModelCache(ModelCacheKind.EMPTY_DIR, options);
+    return new ModelCache(ModelCacheKind.EMPTY_DIR, factoryOptions('ModelCache.emptyDir', options, '{ sizeGiB: 200 }'));
   }
 
   /** One volume per pod (a generic ephemeral volume), created and deleted with the pod. */
   public static perReplica(options: ModelCacheVolumeOptions = {}): ModelCache {
-    return new ModelCache(ModelCacheKind.PER_REPLICA, options);
+    return new ModelCache(ModelCacheKind.PER_REPLICA, factoryOptions('ModelCache.perReplica', options, '{ storageClassName: "gp3" }'));
   }
 
   /**
@@ -38,7 +40,7 @@ export class ModelCache {
    * `<service>-model-cache`, does not change with versions, so upgrades keep the cache.
    */
   public static shared(options: ModelCacheVolumeOptions = {}): ModelCache {
-    return new ModelCache(ModelCacheKind.SHARED, options);
+    return new ModelCache(ModelCacheKind.SHARED, factoryOptions('ModelCache.shared', options, '{ storageClassName: "efs-sc" }'));
   }
 
   /** A claim you manage (mounted read-write). */

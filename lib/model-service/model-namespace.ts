@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel } from '../errors';
+import { checkAnnotations } from '../private/api-rules';
 import { isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
+import { guardProps, is } from '../private/prop-guards';
 
 /** Pod Security Standards levels (kubernetes.io/docs/concepts/security/pod-security-standards). */
 export enum PodSecurityLevel {
@@ -70,6 +72,16 @@ export class ModelNamespace extends ModelshipConstruct {
   constructor(scope: Construct, id: string, props: ModelNamespaceProps = {}) {
     super(scope, id);
     const problems = this._problems;
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    const stringMap = (example: string) => is.record(is.string('value'), example);
+    props = props ?? {};
+    if (!guardProps(problems, props, {
+      name: is.string('llm'),
+      podSecurityLevel: is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel'),
+      podSecurityVersion: is.string('v1.28'),
+      labels: stringMap('{ team: "search" }'),
+      annotations: stringMap('{ "example.com/owner": "search" }'),
+    }, '{ name: "llm" }')) problems.throwIfAny();
     const chartNamespace = Chart.of(this).namespace;
     const name = props.name ?? chartNamespace;
     const level = props.podSecurityLevel ?? MODEL_NAMESPACE_DEFAULTS.level;
@@ -85,17 +97,17 @@ export class ModelNamespace extends ModelshipConstruct {
     if (typeof version !== 'string' || !POD_SECURITY_VERSION.test(version)) {
       problems.add('podSecurityVersion', version, 'Pod Security admission takes "latest" or a Kubernetes minor version like "v1.28"', `use "${MODEL_NAMESPACE_DEFAULTS.version}"`);
     }
-    for (const [field, map] of [['labels', props.labels], ['annotations', props.annotations]] as const) {
-      for (const [k, v] of Object.entries(map ?? {})) {
-        if (!isLabelKey(k) || (field === 'labels' && !isLabelValue(v))) {
-          problems.add(field, { [k]: v }, field === 'labels' ? 'not a valid label (key: optional DNS prefix + name of at most 63 characters; value: at most 63 characters)' : 'not a valid annotation key (optional DNS prefix + name of at most 63 characters)',
-            'use keys like "team" or "example.com/team"');
-        }
-        if (field === 'labels' && k.startsWith('pod-security.kubernetes.io/')) {
-          problems.add('labels', { [k]: v }, 'Pod Security labels are set from podSecurityLevel and podSecurityVersion', 'remove it and set podSecurityLevel / podSecurityVersion');
-        }
+    for (const [k, v] of Object.entries(props.labels ?? {})) {
+      if (!isLabelKey(k) || !isLabelValue(v)) {
+        problems.add('labels', { [k]: v }, 'not a valid label (key: optional DNS prefix + name of at most 63 characters; value: at most 63 characters)',
+          'use keys like "team" or "example.com/team"');
+      }
+      if (k.startsWith('pod-security.kubernetes.io/')) {
+        problems.add('labels', { [k]: v }, 'Pod Security labels are set from podSecurityLevel and podSecurityVersion', 'remove it and set podSecurityLevel / podSecurityVersion');
       }
     }
+    // Keys, string values and the 256 KiB total (lib/private/api-rules).
+    if (props.annotations !== undefined) checkAnnotations(problems, 'annotations', props.annotations);
     if (name !== undefined) {
       this._claimName('ModelNamespace', name, holder => ({
         property: 'name',

@@ -12,15 +12,18 @@ import { prometheusAdapterMetricName } from './prometheus-adapter';
 import { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { resolveServicePlan, ServicePlan } from './resolve';
 import { fractionalSeconds } from '../duration';
+import { MODEL_SERVICE_FIELDS } from './prop-shapes';
 import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
-import {
-  HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType,
-} from '../imports/httproutes-gateway.networking.k8s.io';
+import { HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
 import { ScaledObject } from '../imports/scaledobjects-keda.sh';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
+import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
+import { guardProps } from '../private/prop-guards';
+import { gibQuantity } from '../private/quantity-render';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
+import { checkSameApp } from '../private/same-app';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -122,9 +125,12 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    if (!guardProps(this._problems, props, MODEL_SERVICE_FIELDS, '{ model: Model.huggingFace("meta-llama/Llama-3.1-8B-Instruct"), accelerator: Accelerator.NVIDIA_L4 }')) this._problems.throwIfAny();
     this.props = props;
     this.name = props.name ?? id;
     this.nodePool = props.nodePool;
+    if (props.nodePool) checkSameApp(this._problems, 'nodePool', this, props.nodePool);
     const plan = resolveServicePlan(this._problems, this.name, props, props.nodePool);
     this.namespace = Chart.of(this).namespace ?? 'default';
     // Every object of a service is named after it: one name per namespace.
@@ -170,7 +176,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
         spec: {
           accessModes: ['ReadWriteMany'],
           storageClassName: cache.storageClassName,
-          resources: { requests: { storage: k8s.Quantity.fromString(`${cache.sizeGiB ?? this.plan.cacheSizeGiB}Gi`) } },
+          resources: { requests: { storage: k8s.Quantity.fromString(gibQuantity(cache.sizeGiB ?? this.plan.cacheSizeGiB)) } },
         },
       });
     }
@@ -604,17 +610,21 @@ function describeHostnames(hostnames: readonly string[]): string {
 
 /**
  * A Gateway API duration (GEP-2257: up to four `<1-5 digits><h|m|s|ms>` parts): `600s`, `250ms`, `30h`.
- * Not `toSeconds()`: it throws on sub-second durations, and 100000 s or more breaks the 5-digit limit.
+ * Not `toSeconds()`: it throws on sub-second durations. Beyond 99999 of a unit the parts are carried
+ * into the smaller ones (`renderDuration`); the duration was checked (whole milliseconds, at most
+ * 99999h99999m99999s99999ms) in resolve.
  */
 function gatewayDuration(d: Duration): string {
   let ms = Math.round(d.toMilliseconds({ integral: false }));
   if (ms % 1000 === 0 && ms / 1000 <= 99999) return `${ms / 1000}s`;
   if (ms <= 99999) return `${ms}ms`;
   const parts: string[] = [];
+  const total = ms;
   for (const [size, unit] of [[3_600_000, 'h'], [60_000, 'm'], [1000, 's'], [1, 'ms']] as const) {
     const n = Math.floor(ms / size);
     if (n > 0) parts.push(`${n}${unit}`);
     ms -= n * size;
   }
-  return parts.join('');
+  const text = parts.join('');
+  return isDuration(text, 'gateway') ? text : renderDuration(new CollectingSink(), 'requestTimeout', total, 'gateway') ?? text;
 }

@@ -1,4 +1,5 @@
 import { lookupModel, ModelSpec } from '../planning/model-spec';
+import { factoryOptions } from '../private/prop-guards';
 
 /**
  * A reference to one key of a Kubernetes Secret. modelship never reads or inlines the value.
@@ -60,24 +61,28 @@ export interface VolumeModelOptions {
 export class Model {
   /** A model from the Hugging Face Hub, e.g. `meta-llama/Llama-3.1-70B-Instruct`. */
   public static huggingFace(id: string, options: HuggingFaceModelOptions = {}): Model {
-    const token = typeof options.tokenSecret === 'string' ? { name: options.tokenSecret } : options.tokenSecret;
-    return new Model(ModelSourceKind.HUGGING_FACE, id, options.spec ?? lookupModel(id), options.servedName ?? id, {
-      revision: options.revision, tokenSecret: token,
+    const o = factoryOptions('Model.huggingFace', options, '"meta-llama/Llama-3.1-8B-Instruct", { tokenSecret: "hf-token" }');
+    const token = typeof o.tokenSecret === 'string' ? { name: o.tokenSecret } : o.tokenSecret;
+    // A wrong type is reported by the ModelService that uses the model (with its path).
+    return new Model(ModelSourceKind.HUGGING_FACE, id, o.spec ?? (typeof id === 'string' ? lookupModel(id) : undefined), o.servedName ?? id, {
+      revision: o.revision, tokenSecret: token,
     });
   }
 
   /** A model in S3 or GCS (`s3://bucket/path`, `gs://bucket/path`). */
   public static fromObjectStore(uri: string, options: ObjectStoreModelOptions = {}): Model {
-    const last = uri.replace(/\/+$/, '').split('/').pop() ?? uri;
-    return new Model(ModelSourceKind.OBJECT_STORE, uri, options.spec, options.servedName ?? last, {
-      credentialsSecret: options.credentialsSecret,
+    const o = factoryOptions('Model.fromObjectStore', options, '"s3://bucket/models/llama", { credentialsSecret: "s3-credentials" }');
+    const last = typeof uri === 'string' ? uri.replace(/\/+$/, '').split('/').pop() ?? uri : uri;
+    return new Model(ModelSourceKind.OBJECT_STORE, uri, o.spec, o.servedName ?? last, {
+      credentialsSecret: o.credentialsSecret,
     });
   }
 
   /** A model already on a PersistentVolumeClaim (mounted read-only). */
   public static fromVolume(options: VolumeModelOptions): Model {
-    return new Model(ModelSourceKind.VOLUME, options.claimName, options.spec, options.servedName ?? options.claimName, {
-      claimName: options.claimName, path: options.path ?? '',
+    const o = factoryOptions<Partial<VolumeModelOptions>>('Model.fromVolume', options, '{ claimName: "weights" }');
+    return new Model(ModelSourceKind.VOLUME, o.claimName as string, o.spec, o.servedName ?? o.claimName as string, {
+      claimName: o.claimName, path: o.path ?? '',
     });
   }
 

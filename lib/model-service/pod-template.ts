@@ -3,6 +3,7 @@ import { ModelSourceKind } from './model';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { ServicePlan } from './resolve';
 import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
+import { coresQuantity, gibQuantity } from '../private/quantity-render';
 
 /** UID and GID the model server runs as (Pod Security Standards "restricted": non-root). */
 export const MODEL_SERVER_UID = 1000;
@@ -116,12 +117,12 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     envFrom,
     resources: {
       requests: {
-        cpu: k8s.Quantity.fromNumber(plan.cpu),
-        memory: k8s.Quantity.fromString(`${plan.memoryGiB}Gi`),
+        cpu: cpuQuantity(plan.cpu),
+        memory: k8s.Quantity.fromString(gibQuantity(plan.memoryGiB)),
         [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
       },
       limits: {
-        memory: k8s.Quantity.fromString(`${plan.memoryGiB}Gi`),
+        memory: k8s.Quantity.fromString(gibQuantity(plan.memoryGiB)),
         [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
       },
     },
@@ -199,7 +200,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
 
 function cacheVolume(input: PodTemplateInput): k8s.Volume {
   const { cache, plan } = input;
-  const size = `${cache.sizeGiB ?? plan.cacheSizeGiB}Gi`;
+  const size = gibQuantity(cache.sizeGiB ?? plan.cacheSizeGiB);
   switch (cache.kind) {
     case ModelCacheKind.EMPTY_DIR:
       return { name: 'model-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(size) } };
@@ -222,4 +223,9 @@ function cacheVolume(input: PodTemplateInput): k8s.Volume {
     case ModelCacheKind.EXISTING_CLAIM:
       return { name: 'model-cache', persistentVolumeClaim: { claimName: cache.claimName! } };
   }
+}
+
+function cpuQuantity(cores: number): k8s.Quantity {
+  const q = coresQuantity(cores);
+  return typeof q === 'number' ? k8s.Quantity.fromNumber(q) : k8s.Quantity.fromString(q);
 }

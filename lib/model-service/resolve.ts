@@ -1,6 +1,7 @@
 import { Accelerator, GpuVendor } from '../accelerators';
 import { objectStoreReaders } from '../engines';
 import { Problems } from '../errors';
+import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkServiceNumbers } from './api-checks';
 import { resolveDrain } from './drain';
 import { mutableImageReason } from './image-reference';
 import { Model, ModelSourceKind } from './model';
@@ -14,7 +15,6 @@ import { MemoryFit, planMemory, weightsGiB as modelWeightsGiB } from '../plannin
 import { downloadGiB as modelDownloadGiB } from '../planning/model-bytes';
 import { hostCpuCores, hostMemoryGiB, shmSizeGiB, startupBudgetSeconds } from '../planning/pod-budget';
 import { needsBf16, needsFp8, Precision } from '../planning/precision';
-import { isLabelKey } from '../private/kubernetes-syntax';
 
 /** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
 export const MAX_SERVICE_NAME_LENGTH = 50;
@@ -243,19 +243,11 @@ export function resolveServicePlan(
     routeRequestTimeout: props.route ? props.route.requestTimeout ?? MODEL_SERVICE_DEFAULTS.requestTimeout : undefined,
     pool,
   });
-  if (props.resources?.cpu !== undefined && !(props.resources.cpu > 0)) {
-    problems.add('resources.cpu', props.resources.cpu, 'must be > 0', 'leave it out for 2 + 4 per GPU');
-  }
-  if (props.resources?.memoryGiB !== undefined && !(props.resources.memoryGiB > 0)) {
-    problems.add('resources.memoryGiB', props.resources.memoryGiB, 'must be > 0', 'leave it out for the derived default');
-  }
+  checkServiceNumbers(problems, props);
+  checkServiceDurations(problems, props);
+  checkServiceEndpoints(problems, props, runtime);
   if (props.route) checkRoute(problems, props.route, runtime.profile.apiPathPrefix);
-  for (const [key, value] of Object.entries(props.serviceAccountAnnotations ?? {})) {
-    if (!isLabelKey(key) || typeof value !== 'string') {
-      problems.add('serviceAccountAnnotations', { [key]: value }, 'not a valid annotation (key: optional DNS prefix + "/" + name of at most 63 characters; value: a string)',
-        'use e.g. { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/llm-weights" }');
-    }
-  }
+  checkServiceNames(problems, props, runtime);
 
   if (problems.list.length > before || gpus === undefined || accelerator === undefined || drain === undefined) {
     return undefined;
@@ -385,9 +377,6 @@ function resolveReplicas(problems: Problems, props: ModelServiceProps): { minRep
     if (a.scaleDownStabilization !== undefined && !(fractionalSeconds(a.scaleDownStabilization) <= 3600)) {
       problems.add('autoscaling.scaleDownStabilization', `${fractionalSeconds(a.scaleDownStabilization)}s`, 'Kubernetes accepts a stabilization window of at most one hour',
         'use at most Duration.hours(1)');
-    }
-    if (a.queueDepthPerReplica !== undefined && !(a.queueDepthPerReplica > 0)) {
-      problems.add('autoscaling.queueDepthPerReplica', a.queueDepthPerReplica, 'must be > 0', 'use e.g. 5 waiting requests per replica');
     }
     return { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas };
   }

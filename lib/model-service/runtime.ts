@@ -2,6 +2,7 @@ import { GpuVendor } from '../accelerators/accelerator';
 import { checkEngineVersion, DEFAULT_ENGINE_VERSIONS, ENGINE_DRIVERS, EngineCapabilities, EngineDriver, EngineKind, EngineMetrics, EngineProfile, VersionCheck } from '../engines';
 import { DEFAULT_MEMORY_UTILIZATION } from '../planning/memory-fit';
 import { Precision } from '../planning/precision';
+import { factoryOptions } from '../private/prop-guards';
 
 /** Context length a server is configured for when none is given (capped at the model's own). */
 export const DEFAULT_MAX_MODEL_LEN = 8192;
@@ -116,7 +117,8 @@ export class Runtime {
   }
 
   /** Any other container: modelship adds no arguments and knows only the metrics you declare. */
-  public static custom(options: CustomRuntimeOptions): Runtime {
+  public static custom(given: CustomRuntimeOptions): Runtime {
+    const options = factoryOptions<Partial<CustomRuntimeOptions>>('Runtime.custom', given, '{ image: "registry.example.com/server:v1" }') as CustomRuntimeOptions;
     const driver = ENGINE_DRIVERS[EngineKind.CUSTOM];
     const image = options.image;
     const tag = typeof image !== 'string' ? '' : image.includes('@') ? image.split('@')[1] : (image.split('/').pop() ?? '').split(':')[1] ?? '';
@@ -141,7 +143,8 @@ export class Runtime {
    * A runtime on any engine driver (how a test plugs in a driver that is not in the registry).
    * @internal
    */
-  public static _fromDriver(driver: EngineDriver, options: EngineRuntimeOptions = {}): Runtime {
+  public static _fromDriver(driver: EngineDriver, given: EngineRuntimeOptions = {}): Runtime {
+    const options = factoryOptions(`Runtime.${driver.kind}`, given, '{ version: "..." }');
     const version = options.version ?? driver.defaultVersion;
     // A version modelship cannot use is reported by the ModelService (with its path): the
     // profile of the default version stands in until then.

@@ -4,12 +4,14 @@ import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel, Problems } from '../errors';
 import { ModelService } from '../model-service';
+import { checkStackNames } from './api-checks';
 import { renderDashboard, gpuFleetDashboard, runtimeDashboard, DashboardSpec } from './dashboards';
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
 import { EngineGroup, groupByEngineMetrics } from './engine-groups';
 import { engineRuleGroup } from './engine-rules';
 import { gpuRuleGroup } from './gpu-rules';
 import { promDuration } from './promql';
+import { MONITORING_STACK_FIELDS } from './prop-shapes';
 import { DEFAULT_DASHBOARD_LABELS, DEFAULT_SERVICE_MONITOR_LABELS, MonitoringStackProps } from './props';
 import { checkUserRule } from './rule-check';
 import { alertRule, RuleGroupSpec, RuleSpec } from './rule-group';
@@ -21,6 +23,9 @@ import { fractionalSeconds } from '../duration';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
 import { checkObjectSizes } from '../object-size';
+import { checkDuration, checkHttpUrl } from '../private/api-rules';
+import { guardProps } from '../private/prop-guards';
+import { checkSameApp } from '../private/same-app';
 import type { PlanContribution } from '../report/contributor';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -65,6 +70,8 @@ export class MonitoringStack extends ModelshipConstruct {
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id);
     const problems = this._problems;
+    // JavaScript and config-driven callers: wrong types end here, as a ValidationError.
+    if (!guardProps(problems, props, MONITORING_STACK_FIELDS, '{ services: [llama] }')) problems.throwIfAny();
     this.name = props.name ?? id;
     checkDnsLabel(problems, 'name', this.name, 40);
     const namespace = Chart.of(this).namespace;
@@ -88,8 +95,13 @@ export class MonitoringStack extends ModelshipConstruct {
       const seconds = fractionalSeconds(props.scrapeInterval);
       if (!(Number.isInteger(seconds) && seconds >= 1)) {
         problems.add('scrapeInterval', `${seconds}s`, 'a scrape interval is a whole number of seconds >= 1', 'use e.g. Duration.seconds(30), or leave it out for Prometheus\' global interval');
+      } else {
+        checkDuration(problems, 'scrapeInterval', promDuration(seconds), 'prometheus');
       }
     }
+    // A runbook link is clicked by whoever reads the alert: http(s) only, never javascript: or data:.
+    if (props.runbookBaseUrl !== undefined) checkHttpUrl(problems, 'runbookBaseUrl', props.runbookBaseUrl);
+    checkStackNames(problems, props, dcgm);
     const stackSlo = props.slo ?? {};
     checkSlo(problems, 'slo', stackSlo);
     if (dcgm.mode === DcgmMode.DEPLOY && pools.length === 0) {
@@ -97,6 +109,8 @@ export class MonitoringStack extends ModelshipConstruct {
         'pass the GPU pools in nodePools, or use Dcgm.existing() when the GPU Operator runs an exporter');
     }
 
+    props.services.forEach((svc, i) => checkSameApp(problems, `services[${i}]`, this, svc));
+    pools.forEach((pool, i) => checkSameApp(problems, `nodePools[${i}]`, this, pool));
     const seen = new Set<string>();
     props.services.forEach((svc, i) => {
       const key = `${svc.namespace}/${svc.name}`;
@@ -336,6 +350,8 @@ function checkThresholds(problems: Problems, props: MonitoringStackProps): void 
       // An alert's `for:` is rendered in whole seconds; rules are evaluated every 15-60 s anyway.
       problems.add(`thresholds.${key}`, `${fractionalSeconds(v)}s`, 'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)',
         'use e.g. Duration.minutes(5)');
+    } else if (v !== undefined && key !== 'ttftAnomalyFloor') {
+      checkDuration(problems, `thresholds.${key}`, promDuration(fractionalSeconds(v)), 'prometheus');
     }
   }
   if (t.queueDepthPerReplica !== undefined && !(t.queueDepthPerReplica > 0)) {
@@ -368,7 +384,10 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
       // Rendered in whole seconds; Duration.toSeconds() throws on a fraction.
       problems.add(`${path}.for`, `${fractionalSeconds(r.alert.for)}s`,
         'how long an alert condition must hold is a whole number of seconds (rules are evaluated every 15-60 s)', 'use e.g. Duration.minutes(10)');
+    } else if (r.alert?.for !== undefined) {
+      checkDuration(problems, `${path}.for`, promDuration(fractionalSeconds(r.alert.for)), 'prometheus');
     }
+    if (r.alert?.runbookUrl !== undefined) checkHttpUrl(problems, `${path}.runbookUrl`, r.alert.runbookUrl);
     if (problems.list.length > before) return;
     if (r.alert) {
       const a = r.alert;

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { factoryOptions } from '../private/prop-guards';
 
 /** How urgent an alert is; the values are what Alertmanager routes on. */
 export enum AlertSeverity {
@@ -50,11 +51,13 @@ export interface RecordingRuleOptions {
 export class MonitoringRule {
   /** An alerting rule. */
   public static alert(options: AlertRuleOptions): MonitoringRule {
-    return new MonitoringRule(options.name, options.expr, options, undefined);
+    const o = factoryOptions<Partial<AlertRuleOptions>>('MonitoringRule.alert', options, '{ name: "TeamSlow", expr: "...", summary: "..." }') as AlertRuleOptions;
+    return new MonitoringRule(o.name, o.expr, o, undefined);
   }
   /** A recording rule. */
   public static record(options: RecordingRuleOptions): MonitoringRule {
-    return new MonitoringRule(options.name, options.expr, undefined, options);
+    const o = factoryOptions<Partial<RecordingRuleOptions>>('MonitoringRule.record', options, '{ name: "team:requests:rate5m", expr: "..." }') as RecordingRuleOptions;
+    return new MonitoringRule(o.name, o.expr, undefined, o);
   }
 
   private constructor(

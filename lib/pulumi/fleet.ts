@@ -1,9 +1,12 @@
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
+import { Problems } from '../errors';
 import { surfaceValidation } from './errors';
 import { KubeObjectRef } from './objects';
 import { FleetPlan, PlannedObject, planFleet } from './plan';
 import { kubernetesObject } from './resource';
+import { checkDns1123Label, report } from '../private/api-rules';
+import { describeValue, Guard, guardProps, is, required } from '../private/prop-guards';
 
 /** Type token of the fleet component. */
 export const FLEET_TYPE = 'modelship:index:ModelFleet';
@@ -72,10 +75,13 @@ export class ModelFleet extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelFleetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Synthesize before registering anything: invalid input registers nothing.
-    const plan = surfaceValidation(() => planFleet(resolveSource(name, args), {
-      namePrefix: args.namePrefix,
-      retainVolumeClaims: args.retainVolumeClaims,
-    }));
+    const plan = surfaceValidation(() => {
+      guardFleetArgs(name, args);
+      return planFleet(resolveSource(name, args), {
+        namePrefix: args.namePrefix,
+        retainVolumeClaims: args.retainVolumeClaims,
+      });
+    });
     super(FLEET_TYPE, name, {}, opts);
     this.plan = plan;
 
@@ -123,6 +129,25 @@ export class ConstructComponent extends pulumi.ComponentResource {
     if (url !== undefined) this.url = pulumi.output(url);
     this.registerOutputs(url !== undefined ? { url: this.url } : {});
   }
+}
+
+/** The arguments' types, for JavaScript and config-driven callers (see lib/private/prop-guards.ts). */
+function guardFleetArgs(name: string, args: ModelFleetArgs): void {
+  const problems = new Problems(`ModelFleet ${JSON.stringify(name)}`);
+  const source: Guard = (sink, property, value) => value instanceof App || Chart.isChart(value) || typeof value === 'function'
+    || report(sink, property, value, [`must be a cdk8s Chart, an App, or a function that builds the constructs in a chart, got ${describeValue(value)}`],
+      'pass source: chart, source: app, or source: chart => { new ModelService(chart, "llama", {...}); }');
+  if (guardProps(problems, args, {
+    source: required(source),
+    namespace: is.string('llm'),
+    namePrefix: is.string('us-east-1/'),
+    retainVolumeClaims: is.boolean(),
+    aliases: is.record(is.any(), '{ "Deployment/llm/llama": ["urn:..."] }'),
+    objectOptions: is.function('o => ({ protect: o.kind === "PersistentVolumeClaim" })'),
+  }, '{ source: chart }') && typeof args.namespace === 'string') {
+    checkDns1123Label(problems, 'namespace', args.namespace);
+  }
+  problems.throwIfAny();
 }
 
 function resolveSource(name: string, args: ModelFleetArgs): Chart | App {

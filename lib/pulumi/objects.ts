@@ -2,6 +2,7 @@
  * Identity of a synthesized Kubernetes object, as the Pulumi adapter names it.
  * Pure: no Pulumi imports, so the planner is testable (and usable) without Pulumi.
  */
+import { CLUSTER_SCOPED_KINDS } from '../private/cluster-scoped';
 
 /** A Kubernetes object as cdk8s synthesizes it (`chart.toJson()`). */
 export interface KubeObjectBody {
@@ -28,16 +29,8 @@ export interface KubeObjectRef {
   readonly construct?: string;
 }
 
-/**
- * Kinds that live outside namespaces. cdk8s stamps the chart's namespace on every object,
- * these included; the API server ignores it, and so do the adapter's names.
- */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'CustomResourceDefinition', 'StorageClass', 'PriorityClass',
-  'RuntimeClass', 'IngressClass', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration', 'APIService', 'NodePool', 'EC2NodeClass', 'ClusterAnalysisTemplate',
-  'ClusterTriggerAuthentication', 'GatewayClass',
-]);
+/** Kinds that live outside namespaces (lib/private/cluster-scoped.ts, shared with the object registry). */
+export { CLUSTER_SCOPED_KINDS };
 
 /** The namespace an object lives in, or undefined when it is cluster-scoped. */
 export function namespaceOf(body: Pick<KubeObjectBody, 'kind' | 'metadata'>): string | undefined {
