@@ -1,4 +1,8 @@
 import { JsonFile, typescript, javascript } from 'projen';
+import { MIN_NODE_VERSION, TESTED_VERSIONS, TestedPackage } from './lib/cli/versions';
+
+// The versions `modelship init` gives a new infra repo are the ones this repo tests with.
+const tested = (...names: TestedPackage[]) => names.map(n => `${n}@${TESTED_VERSIONS[n]}`);
 
 // Inside this repo, `import 'modelship'` resolves to the sources, as the package would for a user.
 const MODELSHIP_PATHS = {
@@ -21,7 +25,7 @@ const project = new typescript.TypeScriptProject({
   projenrcTs: true,
   runner: typescript.TypeScriptRunner.tsx(),
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: '20.0.0',
+  minNodeVersion: MIN_NODE_VERSION,
   license: 'Apache-2.0',
   authorName: 'modelship authors',
   repository: 'https://github.com/modelship/modelship.git',
@@ -32,9 +36,16 @@ const project = new typescript.TypeScriptProject({
   entrypoint: 'build/index.js',
   entrypointTypes: 'build/index.d.ts',
   testdir: 'test',
-  typescriptVersion: '~5.9',
+  typescriptVersion: TESTED_VERSIONS.typescript,
   sampleCode: false,
-  eslint: false,
+  // projen's eslint rules (typescript-eslint, import order), typed through tsconfig.dev.json.
+  eslint: true,
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc'],
+    // Generated CRD bindings are never edited by hand.
+    ignorePatterns: ['lib/imports/**', '*.d.ts', 'node_modules/', 'build/', 'dist/', '.tmp/', 'coverage/', 'test-reports/'],
+  },
   prettier: false,
   github: false,
   release: false,
@@ -42,7 +53,7 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   jest: true,
   jestOptions: {
-    jestVersion: '^29',
+    jestVersion: TESTED_VERSIONS.jest,
     // Snapshots change only when someone runs `npx jest -u` on purpose; a test run never rewrites them.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     passWithNoTests: false,
@@ -75,23 +86,20 @@ const project = new typescript.TypeScriptProject({
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-28@^2.5.0', 'constructs@^10.4.0', '@pulumi/pulumi@^3.100.0', '@pulumi/kubernetes@^4.10.0'],
   deps: ['@prometheus-io/lezer-promql', '@grafana/grafana-foundation-sdk'],
   devDeps: [
-    '@types/node@^20',
-    'cdk8s@^2.70.106',
-    'cdk8s-plus-28@^2.5.6',
-    'constructs@^10.8.1',
-    'cdk8s-cli@^2.207.60',
-    '@pulumi/pulumi@^3.276.0',
-    '@pulumi/kubernetes@^4.34.2',
+    ...tested('@types/node', 'cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', '@pulumi/pulumi', '@pulumi/kubernetes', 'tsx'),
     'kubernetes-models@^4.5.1',
     'ajv@^8',
     '@bufbuild/protobuf@^2',
     'fast-check@^4',
     'yaml@^2',
-    'tsx@^4',
     'typedoc@^0.28',
     'typedoc-plugin-markdown@^4',
     // Mermaid's own parser checks the topology in PLAN.md (ESM-only: run from a child process in tests).
-    'mermaid@^12',
+    // 11.x: mermaid 12 (and its parser) declare node >= 22.12, above what this repo supports (MIN_NODE_VERSION).
+    'mermaid@^11.17.2',
+    // Checks every locked package's engines against MIN_NODE_VERSION (test/cli-init.test.ts).
+    'semver@^7',
+    '@types/semver@^7',
     'jsdom@^29',
     // A real CEL evaluator for the x-kubernetes-validations rules of the vendored CRDs (test/support/cel-rules.ts).
     '@bufbuild/cel@^0.6.1',
@@ -99,9 +107,13 @@ const project = new typescript.TypeScriptProject({
   gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],
 });
 
-for (const pattern of ['/examples/', '/bench/', '/dist/', '/.ci/', '/vendor/', '/scripts/', '/docs/', '/typedoc.json', '/.tmp/']) {
+// docs/ ships in the package: README.md links there.
+for (const pattern of ['/examples/', '/bench/', '/dist/', '/.ci/', '/vendor/', '/scripts/', '/typedoc.json', '/.tmp/']) {
   project.addPackageIgnore(pattern);
 }
+
+// `npx modelship init` and later subcommands (lib/cli/main.ts).
+project.addBins({ modelship: 'build/cli/main.js' });
 
 // A cdk8s-only user installs no Pulumi packages: `import 'modelship'` never loads them.
 project.package.addField('peerDependenciesMeta', {
@@ -136,6 +148,30 @@ new JsonFile(project, 'examples/tsconfig.json', {
   },
 });
 
+// projen's rules with three deliberate adjustments:
+// - long lines are allowed for strings, template literals, comments and URLs (error messages carry
+//   values and fixes in one literal) up to 200 characters of code;
+// - the PromQL/RE2/Go-template ports and the hashing helpers use bitwise operators by nature;
+// - `modelship` and `modelship/pulumi` resolve through the examples' tsconfig paths, which the import
+//   resolver does not read.
+project.eslint?.addRules({
+  '@stylistic/max-len': ['error', { code: 200, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true, ignoreRegExpLiterals: true }],
+  'import/no-unresolved': ['error', { ignore: ['^modelship(/pulumi)?$'] }],
+});
+project.eslint?.addOverride({
+  files: ['lib/monitoring-stack/re2-syntax.ts', 'lib/monitoring-stack/alert-template.ts', 'lib/monitoring-stack/promql-check.ts', 'lib/private/**/*.ts', 'lib/planning/*.ts', 'lib/monitoring-stack/engine-groups.ts', 'test/**/*.ts'],
+  rules: { 'no-bitwise': 'off' },
+});
+
+// The bench's TypeScript, type-checked and linted like the examples (the linter finds a file's nearest tsconfig).
+new JsonFile(project, 'bench/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..', baseUrl: '..', paths: MODELSHIP_PATHS },
+    include: ['**/*.ts', '../lib/**/*.ts'],
+  },
+});
+
 project.addTask('synth', {
   description: 'Synthesize the flagship example into dist/ and print the plan',
   exec: 'tsx --tsconfig examples/tsconfig.json examples/flagship/main.ts',
@@ -155,16 +191,16 @@ checkDocs.exec('node scripts/api-md.mjs --check');
 
 // Typed bindings for the vendored CRDs (one module name each, or same-group imports overwrite each other).
 const CRD_IMPORTS: Record<string, string> = {
-  'rollouts': 'argoproj.io_rollouts',
-  'analysistemplates': 'argoproj.io_analysistemplates',
-  'nodepools': 'karpenter.sh_nodepools',
-  'ec2nodeclasses': 'karpenter.k8s.aws_ec2nodeclasses',
-  'servicemonitors': 'monitoring.coreos.com_servicemonitors',
-  'podmonitors': 'monitoring.coreos.com_podmonitors',
-  'prometheusrules': 'monitoring.coreos.com_prometheusrules',
-  'scaledobjects': 'keda.sh_scaledobjects',
-  'triggerauthentications': 'keda.sh_triggerauthentications',
-  'httproutes': 'gateway.networking.k8s.io_httproutes',
+  rollouts: 'argoproj.io_rollouts',
+  analysistemplates: 'argoproj.io_analysistemplates',
+  nodepools: 'karpenter.sh_nodepools',
+  ec2nodeclasses: 'karpenter.k8s.aws_ec2nodeclasses',
+  servicemonitors: 'monitoring.coreos.com_servicemonitors',
+  podmonitors: 'monitoring.coreos.com_podmonitors',
+  prometheusrules: 'monitoring.coreos.com_prometheusrules',
+  scaledobjects: 'keda.sh_scaledobjects',
+  triggerauthentications: 'keda.sh_triggerauthentications',
+  httproutes: 'gateway.networking.k8s.io_httproutes',
 };
 const importCrds = project.addTask('import-crds', {
   description: 'Regenerate lib/imports/ from the CRDs vendored in vendor/crds/',

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     // one is mapped back to TypeScript, which triples the time. `pulumi up` of compiled JS (or
     // ts-node without source maps) does not pay that, so neither does the measurement.
     process.setSourceMapsEnabled(false);
-    pulumiMods.pulumi.runtime.setMocks({
+    void pulumiMods.pulumi.runtime.setMocks({
       newResource: args => { registered++; return { id: `${args.name}-id`, state: args.inputs }; },
       call: args => args.inputs,
     }, 'modelship', 'bench', false);

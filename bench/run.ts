@@ -41,9 +41,15 @@ function median(xs: number[]): number {
 }
 
 interface Row {
-  size: number; objects: number;
-  modelshipMsPerModel: number; floorMsPerModel: number; modelshipMs: number;
-  modelshipPeakMiB: number; floorPeakMiB: number; timeRatio: number; memoryRatio: number;
+  size: number;
+  objects: number;
+  modelshipMsPerModel: number;
+  floorMsPerModel: number;
+  modelshipMs: number;
+  modelshipPeakMiB: number;
+  floorPeakMiB: number;
+  timeRatio: number;
+  memoryRatio: number;
 }
 
 const rows: Row[] = [];
@@ -61,10 +67,15 @@ for (const size of SIZES) {
   const modelshipPeakMiB = median(ms.map(s => s.deltaRssMiB));
   const floorPeakMiB = median(fl.map(s => s.deltaRssMiB));
   rows.push({
-    size, objects, modelshipMs,
-    modelshipMsPerModel: modelshipMs / size, floorMsPerModel: floorMs / size,
-    modelshipPeakMiB, floorPeakMiB,
-    timeRatio: modelshipMs / floorMs, memoryRatio: modelshipPeakMiB / Math.max(1, floorPeakMiB),
+    size,
+    objects,
+    modelshipMs,
+    modelshipMsPerModel: modelshipMs / size,
+    floorMsPerModel: floorMs / size,
+    modelshipPeakMiB,
+    floorPeakMiB,
+    timeRatio: modelshipMs / floorMs,
+    memoryRatio: modelshipPeakMiB / Math.max(1, floorPeakMiB),
   });
   process.stderr.write(`  measured ${size} services (${objects} objects)\n`);
 }
@@ -97,7 +108,10 @@ console.log(`overhead at 1,000 services: ${f(overhead)}x the floor (target <= 1.
 console.log(`pulumi adapter, ${PULUMI_SIZE} services under mocks: ${f(pulumiMs / PULUMI_SIZE, 2)} ms/service, ${f(pulumiRatio)}x the cdk8s synth of the same fleet`);
 console.log(`bench took ${f((Date.now() - began) / 1000, 0)} s`);
 console.log(JSON.stringify({
-  cores: cpus().length, node: process.versions.node, repeats: REPEATS, sizes: SIZES,
+  cores: cpus().length,
+  node: process.versions.node,
+  repeats: REPEATS,
+  sizes: SIZES,
   growth100to1000: Number(f(growth)),
   timeRatio: Object.fromEntries(rows.map(r => [r.size, Number(f(r.timeRatio))])),
   memoryRatio: Object.fromEntries(rows.map(r => [r.size, Number(f(r.memoryRatio))])),

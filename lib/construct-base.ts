@@ -3,8 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { Problems, ValidationError } from './errors';
 import { registerWithApp } from './private/app-registry';
 import { checkChartNamespace } from './private/chart-namespace';
-import { checkObjectIdentities } from './private/object-registry';
 import { nameHolder, takeName } from './private/name-registry';
+import { checkObjectIdentities } from './private/object-registry';
 
 /** A name a construct asked for, taken once its input is valid. */
 interface NameClaim {

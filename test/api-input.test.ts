@@ -183,10 +183,7 @@ describe('property: generated API-invalid names, numbers and durations', () => {
         replicas: i.replicas,
         route: { gatewayName: 'gw', requestTimeout: Duration.days(i.timeoutDays) },
       }), i.namespace);
-      if (o.kind === 'crash') counts.crash++;
-      else if (o.kind === 'refused') { expectRefusedOrValid(o); counts.refused++; }
-      else if (o.violations.length > 0) counts.silent++;
-      else counts.valid++;
+      if (o.kind === 'crash') {counts.crash++;} else if (o.kind === 'refused') { expectRefusedOrValid(o); counts.refused++; } else if (o.violations.length > 0) {counts.silent++;} else {counts.valid++;}
     }), { numRuns: 60, seed: 20261211 });
     console.log('generated inputs:', counts);
     expect(counts.crash).toBe(0);

@@ -10,8 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
-import * as rules from '../lib/private/api-rules';
 import * as F from './support/api-server-formats';
+import * as rules from '../lib/private/api-rules';
 
 const RUNS = { numRuns: 3000, seed: 20261211 };
 

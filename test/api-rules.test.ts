@@ -267,7 +267,7 @@ describe('numbers: ports, int32 fields, finite values', () => {
 
 describe('quantities (apimachinery resource.ParseQuantity)', () => {
   const check: Check = rules.checkQuantity;
-  test.each(['1', '500m', '80Gi', '1.5Ti', '1e3', '1E-3', '+1', '0', '.5', '1.', '100M', '2', 2, 0.5, '7Ei' /* 7 x 2^60 < 2^63 */])(
+  test.each(['1', '500m', '80Gi', '1.5Ti', '1e3', '1E-3', '+1', '0', '.5', '1.', '100M', '2', 2, 0.5, '7Ei'])(
     'accepts %j', v => expectAccepted(check, v));
   test.each([
     ['1e-9Gi', /both an exponent and a unit suffix/],

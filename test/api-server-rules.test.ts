@@ -48,52 +48,72 @@ const podSpec = () => ({
 const base = (): Record<string, any> => {
   const labels = { 'app.kubernetes.io/name': 'llama', 'modelship.dev/service': 'llama' };
   return {
-  deployment: {
-    apiVersion: 'apps/v1', kind: 'Deployment',
-    metadata: { name: 'llama', namespace: 'llm', labels, annotations: { 'modelship.dev/plan': 'x' } },
-    spec: { replicas: 2, selector: { matchLabels: labels }, strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, template: { metadata: { labels }, spec: podSpec() } },
-  },
-  service: {
-    apiVersion: 'v1', kind: 'Service', metadata: { name: 'llama', namespace: 'llm' },
-    spec: { selector: labels, ports: [{ name: 'http', port: 8000, targetPort: 'http' }, { name: 'metrics', port: 9000, targetPort: 9000 }] },
-  },
-  pvc: {
-    apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'llama-model-cache', namespace: 'llm' },
-    spec: { accessModes: ['ReadWriteMany'], storageClassName: 'efs-sc', resources: { requests: { storage: '200Gi' } } },
-  },
-  configMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dashboards', namespace: 'llm' }, data: { 'llama.json': '{}' } },
-  pdb: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'llama', namespace: 'llm' }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
-  networkPolicy: {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'llama', namespace: 'llm' },
-    spec: { podSelector: { matchLabels: labels }, ingress: [{ ports: [{ port: 8000 }, { port: 'http' }], from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway' } } }] }] },
-  },
-  hpa: {
-    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'llama', namespace: 'llm' },
-    spec: { minReplicas: 1, maxReplicas: 4, behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } } },
-  },
-  rollout: {
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'llama', namespace: 'llm' },
-    spec: {
-      selector: { matchLabels: labels }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'llama' },
-      strategy: { canary: { maxSurge: '25%', steps: [{ setWeight: 5 }, { pause: { duration: '900s' } }, { pause: { duration: 60 } }] } },
+    deployment: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'llama', namespace: 'llm', labels, annotations: { 'modelship.dev/plan': 'x' } },
+      spec: { replicas: 2, selector: { matchLabels: labels }, strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, template: { metadata: { labels }, spec: podSpec() } },
     },
-  },
-  analysis: {
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'llama-canary-error-ratio', namespace: 'llm' },
-    spec: { metrics: [{ name: 'error-ratio', interval: '1m', initialDelay: '30s', count: 5, successCondition: 'result[0] <= 0.01', provider: { prometheus: { address: 'http://p:9090', query: 'x' } } }] },
-  },
-  scaledObject: {
-    apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'llama', namespace: 'llm' },
-    spec: {
-      scaleTargetRef: { name: 'llama' }, minReplicaCount: 1, maxReplicaCount: 4,
-      advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 600 } } } },
-      triggers: [{ type: 'prometheus', metadata: { query: 'x', threshold: '5', serverAddress: 'http://p:9090' } }],
+    service: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'llama', namespace: 'llm' },
+      spec: { selector: labels, ports: [{ name: 'http', port: 8000, targetPort: 'http' }, { name: 'metrics', port: 9000, targetPort: 9000 }] },
     },
-  },
-  nodePool: {
-    apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'h100' },
-    spec: { weight: 10, limits: { 'nvidia.com/gpu': '16' }, template: { metadata: { labels: { 'modelship.dev/pool': 'h100' } }, spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'h100' }, requirements: [] } } },
-  },
+    pvc: {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'llama-model-cache', namespace: 'llm' },
+      spec: { accessModes: ['ReadWriteMany'], storageClassName: 'efs-sc', resources: { requests: { storage: '200Gi' } } },
+    },
+    configMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dashboards', namespace: 'llm' }, data: { 'llama.json': '{}' } },
+    pdb: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'llama', namespace: 'llm' }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
+    networkPolicy: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'llama', namespace: 'llm' },
+      spec: { podSelector: { matchLabels: labels }, ingress: [{ ports: [{ port: 8000 }, { port: 'http' }], from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway' } } }] }] },
+    },
+    hpa: {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'llama', namespace: 'llm' },
+      spec: { minReplicas: 1, maxReplicas: 4, behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } } },
+    },
+    rollout: {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'llama', namespace: 'llm' },
+      spec: {
+        selector: { matchLabels: labels },
+        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'llama' },
+        strategy: { canary: { maxSurge: '25%', steps: [{ setWeight: 5 }, { pause: { duration: '900s' } }, { pause: { duration: 60 } }] } },
+      },
+    },
+    analysis: {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'llama-canary-error-ratio', namespace: 'llm' },
+      spec: { metrics: [{ name: 'error-ratio', interval: '1m', initialDelay: '30s', count: 5, successCondition: 'result[0] <= 0.01', provider: { prometheus: { address: 'http://p:9090', query: 'x' } } }] },
+    },
+    scaledObject: {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'llama', namespace: 'llm' },
+      spec: {
+        scaleTargetRef: { name: 'llama' },
+        minReplicaCount: 1,
+        maxReplicaCount: 4,
+        advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 600 } } } },
+        triggers: [{ type: 'prometheus', metadata: { query: 'x', threshold: '5', serverAddress: 'http://p:9090' } }],
+      },
+    },
+    nodePool: {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: 'h100' },
+      spec: { weight: 10, limits: { 'nvidia.com/gpu': '16' }, template: { metadata: { labels: { 'modelship.dev/pool': 'h100' } }, spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'h100' }, requirements: [] } } },
+    },
   };
 };
 
@@ -117,10 +137,10 @@ const cases: Case[] = [
   ['label key with a space', 'deployment', o => { o.metadata.labels = { 'team name': 'a' }; }, 'label-key', /metadata\.labels/],
   ['label value of 64 characters', 'deployment', o => { o.metadata.labels = { team: 'a'.repeat(64) }; }, 'label-value', /metadata\.labels/],
   ['version "0.9.2+cu126" as a label value', 'deployment', o => { o.spec.template.metadata.labels['modelship.dev/version'] = '0.9.2+cu126'; }, 'label-value', /template\.metadata\.labels/],
-  ['selector label value', 'pdb', o => { o.spec.selector.matchLabels['x'] = 'a b'; }, 'label-value', /spec\.selector\.matchLabels/],
+  ['selector label value', 'pdb', o => { o.spec.selector.matchLabels.x = 'a b'; }, 'label-value', /spec\.selector\.matchLabels/],
   ['node selector key', 'deployment', o => { o.spec.template.spec.nodeSelector = { 'GPU Ops': 'true' }; }, 'label-key', /nodeSelector/],
   ['Service selector value', 'service', o => { o.spec.selector = { team: 'Team A' }; }, 'label-value', /spec\.selector/],
-  ['NodePool template (node) label value', 'nodePool', o => { o.spec.template.metadata.labels['x'] = '-bad'; }, 'label-value', /spec\.template\.metadata\.labels/],
+  ['NodePool template (node) label value', 'nodePool', o => { o.spec.template.metadata.labels.x = '-bad'; }, 'label-value', /spec\.template\.metadata\.labels/],
   ['annotation key with two slashes', 'deployment', o => { o.metadata.annotations = { 'a/b/c': 'x' }; }, 'annotation-key', /metadata\.annotations/],
   ['annotations over 256 KiB', 'configMap', o => { o.metadata.annotations = { big: 'x'.repeat(256 * 1024) }; }, 'annotations-size', /metadata\.annotations/],
   ['selector that does not match the template', 'deployment', o => { o.spec.selector.matchLabels = { other: 'x' }; }, 'selector-mismatch', /template\.metadata\.labels/],

@@ -29,8 +29,10 @@ const svc = (extra: Record<string, unknown> = {}) => (c: Chart) =>
   new ModelService(c, 'llama', { model: Model.huggingFace(LLAMA_8B), accelerator: Accelerator.NVIDIA_L4, ...extra });
 const pool = (o: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => (c: Chart) =>
   new GpuNodePool(c, 'h100', {
-    accelerator: Accelerator.NVIDIA_H100_80GB, maxGpus: 8,
-    provisioner: Provisioner.karpenter({ clusterName: 'llm-prod', nodeRole: 'KarpenterNodeRole', ...o }), ...extra,
+    accelerator: Accelerator.NVIDIA_H100_80GB,
+    maxGpus: 8,
+    provisioner: Provisioner.karpenter({ clusterName: 'llm-prod', nodeRole: 'KarpenterNodeRole', ...o }),
+    ...extra,
   });
 const canary = (extra: Record<string, unknown> = {}) => (c: Chart) => {
   const p = new GpuNodePool(c, 'h100', { accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 64 });
@@ -115,13 +117,15 @@ export const WIRED: Array<[string, (c: Chart) => unknown, string | RegExp, strin
 ];
 
 describe('each bad input is refused on its own property, with a fix', () => {
-  for (const [title, build, property, namespace] of WIRED) test(title, () => {
-    const e = refusal(build, namespace ?? 'llm');
-    const match = e.problems.find(p => (typeof property === 'string' ? p.property === property : property.test(p.property)));
-    if (!match) throw new Error(`no problem on ${String(property)}; got:\n${e.message}`);
-    expect(match.fix.length).toBeGreaterThan(10);
-    expect(match.path).toMatch(/^c\//);
-  });
+  for (const [title, build, property, namespace] of WIRED) {
+    test(title, () => {
+      const e = refusal(build, namespace ?? 'llm');
+      const match = e.problems.find(p => (typeof property === 'string' ? p.property === property : property.test(p.property)));
+      if (!match) throw new Error(`no problem on ${String(property)}; got:\n${e.message}`);
+      expect(match.fix.length).toBeGreaterThan(10);
+      expect(match.path).toMatch(/^c\//);
+    });
+  }
 });
 
 test('a chart without a namespace is fine (the objects go where they are applied)', () => {

@@ -13,12 +13,20 @@ const LAYER: Record<string, number> = {
   'accelerators': 0,
   'planning': 1,
   'engines': 2,
-  'errors.ts': 3, 'duration.ts': 3, 'object-size.ts': 3, 'private': 3, 'construct-base.ts': 3, 'imports': 3,
+  'errors.ts': 3,
+  'duration.ts': 3,
+  'object-size.ts': 3,
+  'private': 3,
+  'construct-base.ts': 3,
+  'imports': 3,
   'gpu-node-pool': 4,
   'model-service': 5,
-  'canary-rollout': 6, 'monitoring-stack': 6,
+  'canary-rollout': 6,
+  'monitoring-stack': 6,
   'report': 7,
-  'pulumi': 8, 'cli': 8, 'index.ts': 8,
+  'pulumi': 8,
+  'cli': 8,
+  'index.ts': 8,
 };
 /** Packages the pure knowledge layers must not load: they are data and arithmetic only. */
 const CONSTRUCT_PACKAGES = /^(cdk8s|cdk8s-plus-28|constructs|@pulumi\/.*)$/;

@@ -26,15 +26,10 @@ import {
 import { ModelFleet } from '../lib/pulumi';
 import { apiServerViolations } from './support/api-server-rules';
 import { evaluateCelRules } from './support/cel-rules';
+import { PROMTOOL, requirePromtool } from './support/promtool';
 import { schemaErrors } from './support/schema';
 
-const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => fs.existsSync(p))
-  ?? (spawnSync('sh', ['-c', 'command -v promtool']).stdout?.toString().trim() || undefined);
-if (!PROMTOOL) {
-  if (process.env.CI) throw new Error('promtool is required under CI (install Debian\'s `prometheus` package in .ci/run)');
-  // eslint-disable-next-line no-console
-  console.warn('\n!!! promtool not found: the battery does NOT check PrometheusRules with `promtool check rules`.\n');
-}
+requirePromtool('`promtool check rules` of the battery\'s PrometheusRules');
 
 const LLAMA_8B = 'meta-llama/Llama-3.1-8B-Instruct';
 const QWEN_7B = 'Qwen/Qwen2.5-7B-Instruct';
@@ -69,8 +64,10 @@ const custom = (o: Record<string, unknown>, extra: Record<string, unknown> = {})
   volume(Runtime.custom({ image: 'registry.example.com/server:v1', metrics: { queueDepth: 'queue_depth' }, ...o } as never), extra);
 const karpenter = (o: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => (c: Chart) =>
   new GpuNodePool(c, 'h100', {
-    accelerator: Accelerator.NVIDIA_H100_80GB, maxGpus: 16,
-    provisioner: Provisioner.karpenter({ clusterName: 'llm-prod', nodeRole: 'KarpenterNodeRole', ...o } as never), ...extra,
+    accelerator: Accelerator.NVIDIA_H100_80GB,
+    maxGpus: 16,
+    provisioner: Provisioner.karpenter({ clusterName: 'llm-prod', nodeRole: 'KarpenterNodeRole', ...o } as never),
+    ...extra,
   });
 const existing = (o: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => (c: Chart) =>
   new GpuNodePool(c, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.existing(o as never), ...extra });
@@ -233,7 +230,7 @@ for (const usdPerGpuHour of [0, 2.5, -1, Infinity]) add(`pool usdPerGpuHour ${us
 for (const [t, o] of [
   ['nodeRole ""', { nodeRole: '' }], ['instanceProfile ""', { nodeRole: undefined, instanceProfile: '' }], ['instanceProfile', { nodeRole: undefined, instanceProfile: 'KarpenterProfile' }],
   ['both identities', { instanceProfile: 'p' }], ['no identity', { nodeRole: undefined }], ['clusterName ""', { clusterName: '' }], ['no discovery', { clusterName: undefined }],
-  ['discoveryTags', { clusterName: undefined, discoveryTags: { 'karpenter.sh/discovery': 'prod', team: 'ml' } }], ['discoveryTags {}', { discoveryTags: {} }],
+  ['discoveryTags', { clusterName: undefined, discoveryTags: { 'karpenter.sh/discovery': 'prod', 'team': 'ml' } }], ['discoveryTags {}', { discoveryTags: {} }],
   ['discoveryTags empty value', { discoveryTags: { a: '' } }], ['discoveryTags 21', { discoveryTags: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }],
   ['amiAlias al2023@latest', { amiAlias: 'al2023@latest' }], ['amiAlias al2023@latest allowed', { amiAlias: 'al2023@latest', allowLatestAmi: true }],
   ['amiAlias bottlerocket', { amiAlias: 'bottlerocket@v1.44.0' }], ['amiAlias al2023@', { amiAlias: 'al2023@' }], ['amiAlias windows2022@latest', { amiAlias: 'windows2022@latest' }],
@@ -429,7 +426,7 @@ describe('battery: bad and edge inputs across every construct and the Pulumi ada
   const failures: string[] = [];
 
   beforeAll(() => {
-    pulumi.runtime.setMocks({ newResource: args => ({ id: `${args.name}-id`, state: args.inputs }), call: args => args.inputs }, 'modelship', 'battery', false);
+    void pulumi.runtime.setMocks({ newResource: args => ({ id: `${args.name}-id`, state: args.inputs }), call: args => args.inputs }, 'modelship', 'battery', false);
   });
   afterAll(() => fs.rmSync(promtoolDir, { recursive: true, force: true }));
 
@@ -451,7 +448,7 @@ describe('battery: bad and edge inputs across every construct and the Pulumi ada
         if (incomplete) {
           counts.crashes++;
           failures.push(`${input.title}: a ValidationError without property or fix`);
-        } else counts.refused++;
+        } else {counts.refused++;}
       } else {
         const v = violations(o.objects);
         if (v.length > 0) {

@@ -117,7 +117,9 @@ describe('Argo Rollouts with the Gateway API plugin (the service has a route)', 
     expect(templates.map(t => t.metadata.name)).toEqual(['llama-70b-canary-error-ratio', 'llama-70b-canary-client-error-increase', 'llama-70b-canary-ttft-p95']);
     for (const t of templates) {
       const m = t.spec.metrics[0];
-      expect(m.provider.prometheus.query).toContain('service="llama-70b-canary"');
+      // The candidate's pods: the Rollout's newest ReplicaSet, by the pod-template hash Argo passes in.
+      expect(m.provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.canary-hash}}",service="llama-70b"');
+      expect(t.spec.args).toEqual([{ name: 'canary-hash' }, { name: 'stable-hash' }]);
       expect(m.provider.prometheus.query).toContain(`>= ${ANALYSIS_DEFAULTS.minRequests}`);
       expect(m.failureLimit).toBe(ANALYSIS_DEFAULTS.failureLimit);
       expect(m.successCondition).toMatch(/^len\(result\) > 0 && /);
@@ -139,7 +141,8 @@ test('every analysis query parses as PromQL, for every engine that supports a ca
   for (const runtime of runtimes) {
     const s = setup({ service: { runtime: Runtime.vllm({ version: '0.9.2' }) } });
     const c = new CanaryRollout(s.chart, 'canary', {
-      service: s.service, candidate: { runtime },
+      service: s.service,
+      candidate: { runtime },
       analysis: { maxLatencyP95: Duration.seconds(30), ...(runtime.kind === 'sglang' ? {} : { maxErrorRatio: 0.02 }) },
     });
     queries.push(...c.analysis.checks.map(k => k.query));
@@ -158,9 +161,9 @@ test('the analysis follows the candidate engine\'s metric names (vLLM 0.8 -> 0.9
   expect(c.analysis.checks.map(k => k.name)).toEqual(['error-ratio', 'client-error-increase', 'latency-p95']);
   expect(c.analysis.checks[2].query).toContain('tgi_request_duration_bucket');
   // TGI's error ratio counts only the server's failures; a client's 422 is a 4xx on both sides of the comparison.
-  expect(c.analysis.checks[0].query).toContain('tgi_request_failure{err=~"generation|incomplete|dropped",namespace="llm",service="llama-70b-canary"}');
-  expect(c.analysis.checks[1].query).toContain('tgi_request_failure{err=~"validation|template",namespace="llm",service="llama-70b-canary"}');
-  expect(c.analysis.checks[1].query).toContain('http_requests_total{handler=~"/v1/.*",namespace="llm",service="llama-70b",status="4xx"}');
+  expect(c.analysis.checks[0].query).toContain('tgi_request_failure{err=~"generation|incomplete|dropped",namespace="llm",rollouts_pod_template_hash="{{args.canary-hash}}",service="llama-70b"}');
+  expect(c.analysis.checks[1].query).toContain('tgi_request_failure{err=~"validation|template",namespace="llm",rollouts_pod_template_hash="{{args.canary-hash}}",service="llama-70b"}');
+  expect(c.analysis.checks[1].query).toContain('http_requests_total{handler=~"/v1/.*",namespace="llm",rollouts_pod_template_hash="{{args.stable-hash}}",service="llama-70b",status="4xx"}');
 });
 
 describe('Argo Rollouts without a router', () => {

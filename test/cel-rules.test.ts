@@ -60,7 +60,7 @@ describe('the evaluator implements what the rules call', () => {
     ["duration(self) == duration('0s')", '0s', true],
     ['self.matches("^[a-zA-Z0-9]+@.+$")', 'al2023@latest', true],
     ['self.matches("^[a-z]+@.+$")', 'al2023@latest', false],
-    ["int(self) >= 0", '42', true],
+    ['int(self) >= 0', '42', true],
     ["self.startsWith('/') && !self.contains('//') && !self.endsWith('/.')", '/v1', true],
   ])('%s on %j is %p', (rule, self, expected) => {
     expect(evaluate(rule, self)).toBe(expected);
@@ -77,7 +77,7 @@ describe('the evaluator implements what the rules call', () => {
 
   test('an evaluation error is reported as an error, not as a pass', () => {
     expect(evaluate('self.missing == 1', new Map())).toEqual({ error: expect.stringMatching(/missing/) });
-    expect(evaluate("int(self) >= 0", 'abc')).toEqual({ error: expect.any(String) });
+    expect(evaluate('int(self) >= 0', 'abc')).toEqual({ error: expect.any(String) });
   });
 });
 
@@ -102,7 +102,9 @@ describe.each(CDK8S_EXAMPLES)('example %s', name => {
 // Targeted objects (shaped like modelship's output) breaking one real rule each.
 
 const ec2NodeClass = () => ({
-  apiVersion: 'karpenter.k8s.aws/v1', kind: 'EC2NodeClass', metadata: { name: 'h100' },
+  apiVersion: 'karpenter.k8s.aws/v1',
+  kind: 'EC2NodeClass',
+  metadata: { name: 'h100' },
   spec: {
     amiSelectorTerms: [{ alias: 'al2023@v20250807' }] as any[],
     blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '200Gi', volumeType: 'gp3' }, rootVolume: true }] as any[],
@@ -113,7 +115,9 @@ const ec2NodeClass = () => ({
   } as Record<string, any>,
 });
 const nodePool = () => ({
-  apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'h100' },
+  apiVersion: 'karpenter.sh/v1',
+  kind: 'NodePool',
+  metadata: { name: 'h100' },
   spec: {
     disruption: { budgets: [{ nodes: '10%' }] as any[], consolidateAfter: '5m', consolidationPolicy: 'WhenEmpty' },
     limits: { 'nvidia.com/gpu': 16 },
@@ -128,7 +132,9 @@ const nodePool = () => ({
   } as Record<string, any>,
 });
 const httpRoute = () => ({
-  apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'llama-70b', namespace: 'llm' },
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: { name: 'llama-70b', namespace: 'llm' },
   spec: {
     parentRefs: [{ name: 'inference-gateway', namespace: 'gateway' }] as any[],
     rules: [{
@@ -139,11 +145,15 @@ const httpRoute = () => ({
   },
 });
 const scaledObject = () => ({
-  apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'llama-70b', namespace: 'llm' },
+  apiVersion: 'keda.sh/v1alpha1',
+  kind: 'ScaledObject',
+  metadata: { name: 'llama-70b', namespace: 'llm' },
   spec: { scaleTargetRef: { name: 'llama-70b' }, minReplicaCount: 2, maxReplicaCount: 6, triggers: [{ type: 'prometheus', metadata: { query: 'x', threshold: '5' } }] } as Record<string, any>,
 });
 const rollout = () => ({
-  apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'llama-70b', namespace: 'llm' },
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Rollout',
+  metadata: { name: 'llama-70b', namespace: 'llm' },
   spec: { selector: { matchLabels: { 'modelship.dev/service': 'llama-70b' } }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'llama-70b' } },
 });
 

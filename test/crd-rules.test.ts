@@ -4,8 +4,8 @@
  */
 import * as fc from 'fast-check';
 import { Problems } from '../lib/errors';
-import * as crd from '../lib/private/crd-rules';
 import { evaluate, vendoredRules } from './support/cel-rules';
+import * as crd from '../lib/private/crd-rules';
 
 /** Do all (non-transition) rules of a CRD at a schema node accept `self`? */
 function celAccepts(kind: string, schemaPath: string, self: unknown): boolean {

@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'fs';
-import { join, relative } from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
   Accelerator, EngineKind, Model, ModelService, MonitoringStack, PlanReport, Runtime,
 } from '../lib';
 import { ENGINE_DRIVERS, EngineDriver } from '../lib/engines';
-import { renderPlanMarkdown } from '../lib/report/plan-markdown';
 import { expectValidationError } from './support/errors';
 import { FAKE_ENGINE_DRIVER } from './support/fake-engine';
+import { libLinesMatching } from './support/lib-lines';
+import { renderPlanMarkdown } from '../lib/report/plan-markdown';
 
 const LLAMA_8B = () => Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct');
 
@@ -29,25 +28,7 @@ describe('the engine registry', () => {
   });
 
   test('nothing outside lib/engines/ switches on an engine kind', () => {
-    const libDir = join(__dirname, '..', 'lib');
-    const offenders: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        const rel = relative(libDir, path);
-        if (rel === 'engines' || rel === 'imports') continue;
-        if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.ts')) {
-          readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
-            if (/case\s+EngineKind\.|[!=]==\s*EngineKind\.|EngineKind\.\w+\s*[!=]==|\.kind\s*[!=]==\s*'(vllm|sglang|tgi|triton|custom)'/.test(line)) {
-              offenders.push(`lib/${rel}:${i + 1}: ${line.trim()}`);
-            }
-          });
-        }
-      }
-    };
-    walk(libDir);
-    expect(offenders).toEqual([]);
+    expect(libLinesMatching(/case\s+EngineKind\.|[!=]==\s*EngineKind\.|EngineKind\.\w+\s*[!=]==|\.kind\s*[!=]==\s*'(vllm|sglang|tgi|triton|custom)'/, ['engines', 'imports'])).toEqual([]);
   });
 });
 
@@ -86,6 +67,16 @@ describe('a test-only engine driver', () => {
     }));
     expect(e.message).toMatch(/no bucket at 0\.75 s.*use a bucket boundary: one of 0\.5, 1, 2 s/s);
   });
+
+  test('its KV-cache budget sizes the plan, its notes reach the plan', () => {
+    const svc = new ModelService(Testing.chart(), 'tiny', { model: LLAMA_8B(), runtime: Runtime._fromDriver(FAKE_ENGINE_DRIVER, { maxModelLen: 4096 }), accelerator: Accelerator.NVIDIA_L4 });
+    // 22,559 MiB x 0.8 = 17.62 GiB - 14.96 weights - 1.5 = 1.167 GiB = 9,560 tokens of 128 KiB; in
+    // blocks of 256 tokens: 37 blocks = 9,472 tokens < 4 x 4,096, so two L4s.
+    expect(svc.plan.memory!.budget.fractionSource).toBe('llama.cpp test driver');
+    expect(svc.plan.gpusPerReplica).toBe(2);
+    expect(svc.plan.why).toMatch(/1 GPU holds 9,472 tokens < 16,384/);
+    expect(svc.plan.notes).toContain('llama.cpp test driver note');
+  });
 });
 
 describe('engine versions are validated as versions', () => {
@@ -106,7 +97,7 @@ describe('engine versions are validated as versions', () => {
     expect(expectValidationError(() => serve(runtime())).message).toMatch(message);
   });
 
-  test.each([['0.8.5'], ['0.9.2'], ['0.10.1'], ['0.8.5.post1']])('vLLM %s is known: no note', version => {
+  test.each([['0.8.5'], ['0.9.2'], ['0.10.1'], ['0.11.1'], ['0.8.5.post1']])('vLLM %s is known: no note', version => {
     expect(serve(Runtime.vllm({ version })).plan.notes).toEqual([]);
   });
 
@@ -116,7 +107,7 @@ describe('engine versions are validated as versions', () => {
     const chart = new Chart(app, 'c', { namespace: 'llm' });
     const svc = new ModelService(chart, 'llama', { model: LLAMA_8B(), runtime: Runtime.vllm({ version: '0.12.0' }), accelerator: Accelerator.NVIDIA_L4 });
     expect(svc.plan.runtime.image).toBe('vllm/vllm-openai:v0.12.0');
-    expect(svc.plan.notes).toEqual(['vLLM 0.12.0 is newer than the newest release line modelship checked (0.10.x): its flags and metric names are assumed to be those of 0.10.x']);
+    expect(svc.plan.notes).toEqual(['vLLM 0.12.0 is newer than the newest release line modelship checked (0.11.x): its flags and metric names are assumed to be those of 0.11.x']);
     expect(renderPlanMarkdown(app)).toContain('### Assumptions\n\n- llm/llama: vLLM 0.12.0 is newer than');
   });
 });

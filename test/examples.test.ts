@@ -57,7 +57,7 @@ test('the flagship example prints its plan', () => {
 
 test.each([
   // PrometheusRules: the stack's shared one, one for the vLLM metric map, one per service.
-  ['flagship', { NodePool: 1, EC2NodeClass: 1, DaemonSet: 2, Deployment: 2, PrometheusRule: 4, ServiceMonitor: 3 }],
+  ['flagship', { NodePool: 1, EC2NodeClass: 1, DaemonSet: 3, Deployment: 2, PrometheusRule: 4, ServiceMonitor: 1, PodMonitor: 2 }],
   ['pools', { NodePool: 1, EC2NodeClass: 1, Deployment: 3 }],
 ])('example %s places its services on pools', (name, counts) => {
   const { objects } = synthExample(name);

@@ -161,11 +161,11 @@ function fleetArbitrary(bad: number): fc.Arbitrary<FleetSpec> {
   const devicePluginArb = (accelerator: Accelerator): fc.Arbitrary<DevicePlugin | undefined> => (accelerator.vendor !== GpuVendor.NVIDIA && bad === 0
     ? fc.constant(undefined)
     : fc.oneof(
-    { weight: 6, arbitrary: fc.constant(undefined) },
-    { weight: 2, arbitrary: fc.constant(DevicePlugin.nvidia()) },
-    { weight: 2, arbitrary: mostly(fc.integer({ min: 1, max: 8 }), fc.constantFrom(0, -1, 1.5)).map(n => DevicePlugin.nvidia({ sharing: GpuSharing.timeSlicing(n) })) },
-    { weight: 1, arbitrary: fc.constantFrom(MigStrategy.SINGLE, MigStrategy.MIXED).map(s => DevicePlugin.nvidia({ sharing: GpuSharing.mig(s), namespace: 'gpu-system' })) },
-  ));
+      { weight: 6, arbitrary: fc.constant(undefined) },
+      { weight: 2, arbitrary: fc.constant(DevicePlugin.nvidia()) },
+      { weight: 2, arbitrary: mostly(fc.integer({ min: 1, max: 8 }), fc.constantFrom(0, -1, 1.5)).map(n => DevicePlugin.nvidia({ sharing: GpuSharing.timeSlicing(n) })) },
+      { weight: 1, arbitrary: fc.constantFrom(MigStrategy.SINGLE, MigStrategy.MIXED).map(s => DevicePlugin.nvidia({ sharing: GpuSharing.mig(s), namespace: 'gpu-system' })) },
+    ));
 
   /** Every kind; without invalid values, only the kinds that can supply the accelerator. */
   const provisionerArb = (accelerator: Accelerator): fc.Arbitrary<Provisioner> => fc.oneof(
@@ -207,8 +207,11 @@ function fleetArbitrary(bad: number): fc.Arbitrary<FleetSpec> {
     { weight: 8, arbitrary: fc.constantFrom(...MODELS).map(id => Model.huggingFace(id, { tokenSecret: 'hf-token' })) },
     { weight: 1, arbitrary: fc.constantFrom(...MODELS.slice(0, 2)).map(id => Model.huggingFace(id, { revision: 'main' })) },
     // Without a spec the service must give gpusPerReplica.
-    { weight: 1, arbitrary: mostly(fc.constant(VOLUME_MODEL),
-      fc.constant(Model.fromVolume({ claimName: 'weights' }))) },
+    {
+      weight: 1,
+      arbitrary: mostly(fc.constant(VOLUME_MODEL),
+        fc.constant(Model.fromVolume({ claimName: 'weights' }))),
+    },
   );
 
   const runtimeArb: fc.Arbitrary<Runtime> = fc.oneof(
@@ -282,13 +285,16 @@ function fleetArbitrary(bad: number): fc.Arbitrary<FleetSpec> {
   const strategyArb: fc.Arbitrary<TrafficStrategy | undefined> = fc.oneof(
     { weight: 2, arbitrary: fc.constant(undefined) },
     { weight: 3, arbitrary: fc.record({ replicaBased: maybe(fc.boolean(), 1), httpRoute: maybe(fc.constant('shared-route')), httpRouteNamespace: maybe(fc.constant('gateway')) }).map(o => TrafficStrategy.argoRollouts(o)) },
-    { weight: 3, arbitrary: fc.record({
-      gatewayName: maybe(fc.constant('inference-gateway'), 2),
-      gatewayNamespace: maybe(fc.constant('gateway')),
-      pathPrefix: maybe(fc.constant('/v1/chat')),
-      currentWeight: maybe(fc.constantFrom(0, 10, 25, 50, 33, 100), 1),
-      promote: maybe(fc.boolean()),
-    }).map(o => TrafficStrategy.gatewayWeights(o)) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        gatewayName: maybe(fc.constant('inference-gateway'), 2),
+        gatewayNamespace: maybe(fc.constant('gateway')),
+        pathPrefix: maybe(fc.constant('/v1/chat')),
+        currentWeight: maybe(fc.constantFrom(0, 10, 25, 50, 33, 100), 1),
+        promote: maybe(fc.boolean()),
+      }).map(o => TrafficStrategy.gatewayWeights(o)),
+    },
   );
 
   const surgeArb: fc.Arbitrary<SurgePolicy | undefined> = fc.oneof(

@@ -28,8 +28,11 @@ const byKind = (objs: any[], kind: string) => objs.find(o => o.kind === kind);
 const envoyProxy = (gateway: string, gatewayNs: string, namespace = 'envoy-gateway-system'): Caller => ({
   namespace,
   podLabels: {
-    'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway', 'app.kubernetes.io/name': 'envoy',
-    'gateway.envoyproxy.io/owning-gateway-name': gateway, 'gateway.envoyproxy.io/owning-gateway-namespace': gatewayNs,
+    'app.kubernetes.io/component': 'proxy',
+    'app.kubernetes.io/managed-by': 'envoy-gateway',
+    'app.kubernetes.io/name': 'envoy',
+    'gateway.envoyproxy.io/owning-gateway-name': gateway,
+    'gateway.envoyproxy.io/owning-gateway-namespace': gatewayNs,
   },
 });
 // Istio: istio/istio manifests/charts/istio-control/istio-discovery/files/kube-gateway.yaml (the
@@ -88,7 +91,8 @@ describe('the NetworkPolicy admits the Gateway implementation\'s proxies', () =>
 
   test('explicit peers for any other implementation', () => {
     const objs = synth({
-      gatewayName: 'gw', implementation: GatewayImplementation.peers([
+      gatewayName: 'gw',
+      implementation: GatewayImplementation.peers([
         { namespaceLabels: { 'kubernetes.io/metadata.name': 'nginx-gateway' }, podLabels: { 'app.kubernetes.io/name': 'nginx-gateway-fabric' } },
         { cidr: '192.168.0.0/16', except: ['192.168.5.0/24'] },
       ]),
@@ -190,7 +194,8 @@ describe('a public prefix the engine does not serve is rewritten to its API pref
   });
 
   test('a custom container declares its API prefix', () => {
-    const custom: Partial<ModelServiceProps> = { runtime: Runtime.custom({ image: 'example.org/server:1.0', apiPathPrefix: '/api' }), gpusPerReplica: 1 };
+    // Two sequences: Llama-3.1-8B's 8,192-token context x 4 does not fit one L4 by the generic estimate.
+    const custom: Partial<ModelServiceProps> = { runtime: Runtime.custom({ image: 'example.org/server:1.0', apiPathPrefix: '/api' }), gpusPerReplica: 1, concurrentSequences: 2 };
     const route = byKind(synth({ gatewayName: 'gw', pathPrefix: '/llama' }, custom), 'HTTPRoute');
     expect(route.spec.rules[0].filters[0].urlRewrite.path.replacePrefixMatch).toBe('/api');
   });

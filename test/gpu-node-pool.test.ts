@@ -1,10 +1,10 @@
-import { Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import {
   Accelerator, CapacityType, DevicePlugin, GpuNodePool, GpuSharing, MigStrategy, Model, ModelCache, ModelService, Precision, Provisioner, ProvisionerKind, Runtime, TaintEffect, ValidationError,
 } from '../lib';
-import { fleetCost } from '../lib/gpu-node-pool/cost';
-import { expectSchemaValid } from './support/schema';
 import { expectValidationError } from './support/errors';
+import { expectSchemaValid } from './support/schema';
+import { fleetCost } from '../lib/gpu-node-pool/cost';
 
 const karpenterBase = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
 
@@ -76,7 +76,7 @@ describe('Karpenter pool', () => {
 
   test('cluster-scoped objects carry no namespace even in a namespaced chart', () => {
     const app = Testing.app();
-    const chart = new (require('cdk8s').Chart)(app, 'c', { namespace: 'llm' });
+    const chart = new Chart(app, 'c', { namespace: 'llm' });
     h100Pool(chart);
     const objs = Testing.synth(chart);
     expectSchemaValid(objs);
@@ -119,8 +119,11 @@ describe('Karpenter pool', () => {
       capacityReservationIds: ['cr-0123456789abcdef0'],
       labels: { 'example.com/team': 'ml' },
       taints: [{ key: 'example.com/dedicated', value: 'inference', effect: TaintEffect.NO_SCHEDULE }],
-      consolidateAfter: Duration.minutes(30), expireAfter: Duration.hours(168), disruptionBudgetPercent: 0,
-      instanceProfile: 'gpu-nodes', nodeRole: undefined,
+      consolidateAfter: Duration.minutes(30),
+      expireAfter: Duration.hours(168),
+      disruptionBudgetPercent: 0,
+      instanceProfile: 'gpu-nodes',
+      nodeRole: undefined,
     });
     const objs = Testing.synth(chart);
     expectSchemaValid(objs);
@@ -144,7 +147,8 @@ describe('Karpenter pool', () => {
   test('gpusPerNode is the largest GPU count of the allowed instance types', () => {
     const chart = Testing.chart();
     const l4 = new GpuNodePool(chart, 'l4', {
-      accelerator: Accelerator.NVIDIA_L4, maxGpus: 8,
+      accelerator: Accelerator.NVIDIA_L4,
+      maxGpus: 8,
       provisioner: Provisioner.karpenter({ instanceTypes: ['g6.xlarge', 'g6.12xlarge'], ...karpenterBase }),
     });
     expect(l4.gpusPerNode).toBe(4);
@@ -244,7 +248,8 @@ describe('existing and GKE pools', () => {
     const given = new GpuNodePool(chart, 'b', {
       accelerator: Accelerator.AMD_MI300X,
       provisioner: Provisioner.existing({
-        nodeLabels: { 'kubernetes.azure.com/agentpool': 'mi300x' }, gpusPerNode: 8,
+        nodeLabels: { 'kubernetes.azure.com/agentpool': 'mi300x' },
+        gpusPerNode: 8,
         taints: [{ key: 'sku', value: 'gpu', effect: TaintEffect.NO_SCHEDULE }],
       }),
     });
@@ -300,7 +305,8 @@ describe('scheduling contract reaches the pods', () => {
   test('the planner is bounded by the pool\'s gpusPerNode', () => {
     const chart = Testing.chart();
     const pool = new GpuNodePool(chart, 'l4', {
-      accelerator: Accelerator.NVIDIA_L4, maxGpus: 16,
+      accelerator: Accelerator.NVIDIA_L4,
+      maxGpus: 16,
       provisioner: Provisioner.karpenter({ instanceTypes: ['g6.xlarge'], ...karpenterBase }),
     });
     expect(() => llama8b(chart, pool, { gpusPerReplica: 2 })).toThrow(/one replica needs 2 GPUs but one node has at most 1/);
@@ -366,7 +372,7 @@ describe('device plugin', () => {
     expect(spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
     expect(spec.volumes).toEqual([{ name: 'kubelet-device-plugins', hostPath: { path: '/var/lib/kubelet/device-plugins', type: 'Directory' } }]);
     expect(spec.containers[0].image).toMatch(/^nvcr\.io\/nvidia\/k8s-device-plugin:v0\.\d+\.\d+$/);
-    expect(spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     expect(byKind(objs, 'ConfigMap')).toHaveLength(0);
   });
 
@@ -393,7 +399,8 @@ describe('device plugin', () => {
 
   test('the NVIDIA plugin on an AMD pool is an error', () => {
     expect(() => new GpuNodePool(Testing.chart(), 'amd', {
-      accelerator: Accelerator.AMD_MI300X, devicePlugin: DevicePlugin.nvidia(),
+      accelerator: Accelerator.AMD_MI300X,
+      devicePlugin: DevicePlugin.nvidia(),
       provisioner: Provisioner.existing({ nodeLabels: { 'example.com/gpu': 'mi300x' } }),
     })).toThrow(/NVIDIA device plugin cannot advertise AMD Instinct MI300X/);
   });
@@ -407,10 +414,19 @@ describe('pool API for the plan report', () => {
     expect(pool.consumers).toEqual([svc]);
     expect(pool.usdPerGpuHour).toBe(6.88);
     expect(pool.costSummary()).toEqual({
-      pool: 'h100', accelerator: 'h100-80gb', provisioner: 'karpenter', usdPerGpuHour: 6.88,
-      priceSource: Accelerator.NVIDIA_H100_80GB.spec.priceSource, maxGpus: 32,
+      pool: 'h100',
+      accelerator: 'h100-80gb',
+      provisioner: 'karpenter',
+      usdPerGpuHour: 6.88,
+      priceSource: Accelerator.NVIDIA_H100_80GB.spec.priceSource,
+      maxGpus: 32,
       services: [{ name: 'llama-70b', gpusAtMin: 8, gpusAtMax: 24, gpusAtPeak: 28, usdPerHourAtMin: 55.04, usdPerHourAtMax: 165.12 }],
-      gpusAtMin: 8, gpusAtMax: 24, gpusAtPeak: 28, usdPerHourAtMin: 55.04, usdPerHourAtMax: 165.12, usdPerHourAtCeiling: 220.16,
+      gpusAtMin: 8,
+      gpusAtMax: 24,
+      gpusAtPeak: 28,
+      usdPerHourAtMin: 55.04,
+      usdPerHourAtMax: 165.12,
+      usdPerHourAtCeiling: 220.16,
     });
   });
 

@@ -259,7 +259,7 @@ describe('factories called like untyped JavaScript, then used', () => {
 
 describe('the Pulumi adapter called like untyped JavaScript', () => {
   beforeAll(() => {
-    pulumi.runtime.setMocks({ newResource: args => ({ id: `${args.name}-id`, state: args.inputs }), call: args => args.inputs }, 'modelship', 'js', false);
+    void pulumi.runtime.setMocks({ newResource: args => ({ id: `${args.name}-id`, state: args.inputs }), call: args => args.inputs }, 'modelship', 'js', false);
   });
   const ARGS: Array<[string, unknown]> = [
     ['args undefined', undefined],

@@ -3,9 +3,9 @@ import { parseAllDocuments } from 'yaml';
 import {
   Accelerator, AutoscalerProvider, EngineKind, Model, ModelCache, ModelService, ModelServiceProps, Precision, Runtime,
 } from '../lib';
-import { expectSchemaValid } from './support/schema';
-import { expectRestricted } from './support/pss';
 import { expectValidationError } from './support/errors';
+import { expectRestricted } from './support/pss';
+import { expectSchemaValid } from './support/schema';
 
 const LLAMA_8B = 'meta-llama/Llama-3.1-8B-Instruct';
 const LLAMA_70B = 'meta-llama/Llama-3.1-70B-Instruct';
@@ -61,8 +61,10 @@ describe('ModelService: the pod', () => {
 
   test('startup probe budget grows with the model; readiness and liveness on the engine paths', () => {
     const c = serverContainer(objs);
-    // 65.75 GiB fp8 weights: 180 + 5 x 65.75 = 508.75 -> 510 s = 51 x 10 s.
-    expect(c.startupProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 51, httpGet: { path: '/health' } });
+    // fp8 served from the bf16 checkpoint (quantized at load) downloads the bf16 bytes:
+    // 70.6e9 x 2 B = 131.50 GiB; 180 + 5 x 131.50 = 837.5 -> 840 s = 84 x 10 s (the fp8 bytes,
+    // 67.7 GiB, would give 520 s: a cold start killed by its own startup probe).
+    expect(c.startupProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 84, httpGet: { path: '/health' } });
     expect(c.readinessProbe.httpGet.path).toBe('/health');
     expect(c.livenessProbe.httpGet.path).toBe('/health');
   });
@@ -143,6 +145,8 @@ describe('ModelService: runtimes', () => {
     expect(c.command).toEqual(['python3', '-m', 'sglang.launch_server']);
     expect(argValue(c.args, '--tp')).toBe('1');
     expect(c.args).toContain('--enable-metrics');
+    // No memoryUtilization given: SGLang computes its own --mem-fraction-static (vLLM's 0.9 is not copied).
+    expect(c.args).not.toContain('--mem-fraction-static');
   });
 
   test('TGI 3: separate metrics port on the Service', () => {
@@ -220,7 +224,7 @@ describe('ModelService: bad input', () => {
     ['scale to zero', { autoscaling: { minReplicas: 0, maxReplicas: 2 } }, undefined, /autoscaling.minReplicas = 0/],
     ['image latest', { runtime: Runtime.vllm({ image: 'vllm/vllm-openai:latest', maxModelLen: 4096 }) }, undefined, /runtime.image = "vllm\/vllm-openai:latest": the image is tagged `latest`/],
     ['image untagged', { runtime: Runtime.vllm({ image: 'registry.local:5000/vllm', maxModelLen: 4096 }) }, undefined, /has no tag/],
-    ['too large', { model: Model.huggingFace('meta-llama/Llama-3.1-405B-Instruct') }, undefined, /does not fit on NVIDIA L4 24GB: does not fit on one node of 8 GPUs[\s\S]*weights 405.9B params x 2 B/],
+    ['too large', { model: Model.huggingFace('meta-llama/Llama-3.1-405B-Instruct') }, undefined, /does not fit on NVIDIA L4 24GB: does not fit on one node of 8 GPUs[\s\S]*weights 94.5 GiB \(756.0 \/ 8\)[\s\S]*KV cache -75.4 GiB/],
     ['context longer than the model', { runtime: Runtime.vllm({ maxModelLen: 200_000 }) }, undefined, /supports at most 131072 tokens/],
     ['no accelerator', { accelerator: undefined }, undefined, /accelerator = undefined: no accelerator/],
     ['unknown model size', { model: Model.huggingFace('acme/private-13b') }, undefined, /size of acme\/private-13b is unknown/],
@@ -260,8 +264,12 @@ describe('ModelService: stability', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'prod', { namespace: 'llm' });
     new ModelService(chart, 'llama', {
-      model: Model.huggingFace(LLAMA_70B), precision: Precision.FP8, accelerator: Accelerator.NVIDIA_H100_80GB,
-      runtime: Runtime.vllm({ version }), cache: ModelCache.shared(), autoscaling: { minReplicas: 1, maxReplicas: 2 },
+      model: Model.huggingFace(LLAMA_70B),
+      precision: Precision.FP8,
+      accelerator: Accelerator.NVIDIA_H100_80GB,
+      runtime: Runtime.vllm({ version }),
+      cache: ModelCache.shared(),
+      autoscaling: { minReplicas: 1, maxReplicas: 2 },
     });
     return Yaml.stringify(...chart.toJson());
   }

@@ -19,25 +19,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { CounterRef, Model, ModelService, MonitoringRule, MonitoringStack, Runtime } from '../lib';
+import { Accelerator, CounterRef, Model, ModelService, MonitoringRule, MonitoringStack, Runtime } from '../lib';
+import { fleet } from './support/monitoring-fixture';
+import { PROMTOOL, requirePromtool } from './support/promtool';
 import { selector } from '../lib/engines/metrics';
 import { DCGM_METRICS, KUBE_STATE_METRICS } from '../lib/monitoring-stack/known-metrics';
 import { analyzePromql } from '../lib/monitoring-stack/promql';
-import { FakePool, fleet } from './support/monitoring-fixture';
 
-const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => fs.existsSync(p))
-  ?? (spawnSync('sh', ['-c', 'command -v promtool']).stdout?.toString().trim() || undefined);
-
-if (!PROMTOOL) {
-  if (process.env.CI) {
-    throw new Error('promtool is required under CI (install Debian\'s `prometheus` package in .ci/run)');
-  }
-  // eslint-disable-next-line no-console
-  console.warn('\n\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
-    + '!!! promtool not found: SKIPPING `promtool check rules` and `promtool test rules`.\n'
-    + '!!! Install it (Debian/Ubuntu: apt-get install prometheus) to run them locally.\n'
-    + '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n');
-}
+requirePromtool('`promtool check rules` and `promtool test rules`');
 const describeIfPromtool = PROMTOOL ? describe : describe.skip;
 
 type Labels = Record<string, string>;
@@ -54,16 +43,21 @@ interface Scenario {
 const s = (metric: string, labels: Labels, values: string): Series => ({ series: selector(metric, labels), values });
 
 /**
- * Labels the ServiceMonitor gives the service's targets, as Prometheus would: the Operator's
- * own (namespace, service, pod, instance, job), then the endpoint's relabelings. Only static
- * `replace` relabelings are simulated; anything else fails the test rather than be guessed.
+ * Labels the PodMonitor gives the service's pods, as Prometheus would: the Operator's own
+ * (namespace, pod, container, endpoint, instance, job = <namespace>/<podmonitor>), then the
+ * endpoint's relabelings, evaluated on the pod's meta labels (a Deployment pod: no Argo hash).
+ * Only `replace` relabelings with the default regex are simulated; anything else fails the test.
  */
 function targetLabels(objs: any[], svc: ModelService): Labels {
-  const sm = objs.find(o => o.kind === 'ServiceMonitor' && o.metadata.name === svc.name && o.metadata.namespace === svc.namespace);
-  const labels: Labels = { namespace: svc.namespace, service: svc.name, pod: `${svc.name}-5d8f7c9b4-x2k9q`, instance: '10.0.0.7:8000', job: svc.name };
-  for (const r of sm.spec.endpoints[0].relabelings ?? []) {
-    if ((r.action ?? 'replace') !== 'replace' || r.sourceLabels || r.regex) throw new Error(`relabeling ${JSON.stringify(r)} is not simulated here`);
-    labels[r.targetLabel] = r.replacement;
+  // The PodMonitor sits in the service's namespace (the chart's; none in the test chart: `default`).
+  const pm = objs.find(o => o.kind === 'PodMonitor' && o.metadata.name === svc.name && (o.metadata.namespace ?? 'default') === svc.namespace);
+  const meta: Labels = { __meta_kubernetes_pod_label_modelship_dev_service: svc.name };
+  const labels: Labels = { namespace: svc.namespace, pod: `${svc.name}-5d8f7c9b4-x2k9q`, instance: '10.0.0.7:8000', job: `${svc.namespace}/${svc.name}` };
+  for (const r of pm.spec.podMetricsEndpoints[0].relabelings ?? []) {
+    if ((r.action ?? 'replace') !== 'replace' || r.regex) throw new Error(`relabeling ${JSON.stringify(r)} is not simulated here`);
+    const value = r.sourceLabels ? r.sourceLabels.map((l: string) => meta[l] ?? '').join(';') : r.replacement;
+    // An empty result removes the label (Prometheus drops empty labels).
+    if (value === '') delete labels[r.targetLabel]; else labels[r.targetLabel] = value;
   }
   return labels;
 }
@@ -72,7 +66,7 @@ function targetLabels(objs: any[], svc: ModelService): Labels {
 const targets = new Map<ModelService, Labels>();
 function podLabels(svc: ModelService): Labels {
   const l = targets.get(svc);
-  if (!l) throw new Error(`no ServiceMonitor read for ${svc.name}`);
+  if (!l) throw new Error(`no PodMonitor read for ${svc.name}`);
   return l;
 }
 /** Labels of a recorded per-service series: namespace, service, and the rule labels (stack, engine group, threshold). */
@@ -171,12 +165,15 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
       case 'ModelKVCacheNearFull':
         return { failing: [s(m.kvCacheUsage!, podLabels(svc), '0.99x40')], healthy: [s(m.kvCacheUsage!, podLabels(svc), '0.6x40')], evalMinutes: 30, labels: model(svc) };
       case 'ModelNoReadyReplicas': {
+        // As the series look while the Deployment owns the pods (see the Argo test for after adoption).
         const d = { ...KSM_TARGET, namespace: svc.namespace, deployment: svc.name };
+        const ready = { ...ksmPod(svc), condition: 'true' };
         const n = budgetMin + 30;
         return {
-          failing: [s(k.deploymentReplicasAvailable, d, `0x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`)],
-          healthy: [s(k.deploymentReplicasAvailable, d, `2x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`)],
-          evalMinutes: budgetMin + 15, labels: { ...d, service: svc.name },
+          failing: [s(k.deploymentReplicasAvailable, d, `0x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`), s(k.podReady, ready, `0x${n}`)],
+          healthy: [s(k.deploymentReplicasAvailable, d, `2x${n}`), s(k.deploymentReplicasSpec, d, `2x${n}`), s(k.deploymentCreated, d, `0x${n}`), s(k.podReady, ready, `1x${n}`)],
+          evalMinutes: budgetMin + 15,
+          labels: model(svc),
         };
       }
       case 'ModelPodCrashLooping': {
@@ -189,7 +186,8 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
         return {
           failing: [s(k.containerLastTerminatedReason, l, '1x40'), s(k.containerRestarts, c, '0x10 1x30')],
           healthy: [s(k.containerLastTerminatedReason, l, '1x40'), s(k.containerRestarts, c, '1x40')],
-          evalMinutes: 20, labels: { ...l, service: svc.name },
+          evalMinutes: 20,
+          labels: { ...l, service: svc.name },
         };
       }
       case 'ModelPodNotReadyAfterStartup': {
@@ -198,11 +196,21 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
         return {
           failing: [s(k.podReady, l, `0x${n}`), s(k.podStartTime, ksmPod(svc), `0x${n}`)],
           healthy: [s(k.podReady, l, `0x${budgetMin - 2} 1x32`), s(k.podStartTime, ksmPod(svc), `0x${n}`)],
-          evalMinutes: budgetMin + 15, labels: { ...l, service: svc.name },
+          evalMinutes: budgetMin + 15,
+          labels: { ...l, service: svc.name },
         };
       }
-      case 'ModelScrapeTargetDown':
-        return { failing: [s('up', podLabels(svc), '0x20')], healthy: [s('up', podLabels(svc), '1x20')], evalMinutes: 15, labels: podLabels(svc) };
+      case 'ModelScrapeTargetDown': {
+        // Failing: down past its startup budget. Healthy: down, but started a minute ago (loading).
+        const n = budgetMin + 30;
+        const evalMinutes = budgetMin + 15;
+        return {
+          failing: [s('up', podLabels(svc), `0x${n}`), s(k.podStartTime, ksmPod(svc), `0x${n}`)],
+          healthy: [s('up', podLabels(svc), `0x${n}`), s(k.podStartTime, ksmPod(svc), `${(evalMinutes - 1) * 60}x${n}`)],
+          evalMinutes,
+          labels: podLabels(svc),
+        };
+      }
     }
   } else {
     const d = DCGM_METRICS;
@@ -216,7 +224,8 @@ function scenario(alert: string, svc: ModelService | undefined): Scenario {
         return {
           failing: [s(d.fbUsed, GPU, '80500x30'), s(d.fbFree, GPU, '400x30')],
           healthy: [s(d.fbUsed, GPU, '72000x30'), s(d.fbFree, GPU, '8900x30')],
-          evalMinutes: 20, labels: gpuAlert,
+          evalMinutes: 20,
+          labels: gpuAlert,
         };
       case 'GpuExporterDown': {
         const l = { job: 'dcgm-exporter', instance: '10.0.1.20:9400', node: 'ip-10-0-1-20', service: 'dcgm-exporter' };
@@ -281,8 +290,8 @@ function stripValue(template: string): string {
 function build() {
   const chart = Testing.chart();
   const f = fleet(chart);
-  const model = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
-  const strict = new ModelService(chart, STRICT, { model, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: f.pools[0] });
+  const llama = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
+  const strict = new ModelService(chart, STRICT, { model: llama, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: f.pools[0] });
   const services = [...f.services, strict];
   const stack = new MonitoringStack(chart, 'monitoring', {
     services,
@@ -403,7 +412,7 @@ describeIfPromtool('promtool', () => {
       'llama-8b-tgi': ['ModelErrorBudgetBurnFast', 'ModelErrorBudgetBurnSlow', 'ModelQueueBacklog', ...health].sort(),
       // SGLang: no failed-request counter.
       'llama-8b-sglang': ['ModelTimeToFirstTokenBudgetBurnFast', 'ModelTimeToFirstTokenBudgetBurnSlow', 'ModelQueueBacklog', 'ModelKVCacheNearFull', ...health, 'ModelTimeToFirstTokenAnomaly'].sort(),
-      triton: ['ModelErrorBudgetBurnFast', 'ModelErrorBudgetBurnSlow', 'ModelQueueBacklog', ...health].sort(),
+      'triton': ['ModelErrorBudgetBurnFast', 'ModelErrorBudgetBurnSlow', 'ModelQueueBacklog', ...health].sort(),
     });
     const cases = testFiles.length * 2;
     // eslint-disable-next-line no-console
@@ -412,6 +421,44 @@ describeIfPromtool('promtool', () => {
     // Main (alerts, GPU, custom), one per engine metric map (vLLM 0.8.5, 0.9.2 and 0.10.2 on both
     // sides of the two renames, TGI, SGLang, Triton), one per service.
     expect(stack.ruleGroups.length).toBe(3 + 6 + services.length);
+  });
+
+  test('ModelNoReadyReplicas survives a rollout: series as they look before and after Argo Rollouts adopts the Deployment', async () => {
+    const svc = services.find(x => x.name === 'llama-8b')!;
+    const k = KUBE_STATE_METRICS;
+    const alert = alertGroup.rules.find((r: any) => r.alert === 'ModelNoReadyReplicas');
+    const budgetMin = Math.ceil(svc.plan.startupBudgetSeconds / 60);
+    const n = budgetMin + 60;
+    const half = budgetMin + 20; // the minute Argo has adopted the Deployment and scaled it to zero
+    const d = { ...KSM_TARGET, namespace: svc.namespace, deployment: svc.name };
+    const deploymentPod = { ...ksmPod(svc), condition: 'true' };
+    // The Rollout is named after the service: its pods are `<service>-<hash>-<5>` too.
+    const rolloutPod = { ...KSM_TARGET, namespace: svc.namespace, pod: `${svc.name}-6c7d9f8b5d-abcde`, condition: 'true' };
+    const deployment = [
+      s(k.deploymentCreated, d, `0x${n}`),
+      s(k.deploymentReplicasSpec, d, `2x${half} 0x${n - half}`),
+      s(k.deploymentReplicasAvailable, d, `2x${half} 0x${n - half}`),
+      s(k.podReady, deploymentPod, `1x${half}`),
+    ];
+    const rules = [...ownGroup(svc).rules, { ...alert, annotations: {} }];
+    fs.writeFileSync(path.join(dir, 'argo.rules.yaml'), YAML.stringify({ groups: [{ name: 'argo', rules }] }));
+    const file = path.join(dir, 'argo.test.yaml');
+    const at = (minute: number, rolloutReady: string, fires: boolean) => ({
+      name: `rollout pods ${rolloutReady === '1' ? 'ready' : 'not ready'} at ${minute}m`,
+      interval: '1m',
+      input_series: [...deployment, s(k.podReady, rolloutPod, `${rolloutReady}x${n}`)],
+      alert_rule_test: [{ eval_time: `${minute}m`, alertname: 'ModelNoReadyReplicas', exp_alerts: fires ? [{ exp_labels: { ...model(svc), severity: 'critical' } }] : [] }],
+    });
+    fs.writeFileSync(file, YAML.stringify({
+      rule_files: ['argo.rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        // Adopted: the Deployment wants and has 0 replicas; the Rollout's pods serve, or do not.
+        at(half + 15, '1', false),
+        at(half + 15, '0', true),
+      ],
+    }));
+    expect(await runPromtool(['test', 'rules', file], dir)).toBeUndefined();
   });
 
   test('every service is recorded by exactly one engine group, even where two groups share a metric name', async () => {
@@ -444,12 +491,10 @@ describeIfPromtool('promtool', () => {
 describeIfPromtool('promtool: two stacks in one Prometheus', () => {
   test('alert only on their own services', async () => {
     const app = Testing.app();
-    const model = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
+    const llama = Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' });
     const charts = ['team-a', 'team-b'].map(ns => {
       const chart = new Chart(app, ns, { namespace: ns });
-      // The pool of the fixture, in the same App as its service (a pool of another App is refused).
-      const pool = new FakePool(chart, 'h100', { 'karpenter.sh/nodepool': 'h100' }, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
-      const svc = new ModelService(chart, 'llama', { model, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), nodePool: pool });
+      const svc = new ModelService(chart, 'llama', { model: llama, runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }), accelerator: Accelerator.NVIDIA_L4 });
       new MonitoringStack(chart, 'monitoring', { services: [svc] });
       return { chart, svc };
     });
@@ -483,7 +528,8 @@ describeIfPromtool('promtool: two stacks in one Prometheus', () => {
           ],
           alert_rule_test: [
             {
-              eval_time: '30m', alertname: 'ModelQueueBacklog',
+              eval_time: '30m',
+              alertname: 'ModelQueueBacklog',
               exp_alerts: [{ exp_labels: { severity: 'warning', namespace: 'team-a', service: 'llama', modelship_stack: 'team-a/monitoring', modelship_engine: engine(a) } }],
             },
             { eval_time: '30m', alertname: 'ModelPodCrashLooping', exp_alerts: [{ exp_labels: { severity: 'warning', ...crash, service: 'llama' } }] },

@@ -1,12 +1,12 @@
-import { ApiObject, Duration, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import {
-  Dcgm, EngineMetrics, Model, ModelService, MonitoringRule, MonitoringStack,
+  Accelerator, Dcgm, EngineMetrics, GpuNodePool, Model, ModelService, MonitoringRule, MonitoringStack, Provisioner,
   RuleGroupSpec, Runtime, ValidationError,
 } from '../lib';
-import { KNOWN_NON_ENGINE_METRICS } from '../lib/monitoring-stack/known-metrics';
-import { analyzePromql } from '../lib/monitoring-stack/promql';
 import { fleet, stackChart } from './support/monitoring-fixture';
 import { expectSchemaValid } from './support/schema';
+import { KNOWN_NON_ENGINE_METRICS } from '../lib/monitoring-stack/known-metrics';
+import { analyzePromql } from '../lib/monitoring-stack/promql';
 
 /** The per-service series docs/monitoring.md documents; objectives exist only for services given their own. */
 const PER_SERVICE_SERIES = [
@@ -44,19 +44,29 @@ describe('MonitoringStack', () => {
     expectSchemaValid(objs);
   });
 
-  test('a ServiceMonitor per service on the port that carries the metrics, with kube-prometheus-stack labels', () => {
+  test('each service\'s PodMonitor, configured by the stack: the port that carries the metrics, kube-prometheus-stack labels, the stack label', () => {
     const { objs, vllm, tgi, triton } = synthAll();
-    const sm = (name: string) => objs.find(o => o.kind === 'ServiceMonitor' && o.metadata.name === name);
-    expect(sm(vllm.name).spec).toEqual({
-      selector: { matchLabels: { 'modelship.dev/service': vllm.name } },
-      namespaceSelector: { matchNames: ['default'] },
-      // The stack label the shared rules select on.
-      endpoints: [{ port: 'http', path: '/metrics', relabelings: [{ action: 'replace', targetLabel: 'modelship_stack', replacement: 'default/monitoring' }] }],
+    const pm = (name: string) => objs.find(o => o.kind === 'PodMonitor' && o.metadata.name === name);
+    expect(pm(vllm.name).spec).toEqual({
+      // Stable and Argo canary pods (`<name>`) and a gateway-weights candidate (`<name>-canary`): each pod once.
+      selector: { matchExpressions: [{ key: 'modelship.dev/service', operator: 'In', values: [vllm.name, `${vllm.name}-canary`] }] },
+      podMetricsEndpoints: [{
+        port: 'http',
+        path: '/metrics',
+        relabelings: [
+          { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_modelship_dev_service'], targetLabel: 'service' },
+          { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: 'rollouts_pod_template_hash' },
+          // The stack label the shared rules select on.
+          { action: 'replace', targetLabel: 'modelship_stack', replacement: 'default/monitoring' },
+        ],
+      }],
     });
-    expect(sm(vllm.name).metadata.labels.release).toBe('kube-prometheus-stack');
-    // TGI 3 and Triton serve metrics on their own port, which the Service names `metrics`.
-    expect(sm(tgi.name).spec.endpoints[0].port).toBe('metrics');
-    expect(sm(triton.name).spec.endpoints[0].port).toBe('metrics');
+    expect(pm(vllm.name).metadata.labels.release).toBe('kube-prometheus-stack');
+    // No ServiceMonitor for model services: a Service (stable or canary) would scrape the same pods again.
+    expect(objs.filter(o => o.kind === 'ServiceMonitor').map(o => o.metadata.name)).toEqual(['dcgm-exporter']);
+    // TGI 3 and Triton serve metrics on their own port, which the pod names `metrics`.
+    expect(pm(tgi.name).spec.podMetricsEndpoints[0].port).toBe('metrics');
+    expect(pm(triton.name).spec.podMetricsEndpoints[0].port).toBe('metrics');
     const svcObj = objs.find(o => o.kind === 'Service' && o.metadata.name === tgi.name);
     expect(svcObj.spec.ports.map((p: any) => p.name)).toContain('metrics');
   });
@@ -76,7 +86,88 @@ describe('MonitoringStack', () => {
     ]);
     expect(pod.tolerations.map((t: any) => t.key).sort()).toEqual(['nvidia.com/gpu', 'spot']);
     expect(pod.serviceAccountName).toBe('dcgm-exporter');
-    expect(objs.filter(o => o.metadata.name === 'dcgm-exporter').map(o => o.kind).sort()).toEqual(['DaemonSet', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+    expect(objs.filter(o => o.metadata.name === 'dcgm-exporter').map(o => o.kind).sort()).toEqual(['DaemonSet', 'NetworkPolicy', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+  });
+
+  describe('node agents: their own namespace, nothing they do not need', () => {
+    test('the exporter lives in gpu-system, a Namespace labelled privileged, never the model namespace', () => {
+      const { objs } = synthAll();
+      const agents = objs.filter(o => o.metadata.name === 'dcgm-exporter');
+      for (const o of agents) expect(o.metadata.namespace).toBe('gpu-system');
+      const ns = objs.find(o => o.kind === 'Namespace' && o.metadata.name === 'gpu-system');
+      expect(ns.metadata.namespace).toBeUndefined();
+      // Also in a namespaced chart (cdk8s stamps the chart's namespace on every object otherwise).
+      const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
+      const pool = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke(), maxGpus: 8 });
+      const svc = new ModelService(chart, 'llama', { model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), nodePool: pool });
+      new MonitoringStack(chart, 'mon', { services: [svc], nodePools: [pool] });
+      const namespaced = Testing.synth(chart).find((o: any) => o.kind === 'Namespace');
+      expect([namespaced.metadata.name, namespaced.metadata.namespace]).toEqual(['gpu-system', undefined]);
+      expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'privileged', 'pod-security.kubernetes.io/audit': 'privileged' });
+      expect(objs.find(o => o.kind === 'ServiceMonitor' && o.metadata.name === 'dcgm-exporter').spec.namespaceSelector).toEqual({ matchNames: ['gpu-system'] });
+    });
+
+    test('every capability dropped but SYS_ADMIN (profiling counters), no escalation, RuntimeDefault seccomp', () => {
+      const c = synthAll().objs.find(o => o.kind === 'DaemonSet').spec.template.spec.containers[0];
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: false,
+        runAsUser: 0,
+        capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+    });
+
+    test('a NetworkPolicy opens the metrics port to the Prometheus namespace only', () => {
+      const np = synthAll().objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'dcgm-exporter');
+      expect(np.spec).toEqual({
+        podSelector: { matchLabels: { 'app.kubernetes.io/component': 'gpu-metrics', 'app.kubernetes.io/name': 'dcgm-exporter' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9400, protocol: 'TCP' }] }],
+      });
+    });
+
+    test('on GKE nodes the exporter reads the driver from the host (COS has no NVIDIA runtime)', () => {
+      const chart = Testing.chart();
+      const pool = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke(), maxGpus: 8 });
+      const svc = new ModelService(chart, 'llama', { model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), nodePool: pool });
+      new MonitoringStack(chart, 'mon', { services: [svc], nodePools: [pool] });
+      const pod = Testing.synth(chart).find((o: any) => o.kind === 'DaemonSet').spec.template.spec;
+      expect(pod.volumes).toContainEqual({ name: 'nvidia-driver', hostPath: { path: '/home/kubernetes/bin/nvidia', type: 'Directory' } });
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'nvidia-driver', mountPath: '/usr/local/nvidia', readOnly: true });
+      expect(pod.containers[0].env).toContainEqual({ name: 'LD_LIBRARY_PATH', value: '/usr/local/nvidia/lib64' });
+    });
+
+    test('GKE and other pools together: one DaemonSet per kind of node, the driver hostPath and privilege only where GKE needs them', () => {
+      const chart = Testing.chart();
+      const l4 = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke(), maxGpus: 8 });
+      const h100 = new GpuNodePool(chart, 'h100', { accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing({ nodeLabels: { 'example.com/gpu': 'h100' } }), maxGpus: 8 });
+      const svc = new ModelService(chart, 'llama', { model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), nodePool: l4 });
+      new MonitoringStack(chart, 'mon', { services: [svc], nodePools: [l4, h100] });
+      const objs = Testing.synth(chart);
+      const ds = objs.filter((o: any) => o.kind === 'DaemonSet');
+      expect(ds.map((d: any) => d.metadata.name)).toEqual(['dcgm-exporter', 'dcgm-exporter-gke']);
+      const [plain, gke] = ds.map((d: any) => d.spec.template.spec);
+      expect(JSON.stringify(plain)).not.toContain('/home/kubernetes/bin/nvidia');
+      expect(JSON.stringify(plain.affinity)).toContain('example.com/gpu');
+      expect(JSON.stringify(plain.affinity)).not.toContain('cloud.google.com/gke-accelerator');
+      expect(plain.containers[0].securityContext.privileged).toBeUndefined();
+      expect(gke.containers[0].securityContext).toEqual({ privileged: true, runAsUser: 0 });
+      expect(JSON.stringify(gke.affinity)).toContain('cloud.google.com/gke-accelerator');
+      // Distinct selectors (no DaemonSet adopts the other's pods); the Service reaches both.
+      expect(ds[0].spec.selector.matchLabels['modelship.dev/node-flavor']).toBe('default');
+      expect(ds[1].spec.selector.matchLabels['modelship.dev/node-flavor']).toBe('gke');
+      const service = objs.find((o: any) => o.kind === 'Service' && o.metadata.name === 'dcgm-exporter');
+      for (const d of ds) expect(Object.entries(service.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v)).toBe(true);
+      expectSchemaValid(objs);
+    });
+
+    test('namespace and metrics namespace are configurable; the Namespace can be left to another tool', () => {
+      const { objs } = synthAll({ dcgm: Dcgm.exporter({ namespace: 'gpu-ops', createNamespace: false, metricsNamespace: 'observability' }) });
+      expect(objs.find(o => o.kind === 'DaemonSet').metadata.namespace).toBe('gpu-ops');
+      expect(objs.filter(o => o.kind === 'Namespace')).toEqual([]);
+      expect(JSON.stringify(objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'dcgm-exporter').spec)).toContain('"observability"');
+    });
   });
 
   test.each([
@@ -167,7 +258,8 @@ describe('MonitoringStack', () => {
     const chart = Testing.chart();
     const f = fleet(chart);
     const stack = new MonitoringStack(chart, 'monitoring', {
-      services: f.services, slo: { availability: 0.999 },
+      services: f.services,
+      slo: { availability: 0.999 },
       serviceSlos: [{ service: f.vllm, slo: { availability: 0.995, timeToFirstToken: { threshold: Duration.millis(500), objective: 0.97 } } }],
     });
     const fast = stack.ruleGroups.find(g => g.name === 'modelship.monitoring.services')!.rules.find(r => r.alert === 'ModelErrorBudgetBurnFast')!;
@@ -221,7 +313,7 @@ describe('MonitoringStack', () => {
     const after = build(true);
     for (const [key, obj] of before) expect({ key, obj: after.get(key) }).toEqual({ key, obj });
     const added = [...after.keys()].filter(k => !before.has(k));
-    expect(added.filter(k => /^(ServiceMonitor|PrometheusRule|ConfigMap)\//.test(k))).toEqual(['ServiceMonitor/default/qwen', 'PrometheusRule//monitoring.default.qwen']);
+    expect(added.filter(k => /^(PodMonitor|PrometheusRule|ConfigMap)\//.test(k))).toEqual(['PodMonitor//qwen', 'PrometheusRule//monitoring.default.qwen']);
   });
 
   test('dashboards: one per engine kind with namespace and service variables, and a GPU fleet view, sidecar-labelled, deterministic JSON', () => {
@@ -233,7 +325,7 @@ describe('MonitoringStack', () => {
     ]);
     for (const cm of a) expect(cm.metadata.labels.grafana_dashboard).toBe('1');
     const vllmDash = JSON.parse(a[3].data['vllm.json']);
-    expect(vllmDash.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Requests', 'Error ratio', 'Time to first token', 'Inter-token latency', 'End-to-end latency', 'Tokens per second', 'Queue and running requests', 'KV cache use per replica', 'Replicas']));
+    expect(vllmDash.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Requests', 'Error ratio', 'Time to first token', 'Inter-token latency', 'End-to-end latency', 'Tokens per second', 'Queue and running requests', 'KV cache use per replica', 'Replicas (pods)']));
     expect(vllmDash.templating.list.map((v: any) => v.name)).toEqual(['datasource', 'namespace', 'service']);
     expect(vllmDash.templating.list[2].query).toBe('label_values(modelship:service_startup_budget:seconds{modelship_engine=~"vllm-.*",modelship_stack="default/monitoring",namespace="$namespace"}, service)');
     // vLLM 0.8 and 0.9 name their KV-cache gauge differently: one query each.
@@ -365,7 +457,9 @@ describe('MonitoringStack input checks', () => {
 
   test('all problems at once', () => {
     const err = problemsOf((f, chart) => new MonitoringStack(chart, 'monitoring', {
-      services: f.services, slo: { availability: 2 }, thresholds: { kvCacheUsage: 90 },
+      services: f.services,
+      slo: { availability: 2 },
+      thresholds: { kvCacheUsage: 90 },
       rules: [MonitoringRule.record({ name: 'bad name', expr: 'rate(' })],
       dcgm: Dcgm.exporter(),
     }));

@@ -52,13 +52,12 @@ describe('one object per kind, namespace and name', () => {
     expect(p.fix).toMatch(/rename one of them/);
   });
 
-  test('two MonitoringStacks over one service: a duplicate ServiceMonitor', () => {
-    const { app, chart, llama } = fleet();
+  test('two MonitoringStacks over one service: refused where the second configures the service\'s scrape', () => {
+    const { chart, llama } = fleet();
     new MonitoringStack(chart, 'mon-a', { services: [llama] });
-    new MonitoringStack(chart, 'mon-b', { services: [llama] });
-    const e = refusal(() => synthApp(app));
-    const p = e.problems.find(x => /ServiceMonitor\.monitoring\.coreos\.com llm\/llama is emitted twice/.test(x.reason));
-    expect(p?.reason).toMatch(/c\/mon-a .* c\/mon-b/);
+    const e = refusal(() => new MonitoringStack(chart, 'mon-b', { services: [llama] }));
+    expect(e.problems[0]).toMatchObject({ path: 'c/mon-b', property: 'configureScrape' });
+    expect(e.problems[0].reason).toMatch(/c\/mon-a already did configureScrape on llama/);
   });
 
   test('two stacks with pools: a duplicate DCGM exporter DaemonSet', () => {
@@ -67,7 +66,7 @@ describe('one object per kind, namespace and name', () => {
     new MonitoringStack(chart, 'mon-a', { services: [llama], nodePools: [pool] });
     new MonitoringStack(chart, 'mon-b', { services: [qwen], nodePools: [pool] });
     const e = refusal(() => synthApp(app));
-    expect(e.problems.map(x => x.reason).join('\n')).toMatch(/DaemonSet\.apps llm\/dcgm-exporter is emitted twice: by c\/mon-a .* and by c\/mon-b/);
+    expect(e.problems.map(x => x.reason).join('\n')).toMatch(/DaemonSet\.apps gpu-system\/dcgm-exporter is emitted twice: by c\/mon-a .* and by c\/mon-b/);
   });
 
   test('a user object that takes a modelship name', () => {
@@ -139,14 +138,15 @@ describe('constructs that reference each other', () => {
     expect(e.problems.map(p => p.property)).toEqual(['services[0]', 'nodePools[0]']);
   });
 
-  test('ServiceMonitor ids of prod/team-llama and prod-team/llama do not collide', () => {
+  test('scrape objects of prod/team-llama and prod-team/llama do not collide', () => {
     const app = new App({ outdir: Testing.app().outdir });
     const prod = new Chart(app, 'prod', { namespace: 'prod' });
     const prodTeam = new Chart(app, 'prod-team', { namespace: 'prod-team' });
     const a = new ModelService(prod, 'team-llama', { model: Model.huggingFace(LLAMA_8B), accelerator: Accelerator.NVIDIA_L4 });
     const b = new ModelService(prodTeam, 'llama', { model: Model.huggingFace(LLAMA_8B), accelerator: Accelerator.NVIDIA_L4 });
     const stack = new MonitoringStack(prod, 'monitoring', { services: [a, b] });
-    expect(stack.serviceMonitors.map(m => `${m.metadata.namespace}/${m.name}`)).toEqual(['prod/team-llama', 'prod-team/llama']);
+    // Each service owns its PodMonitor (in its own chart and namespace); the stack configures both.
+    expect(stack.podMonitors.map(m => `${m.metadata.namespace}/${m.name}`)).toEqual(['prod/team-llama', 'prod-team/llama']);
     expectNoDuplicates(app.charts.flatMap(c => Testing.synth(c)));
   });
 });

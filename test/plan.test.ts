@@ -5,11 +5,12 @@ import { join } from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  Accelerator, buildFleetPlan, CanaryRollout, GpuNodePool, Model, ModelService, PlanContribution, PlanReport, Precision, Provisioner, renderPlanMarkdown, renderPlanText, Runtime, SurgePolicy, TrafficStrategy, PLAN_FILE_NAME,
+  Accelerator, buildFleetPlan, CanaryRollout, GpuNodePool, Model, ModelService, PlanContribution, PlanReport, Precision, Provisioner,
+  renderPlanMarkdown, renderPlanText, Runtime, SurgePolicy, TrafficStrategy, PLAN_FILE_NAME,
 } from '../lib';
-import { MermaidIds, mermaidLabel, renderTopology } from '../lib/report/mermaid';
 import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
 import { expectSchemaValid } from './support/schema';
+import { MermaidIds, mermaidLabel, renderTopology } from '../lib/report/mermaid';
 
 const root = join(__dirname, '..');
 const flagshipDir = join(root, 'examples', 'flagship');
@@ -37,18 +38,22 @@ function canaryFleet(app: App) {
   const llama = new ModelService(chart, 'llama-70b', {
     model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'),
     runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
-    precision: Precision.FP8, nodePool: pool, autoscaling: { minReplicas: 2, maxReplicas: 4 },
+    precision: Precision.FP8,
+    nodePool: pool,
+    autoscaling: { minReplicas: 2, maxReplicas: 4 },
     route: { gatewayName: 'gw', gatewayNamespace: 'gateway' },
   });
   const canary = new CanaryRollout(chart, 'llama-canary', {
     service: llama,
     candidate: { runtime: Runtime.vllm({ version: '0.10.0', maxModelLen: 8192 }) },
-    steps: [5, 25, 50], pause: Duration.minutes(15),
+    steps: [5, 25, 50],
+    pause: Duration.minutes(15),
     strategy: TrafficStrategy.argoRollouts({ httpRoute: 'llama-70b', httpRouteNamespace: 'llm' }),
     surge: SurgePolicy.scaleDownStable(),
   });
   const small = new ModelService(chart, 'qwen', {
-    model: Model.huggingFace('Qwen/Qwen2.5-7B-Instruct'), runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }),
+    model: Model.huggingFace('Qwen/Qwen2.5-7B-Instruct'),
+    runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }),
     accelerator: Accelerator.NVIDIA_L4,
   });
   const monitoring = new FakeMonitoring(chart, 'monitoring', [llama, small, pool]);
@@ -79,8 +84,9 @@ describe('flagship PLAN.md (cdk8s synth)', () => {
   test('has a table per pool and per service, with cost and memory fit', () => {
     expect(plan).toContain('| pool | accelerator | provisioner | maxGpus | GPUs at min | GPUs at max | GPUs at peak | $/hour at min | $/hour at max | $/GPU-hour |');
     expect(plan).toContain('| h100 | NVIDIA H100 80GB | karpenter | 16 | 4 | 12 | 14 | $27.52 | $82.56 | $6.88 |');
-    expect(plan).toContain('| llm/llama-70b | h100 | meta-llama/Llama-3.1-70B-Instruct | fp8 | vllm 0.9.2 | NVIDIA H100 80GB | 2 | 2-6 | 4 | 12 | $27.52 | $82.56 | 510s |');
-    expect(plan).toMatch(/- llm\/llama-70b: 2 x NVIDIA H100 80GB; smallest fit: weights .* <= 2 x 80 GiB x 0.9 = 144.0 GiB/);
+    expect(plan).toContain('| service | pool | model | precision | runtime | accelerator | GPUs/replica | replicas | GPUs at min | GPUs at max | $/hour at min | $/hour at max | startup budget | KV cache tokens/replica | max concurrency |');
+    expect(plan).toContain('| llm/llama-70b | h100 | meta-llama/Llama-3.1-70B-Instruct | fp8 | vllm 0.9.2 | NVIDIA H100 80GB | 2 | 2-6 | 4 | 12 | $27.52 | $82.56 | 840s | 233,280 | 28.48x @ 8,192 |');
+    expect(plan).toMatch(/- llm\/llama-70b: 2 x NVIDIA H100 80GB; smallest fit: per GPU: 79.1 GiB CUDA total x 0.9 \(vLLM default\) = 71.2 GiB - weights 33.9 GiB .* = KV cache 35.6 GiB = 233,280 tokens/);
   });
 
   test('Mermaid\'s own parser accepts the topology, and rejects a broken one', () => {
@@ -198,8 +204,11 @@ describe('plan writer', () => {
     const chart = new Chart(app, 'c');
     const pool = new GpuNodePool(chart, 'h100', { ...h100Props, maxGpus: 2 });
     new ModelService(chart, 'llama-70b', {
-      model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'), runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
-      precision: Precision.FP8, nodePool: pool, autoscaling: { minReplicas: 1, maxReplicas: 4 },
+      model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'),
+      runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
+      precision: Precision.FP8,
+      nodePool: pool,
+      autoscaling: { minReplicas: 1, maxReplicas: 4 },
     });
     expect(() => app.synth()).toThrow(/maxGpus \(2\)/);
     expect(existsSync(join(outdir, PLAN_FILE_NAME))).toBe(false);

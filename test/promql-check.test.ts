@@ -6,12 +6,12 @@ import { Duration, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { MonitoringRule, ValidationError } from '../lib';
 import { Problems } from '../lib/errors';
-import { checkAlertTemplate } from '../lib/monitoring-stack/alert-template';
-import { checkPromql, formatPromqlProblem } from '../lib/monitoring-stack/promql-check';
-import { checkUserRule } from '../lib/monitoring-stack/rule-check';
 import { stackChart } from './support/monitoring-fixture';
 import { PROMQL_CASES } from './support/promql-cases';
 import { RULE_CASES } from './support/rule-cases';
+import { checkAlertTemplate } from '../lib/monitoring-stack/alert-template';
+import { checkPromql, formatPromqlProblem } from '../lib/monitoring-stack/promql-check';
+import { checkUserRule } from '../lib/monitoring-stack/rule-check';
 
 describe('PromQL types and errors (test/promql-promtool.test.ts has promtool referee the same table)', () => {
   test.each(PROMQL_CASES.map(c => [c.expr, c.type ?? c.error!.source, c] as const))('%s: %s', (_, __, c) => {

@@ -13,32 +13,21 @@ import { parser } from '@prometheus-io/lezer-promql';
 import * as YAML from 'yaml';
 import { MonitoringRule } from '../lib';
 import { Problems } from '../lib/errors';
-import { checkPromql } from '../lib/monitoring-stack/promql-check';
-import { checkUserRule } from '../lib/monitoring-stack/rule-check';
-import { checkAlertTemplate } from '../lib/monitoring-stack/alert-template';
 import { PROMQL_CASES } from './support/promql-cases';
 import { randomExpressions, randomRegexSelectors, randomTemplates } from './support/promql-fuzz';
+import { PROMTOOL, requirePromtool } from './support/promtool';
 import { RULE_CASES } from './support/rule-cases';
+import { checkAlertTemplate } from '../lib/monitoring-stack/alert-template';
+import { checkPromql } from '../lib/monitoring-stack/promql-check';
+import { checkUserRule } from '../lib/monitoring-stack/rule-check';
 
-const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(p => fs.existsSync(p))
-  ?? (spawnSync('sh', ['-c', 'command -v promtool']).stdout?.toString().trim() || undefined);
-
-if (!PROMTOOL) {
-  if (process.env.CI) {
-    throw new Error('promtool is required under CI (install Debian\'s `prometheus` package in .ci/run)');
-  }
-  // eslint-disable-next-line no-console
-  console.warn('\n\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
-    + '!!! promtool not found: SKIPPING the promtool referee of the PromQL checker.\n'
-    + '!!! Install it (Debian/Ubuntu: apt-get install prometheus) to run it locally.\n'
-    + '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n');
-}
+requirePromtool('the promtool referee of the PromQL checker');
 const describeIfPromtool = PROMTOOL ? describe : describe.skip;
 
 /** Runs promtool on many files in one process; returns each file's block of output. */
 function runPromtool(dir: string, args: string[], files: string[], header: string): Map<string, string> {
   // stdout and stderr merged in order: promtool prints a file's header on one and its FAILED on the other.
-  const r = spawnSync('sh', ['-c', `"$0" "$@" 2>&1`, PROMTOOL!, ...args, ...files], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('sh', ['-c', '"$0" "$@" 2>&1', PROMTOOL!, ...args, ...files], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
   const out = new Map<string, string>();
   for (const block of r.stdout.split(header).slice(1)) {
     const file = block.split('\n')[0].trim();

@@ -5,17 +5,17 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, Chart, Testing } from 'cdk8s';
+import { addCrossCheck } from '../lib/errors';
+import { expectSchemaValid } from './support/schema';
 import {
   Accelerator, Model, ModelCache, ModelService, Runtime,
 } from 'modelship';
-import { addCrossCheck } from '../lib/errors';
 import { ModelFleet, typeToken } from 'modelship/pulumi';
-import { expectSchemaValid } from './support/schema';
 
 const registered: pulumi.runtime.MockResourceArgs[] = [];
 
 beforeAll(() => {
-  pulumi.runtime.setMocks({
+  void pulumi.runtime.setMocks({
     newResource: args => {
       registered.push(args);
       return { id: `${args.name}-id`, state: args.inputs };
@@ -169,13 +169,20 @@ describe('outputs', () => {
       'NetworkPolicy/llm/llama-70b',
       'PersistentVolumeClaim/llm/llama-70b-model-cache',
       'PodDisruptionBudget/llm/llama-70b',
+      'PodMonitor/llm/llama-70b',
       'ScaledObject/llm/llama-70b',
       'Service/llm/llama-70b',
       'ServiceAccount/llm/llama-70b',
     ]);
     expect(resources[0]).toEqual({
-      key: 'Deployment/llm/llama-70b', type: 'kubernetes:apps/v1:Deployment', logicalName: 'llm/llama-70b',
-      apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'llm', name: 'llama-70b', construct: 'llama-70b',
+      key: 'Deployment/llm/llama-70b',
+      type: 'kubernetes:apps/v1:Deployment',
+      logicalName: 'llm/llama-70b',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'llm',
+      name: 'llama-70b',
+      construct: 'llama-70b',
     });
     expect(await settled((fleet.components['llama-70b'] as any).url)).toBe('http://llama-70b.llm.svc.cluster.local:8000');
     await registeredFleet(fleet);

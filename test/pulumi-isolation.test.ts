@@ -1,5 +1,5 @@
 /**
- * `import 'modelship'` must never load @pulumi/*: cdk8s-only users install neither package.
+/*: cdk8s-only users install neither package.
  * Checked in a fresh Node process (jest's own registry would hide what plain Node loads).
  */
 import { spawnSync } from 'child_process';

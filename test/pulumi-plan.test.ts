@@ -2,11 +2,11 @@
  * The Pulumi adapter's planner, without Pulumi: names, ordering, retention and timeouts.
  */
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { Accelerator, Model, ModelCache, ModelService, Runtime } from 'modelship';
-import { logicalName, ObjectTier, objectKey, planFleet, typeToken } from 'modelship/pulumi';
+import { expectSchemaValid } from './support/schema';
 import { tierOf } from '../lib/pulumi/order';
 import { PROVISIONING_MARGIN_SECONDS, rolloutTimeouts } from '../lib/pulumi/timeouts';
-import { expectSchemaValid } from './support/schema';
+import { Accelerator, Model, ModelCache, ModelService, Runtime } from 'modelship';
+import { logicalName, ObjectTier, objectKey, planFleet, typeToken } from 'modelship/pulumi';
 
 function fleetChart() {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'test' });
@@ -107,11 +107,15 @@ describe('ordering', () => {
     void other;
     class Canary extends ApiObject {}
     new Canary(chart, 'canary', {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'llama-70b-canary' },
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'llama-70b-canary' },
       spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'llama-70b' } },
     } as any);
     new ApiObject(chart, 'monitor', {
-      apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'llama' },
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'llama' },
       spec: { selector: { matchLabels: { 'modelship.dev/service': 'llama-70b' } }, endpoints: [{ port: 'metrics' }] },
     } as any);
     const deps = Object.fromEntries(planFleet(chart).objects.map(o => [o.key, o.dependsOn]));
@@ -134,7 +138,9 @@ describe('model caches', () => {
 
 describe('timeouts', () => {
   const deployment = (budget: number | undefined, spec: any = {}) => ({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'm', namespace: 'llm' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'm', namespace: 'llm' },
     spec: {
       strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: { metadata: { annotations: budget === undefined ? {} : { 'modelship.dev/startup-budget-seconds': String(budget) } } },

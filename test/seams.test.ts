@@ -1,11 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'fs';
-import { join, relative } from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   Accelerator, CanaryRollout, GpuNodePool, Model, ModelService, MonitoringStack, Provisioner, Runtime, SurgePolicy, TrafficStrategy,
 } from '../lib';
 import { expectValidationError } from './support/errors';
+import { libLinesMatching } from './support/lib-lines';
 
 /**
  * Constructs change each other only through typed seams (ModelService.serveTemplate,
@@ -111,23 +110,8 @@ describe('every construct has a defaultChild', () => {
 });
 
 test('no construct patches or reads back another construct\'s objects', () => {
-  const libDir = join(__dirname, '..', 'lib');
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const rel = relative(libDir, path);
-      // The Pulumi adapter reads chart.toJson() by design; the size check measures every object as rendered.
-      if (rel === 'imports' || rel === 'pulumi' || rel === 'object-size.ts') continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) {
-        readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
-          if (/addJsonPatch|\.toJson\(\)/.test(line) && !line.trim().startsWith('*') && !line.trim().startsWith('//')) found.push(`lib/${rel}:${i + 1}: ${line.trim()}`);
-        });
-      }
-    }
-  };
-  walk(libDir);
+  // The Pulumi adapter reads chart.toJson() by design; the size check measures every object as rendered.
+  const found = libLinesMatching(/addJsonPatch|\.toJson\(\)/, ['imports', 'pulumi', 'object-size.ts']);
   // The one remaining patch is a pool on its own objects (cluster-scoped kinds lose the chart namespace).
   expect(found).toEqual([expect.stringMatching(/^lib\/gpu-node-pool\/gpu-node-pool\.ts:\d+: for \(const obj of \[nodePool, nodeClass\]\) obj\.addJsonPatch/)]);
 });

@@ -15,12 +15,17 @@ describe('bad input fails at synth, before any file is written, with every probl
     const h100 = new GpuNodePool(chart, 'h100', { accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 4 });
     const l4 = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.existing(), maxGpus: 2 });
     new ModelService(chart, 'llama-70b', {
-      model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'), precision: Precision.FP8, nodePool: h100,
-      runtime: Runtime.vllm({ maxModelLen: 8192 }), autoscaling: { minReplicas: 1, maxReplicas: 3 },
+      model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'),
+      precision: Precision.FP8,
+      nodePool: h100,
+      runtime: Runtime.vllm({ maxModelLen: 8192 }),
+      autoscaling: { minReplicas: 1, maxReplicas: 3 },
     });
     new ModelService(chart, 'llama-8b', {
-      model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), nodePool: l4,
-      runtime: Runtime.vllm({ maxModelLen: 4096 }), replicas: 2,
+      model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'),
+      nodePool: l4,
+      runtime: Runtime.vllm({ maxModelLen: 4096 }),
+      replicas: 2,
     });
 
     let error: unknown;
@@ -42,7 +47,8 @@ describe('bad input fails at synth, before any file is written, with every probl
 describe('limits the API server would otherwise reject', () => {
   test.each([0, 1, -1, 1.5])('time-slicing with %d shares per GPU', shares => {
     expect(() => new GpuNodePool(new Chart(new App(), 'c'), 'p', {
-      accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.existing(),
+      accelerator: Accelerator.NVIDIA_L4,
+      provisioner: Provisioner.existing(),
       devicePlugin: DevicePlugin.nvidia({ sharing: GpuSharing.timeSlicing(shares) }),
     })).toThrow(/devicePlugin.sharing = "timeSlicing\(.*\)": time-slicing shares each GPU between a whole number of pods, at least 2/);
   });
@@ -53,7 +59,9 @@ describe('limits the API server would otherwise reject', () => {
     expect(() => new ModelService(chart, 'a', { ...base, autoscaling: { minReplicas: 1, maxReplicas: 2, scaleDownStabilization: Duration.hours(2) } }))
       .toThrow(/autoscaling.scaleDownStabilization = "7200s": Kubernetes accepts a stabilization window of at most one hour/);
     const custom = new ModelService(chart, 'b', {
-      ...base, model: Model.fromVolume({ claimName: 'w' }), gpusPerReplica: 1,
+      ...base,
+      model: Model.fromVolume({ claimName: 'w' }),
+      gpusPerReplica: 1,
       runtime: Runtime.custom({ image: 'ghcr.io/acme/s:1.0.0', metrics: { queueDepth: 'acme_queue' } }),
       autoscaling: { minReplicas: 1, maxReplicas: 2, scaleDownStabilization: Duration.hours(1) },
     });

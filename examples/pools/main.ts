@@ -23,7 +23,8 @@ const l40s = new GpuNodePool(chart, 'l40s-spot', {
   usdPerGpuHour: 0.75,
 });
 new ModelService(chart, 'llama-8b-batch', {
-  model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'),
+  // Meta's models are gated on Hugging Face: the token is read from the Secret `hf-token`, never inlined.
+  model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' }),
   runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
   precision: Precision.FP8,
   nodePool: l40s,
@@ -37,7 +38,8 @@ const gkeH100 = new GpuNodePool(chart, 'gke-h100', {
   maxGpus: 16,
 });
 new ModelService(chart, 'llama-70b', {
-  model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'),
+  // Meta's models are gated on Hugging Face: the token is read from the Secret `hf-token`, never inlined.
+  model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct', { tokenSecret: 'hf-token' }),
   runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
   precision: Precision.FP8,
   nodePool: gkeH100,
@@ -56,7 +58,8 @@ const mi300x = new GpuNodePool(chart, 'aks-mi300x', {
   maxGpus: 8,
 });
 new ModelService(chart, 'llama-405b', {
-  model: Model.huggingFace('meta-llama/Llama-3.1-405B-Instruct'),
+  // Meta's models are gated on Hugging Face: the token is read from the Secret `hf-token`, never inlined.
+  model: Model.huggingFace('meta-llama/Llama-3.1-405B-Instruct', { tokenSecret: 'hf-token' }),
   // vLLM's public image is a CUDA build: MI300X needs AMD's ROCm build of the same engine.
   runtime: Runtime.vllm({ version: '0.9.1', image: 'rocm/vllm:rocm6.4.1_vllm_0.9.1_20250715', maxModelLen: 8192 }),
   precision: Precision.FP8,

@@ -1,9 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { app } from '../flagship/main';
 import { ModelService } from 'modelship';
 import { ModelFleet } from 'modelship/pulumi';
 // The flagship fleet, defined once: `cdk8s synth` of examples/flagship and this stack deploy the same objects.
-import { app } from '../flagship/main';
 
 const config = new pulumi.Config();
 const context = config.get('kubeContext');

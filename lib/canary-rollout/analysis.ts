@@ -156,7 +156,10 @@ export function resolveAnalysis(
 
   return {
     analysis: {
-      checks, intervalSeconds, windowSeconds, minRequests,
+      checks,
+      intervalSeconds,
+      windowSeconds,
+      minRequests,
       failureLimit: options.failureLimit ?? ANALYSIS_DEFAULTS.failureLimit,
       prometheusUrl: options.prometheusUrl ?? ANALYSIS_DEFAULTS.prometheusUrl,
     },

@@ -2,34 +2,34 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
+import { fractionalSeconds } from '../duration';
 import { addCrossCheck, Problem, Problems } from '../errors';
+import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
+import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
+import { CANARY_ROLLOUT_FIELDS } from './prop-shapes';
+import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
+import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../imports/analysistemplates-argoproj.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
-import {
-  Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable,
-  RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryTrafficRouting,
-} from '../imports/rollouts-argoproj.io';
-import { ModelService, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
+import { Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable, RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollouts-argoproj.io';
+import { ModelService, POD_TEMPLATE_HASH_LABEL, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
 import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/props';
-import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
-import { fractionalSeconds } from '../duration';
-import {
-  checkArgoPauseDuration, checkDns1123Label, checkDns1123Subdomain, checkDuration, checkHttpUrl, checkInt32, isDuration,
-} from '../private/api-rules';
 import { pathPrefixProblem } from '../model-service/route-path';
+import { progressDeadlineSeconds } from '../planning/pod-budget';
+import { checkArgoPauseDuration, checkDns1123Label, checkDns1123Subdomain, checkDuration, checkHttpUrl, checkInt32, isDuration } from '../private/api-rules';
 import { guardProps } from '../private/prop-guards';
 import { checkSameApp } from '../private/same-app';
-import { CANARY_ROLLOUT_FIELDS } from './prop-shapes';
-import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
-import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
-import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
-import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 
 /** Label that tells stable and candidate objects apart. */
 export const TRACK_LABEL = 'modelship.dev/track';
 /** The CanaryRollout of each service: a service has at most one. */
+
+/** Analysis argument carrying the pod-template hash of the candidate's pods (Argo Rollouts). */
+export const CANARY_HASH_ARG = 'canary-hash';
+/** Analysis argument carrying the pod-template hash of the stable pods (Argo Rollouts). */
+export const STABLE_HASH_ARG = 'stable-hash';
 
 /** Name of the Argo Rollouts Gateway API traffic router plugin. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -97,7 +97,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     }
 
     this._claimName('CanaryRollout of', service.node.path, earlier => ({
-      property: 'service', value: service.node.path,
+      property: 'service',
+      value: service.node.path,
       reason: `${service.name} already has a canary (${earlier.node.path}); a second one would emit the same Rollout, canary Service and AnalysisTemplates and both would rewrite its Deployment`,
       fix: 'keep one CanaryRollout per service: change its candidate, or remove the other one',
     }));
@@ -128,8 +129,19 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     // Analysis on the candidate's own metric names: an engine upgrade may rename them.
     const metrics = (this.candidatePlan ?? service.plan).runtime.metrics;
     const runtimeName = String((this.candidatePlan ?? service.plan).runtime);
-    const { analysis, unmeasurable } = resolveAnalysis(metrics, { namespace: service.namespace, service: this.canaryName }, props.analysis,
-      { metrics: service.plan.runtime.metrics, matchers: { namespace: service.namespace, service: service.name } });
+    // Which series are the candidate's: under Argo Rollouts its pods are the Rollout's newest
+    // ReplicaSet (their pod-template hash, passed to the analysis as an argument); with gateway
+    // weights they are the `<name>-canary` Deployment's. The pods are scraped once each by the
+    // service's PodMonitor, never through the canary Service.
+    const argo = this.strategy.kind === TrafficStrategyKind.ARGO_ROLLOUTS;
+    const candidatePods: Record<string, string> = argo
+      ? { namespace: service.namespace, service: service.name, [POD_TEMPLATE_HASH_LABEL]: `{{args.${CANARY_HASH_ARG}}}` }
+      : { namespace: service.namespace, service: this.canaryName };
+    const stablePods: Record<string, string> = argo
+      ? { namespace: service.namespace, service: service.name, [POD_TEMPLATE_HASH_LABEL]: `{{args.${STABLE_HASH_ARG}}}` }
+      : { namespace: service.namespace, service: service.name };
+    const { analysis, unmeasurable } = resolveAnalysis(metrics, candidatePods, props.analysis,
+      { metrics: service.plan.runtime.metrics, matchers: stablePods });
     this.analysis = analysis;
     for (const u of unmeasurable) {
       problems.add(u.property, valueAt(props.analysis, u.property), `${runtimeName} exports no ${u.signal} metric, so this threshold cannot be measured`,
@@ -154,6 +166,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       this.checkExtraCapacity(problems, this.budget);
     }
     this._validate();
+    // The analysis reads the pods' metrics: with or without a MonitoringStack, they are scraped.
+    service.requireScrape();
 
     const labels = { ...service.objectLabels(), [TRACK_LABEL]: 'canary' };
     if (this.strategy.kind === TrafficStrategyKind.ARGO_ROLLOUTS) {
@@ -432,6 +446,12 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
             analysis: {
               templates: this.analysis.checks.map(c => ({ templateName: this.templateName(c.name) })),
               startingStep: firstPause,
+              // argo-rollouts docs/features/analysis.md: `podTemplateHashValue` Latest (the canary's
+              // ReplicaSet) and Stable; the controller fills them in when it starts the AnalysisRun.
+              args: [
+                { name: CANARY_HASH_ARG, valueFrom: { podTemplateHashValue: 'Latest' } },
+                { name: STABLE_HASH_ARG, valueFrom: { podTemplateHashValue: 'Stable' } },
+              ],
             },
             steps,
             trafficRouting,
@@ -457,6 +477,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     return a.checks.map(c => new AnalysisTemplate(this, `Analysis-${c.name}`, {
       metadata: { name: this.templateName(c.name), labels, annotations: { 'modelship.dev/threshold': c.description } },
       spec: {
+        args: [{ name: CANARY_HASH_ARG }, { name: STABLE_HASH_ARG }],
         metrics: [{
           name: c.name,
           interval: `${a.intervalSeconds}s`,

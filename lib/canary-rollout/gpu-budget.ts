@@ -170,7 +170,11 @@ export function planGpuBudget(input: GpuBudgetInput): GpuBudget {
       const cand = need(last);
       const gpus = oldStable * gS + newStable * gC + cand * gC;
       rows.push({
-        phase: 'promote', weight: last, stableReplicas: oldStable + newStable, candidateReplicas: cand, gpus,
+        phase: 'promote',
+        weight: last,
+        stableReplicas: oldStable + newStable,
+        candidateReplicas: cand,
+        gpus,
         detail: `${oldStable} stable x ${gS} + ${newStable} stable on the candidate's template x ${gC} + ${cand} candidate x ${gC} = ${gpus}`,
       });
       break;

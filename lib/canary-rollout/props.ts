@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
-import { ModelService } from '../model-service/model-service';
-import { ServiceVariant } from '../model-service/resolve';
 import { CanaryAnalysisOptions } from './analysis';
 import { SurgePolicy, TrafficStrategy } from './strategy';
+import { ModelService } from '../model-service/model-service';
+import { ServiceVariant } from '../model-service/resolve';
 
 /** Defaults of a CanaryRollout, exported for docs and tests. */
 export const CANARY_DEFAULTS = {

@@ -1,6 +1,7 @@
-import { GpuVendor } from '../accelerators/accelerator';
-import { Precision } from '../planning/precision';
 import { compareVersions, EngineKind, EngineProfile } from './engine';
+import { GpuVendor } from '../accelerators/accelerator';
+import { KvBudgetRequest, KvCacheBudget } from '../planning/kv-budget';
+import { Precision } from '../planning/precision';
 
 /** Object stores an engine can stream weights from without a copy to a volume. */
 export type ObjectStoreScheme = 's3' | 'gs';
@@ -59,7 +60,8 @@ export interface EngineArgsContext {
   readonly precision: Precision;
   readonly tensorParallelSize: number;
   readonly maxModelLen: number;
-  readonly memoryUtilization: number;
+  /** The memory share the user gave; undefined means the engine's own default applies. */
+  readonly memoryUtilization?: number;
   readonly revision?: string;
   readonly fromObjectStore: boolean;
   /** The user's extra arguments, appended last so they win. */
@@ -89,6 +91,8 @@ export interface EngineDriver {
   readonly defaultVersion: string;
   /** Release grammar and known range; undefined where the version is the image tag (custom). */
   readonly versions?: EngineVersionPolicy;
+  /** Bucket boundaries (seconds) of the engine's time-to-first-token histogram, if it has one. */
+  readonly ttftBuckets?: readonly number[];
   /** Image, ports, health paths and metric names of one version. */
   profile(version: string): EngineProfile;
   /** Container command, when the image's entrypoint is not the server (or differs by vendor build). */
@@ -99,8 +103,13 @@ export interface EngineDriver {
   env(profile: EngineProfile): Record<string, string>;
   /** What this version of the engine can do. */
   capabilities(profile: EngineProfile): EngineCapabilities;
-  /** Bucket boundaries (seconds) of the engine's time-to-first-token histogram, if it has one. */
-  readonly ttftBuckets?: readonly number[];
+  /**
+   * How this engine version sizes its KV cache on each GPU of a replica (its memory share, what it
+   * holds besides weights and KV cache), from its source, so the plan states the KV-cache tokens
+   * and concurrency the engine will log. Undefined where modelship does not model the engine's
+   * sizing: the planner then uses its generic estimate and says so.
+   */
+  kvCacheBudget(request: KvBudgetRequest): KvCacheBudget | undefined;
   /** Describes a runtime for plans, e.g. `vllm 0.9.2`. */
   describe(profile: EngineProfile): string;
 }

@@ -44,11 +44,13 @@ export interface EngineProfile {
 }
 
 /**
- * Compares dotted versions numerically (`0.10.0` > `0.9.2`); non-numeric suffixes are ignored.
+ * Compares dotted versions numerically (`0.10.0` > `0.9.2`); a post release counts as one more
+ * component (`0.4.7.post1` > `0.4.7`); other non-numeric suffixes are ignored.
  */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.replace(/^v/, '').split(/[.+-]/).map(x => parseInt(x, 10));
-  const pb = b.replace(/^v/, '').split(/[.+-]/).map(x => parseInt(x, 10));
+  const parts = (v: string) => v.replace(/^v/, '').split(/[.+-]/).map(x => parseInt(x.replace(/^post/, ''), 10));
+  const pa = parts(a);
+  const pb = parts(b);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const x = Number.isNaN(pa[i]) || pa[i] === undefined ? 0 : pa[i];
     const y = Number.isNaN(pb[i]) || pb[i] === undefined ? 0 : pb[i];

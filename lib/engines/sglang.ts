@@ -1,8 +1,9 @@
-import { GpuVendor } from '../accelerators/accelerator';
-import { Precision } from '../planning/precision';
 import { EngineDriver } from './driver';
 import { EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
+import { sglangKvCacheBudget } from './sglang-memory';
+import { GpuVendor } from '../accelerators/accelerator';
+import { Precision } from '../planning/precision';
 
 /**
  * SGLang metrics (with `--enable-metrics`). Source: sglang `python/sglang/srt/metrics/collector.py`;
@@ -41,9 +42,15 @@ export const SGLANG_DRIVER: EngineDriver = {
   // Release tags: sgl-project/sglang `v0.4.9`, `v0.4.6.post1`.
   versions: { pattern: /^\d+\.\d+\.\d+(\.post\d+)?$/, example: '0.4.9', oldest: '0.4.0', newestChecked: '0.4' },
   profile: version => ({
-    kind: EngineKind.SGLANG, version, image: `lmsysorg/sglang:v${version}-cu126`,
-    httpPort: 30000, metricsPort: 30000, metricsPath: '/metrics',
-    healthPath: '/health', readyPath: '/health', modelLabel: 'model_name',
+    kind: EngineKind.SGLANG,
+    version,
+    image: `lmsysorg/sglang:v${version}-cu126`,
+    httpPort: 30000,
+    metricsPort: 30000,
+    metricsPath: '/metrics',
+    healthPath: '/health',
+    readyPath: '/health',
+    modelLabel: 'model_name',
     // OpenAI API under /v1 (sglang `python/sglang/srt/entrypoints/http_server.py` v0.4.9:
     // `@app.post("/v1/chat/completions")`, `/v1/completions`, `/v1/models`).
     apiPathPrefix: '/v1',
@@ -57,7 +64,9 @@ export const SGLANG_DRIVER: EngineDriver = {
     '--port', String(ctx.profile.httpPort),
     '--tp', String(ctx.tensorParallelSize),
     '--context-length', String(ctx.maxModelLen),
-    '--mem-fraction-static', String(ctx.memoryUtilization),
+    // Without a given fraction SGLang computes its own from the GPU's memory and the TP size
+    // (sglang-memory.ts); vLLM's 0.9 would leave too little for activations at TP >= 4.
+    ...(ctx.memoryUtilization !== undefined ? ['--mem-fraction-static', String(ctx.memoryUtilization)] : []),
     '--enable-metrics',
     ...precisionArgs(ctx.precision),
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
@@ -67,5 +76,6 @@ export const SGLANG_DRIVER: EngineDriver = {
   capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] }),
   // Source: sglang `python/sglang/srt/metrics/collector.py` (time_to_first_token_seconds buckets).
   ttftBuckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 120, 160],
+  kvCacheBudget: sglangKvCacheBudget,
   describe: p => `${p.kind} ${p.version}`,
 };

@@ -1,8 +1,9 @@
-import { GpuVendor } from '../accelerators/accelerator';
-import { Precision } from '../planning/precision';
 import { EngineDriver } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
+import { GpuVendor } from '../accelerators/accelerator';
+import { DEFAULT_MEMORY_UTILIZATION } from '../planning/memory-fit';
+import { Precision } from '../planning/precision';
 
 /**
  * First TGI release with `--prometheus-port` (a second listener, default 9000). Before it the
@@ -65,9 +66,14 @@ export const TGI_DRIVER: EngineDriver = {
   profile: version => {
     const separateMetricsPort = compareVersions(version, TGI_PROMETHEUS_PORT) >= 0;
     return {
-      kind: EngineKind.TGI, version, image: `ghcr.io/huggingface/text-generation-inference:${version}`,
-      httpPort: 8080, metricsPort: separateMetricsPort ? 9000 : 8080, metricsPath: '/metrics',
-      healthPath: '/health', readyPath: '/health',
+      kind: EngineKind.TGI,
+      version,
+      image: `ghcr.io/huggingface/text-generation-inference:${version}`,
+      httpPort: 8080,
+      metricsPort: separateMetricsPort ? 9000 : 8080,
+      metricsPath: '/metrics',
+      healthPath: '/health',
+      readyPath: '/health',
       // The OpenAI-compatible API is under /v1 (text-generation-inference `router/src/server.rs`
       // v3.3.4: `/v1/chat/completions`, `/v1/completions`, `/v1/models`); TGI's own `/generate`
       // and `/generate_stream` sit at the root and are not routed under this prefix.
@@ -84,17 +90,22 @@ export const TGI_DRIVER: EngineDriver = {
     '--num-shard', String(ctx.tensorParallelSize),
     '--max-total-tokens', String(ctx.maxModelLen),
     '--max-input-tokens', String(Math.max(1, ctx.maxModelLen - 1)),
-    '--cuda-memory-fraction', String(ctx.memoryUtilization),
+    '--cuda-memory-fraction', String(ctx.memoryUtilization ?? DEFAULT_MEMORY_UTILIZATION),
     ...precisionArgs(ctx.precision),
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
     ...ctx.extraArgs,
   ],
   env: () => ({}),
   capabilities: profile => ({
-    rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA],
+    rendersModelArgs: true,
+    objectStores: [],
+    publicImageVendors: [GpuVendor.NVIDIA],
     publicImageNeedsRoot: compareVersions(profile.version, TGI_ROOT_ONLY_IMAGE) >= 0
       ? `the TGI ${profile.version} image installs Python under /root, so a non-root user cannot start it (huggingface/text-generation-inference#3082, unfixed)`
       : undefined,
   }),
+  // TGI sizes its KV cache by a warm-up at --max-batch-prefill-tokens; modelship does not model it
+  // (the planner's generic estimate applies, and the plan says so).
+  kvCacheBudget: () => undefined,
   describe: p => `${p.kind} ${p.version}`,
 };

@@ -1,7 +1,7 @@
-import { GpuVendor } from '../accelerators/accelerator';
 import { EngineDriver } from './driver';
 import { EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
+import { GpuVendor } from '../accelerators/accelerator';
 
 /**
  * Triton metrics. Source: triton server `docs/user_guide/metrics.md`. Triton's latencies are
@@ -24,9 +24,15 @@ export const TRITON_DRIVER: EngineDriver = {
   // NGC release tags are year.month: `25.06-py3`.
   versions: { pattern: /^\d{2}\.\d{2}$/, example: '25.06', oldest: '23.01', newestChecked: '25.06' },
   profile: version => ({
-    kind: EngineKind.TRITON, version, image: `nvcr.io/nvidia/tritonserver:${version}-py3`,
-    httpPort: 8000, grpcPort: 8001, metricsPort: 8002, metricsPath: '/metrics',
-    healthPath: '/v2/health/live', readyPath: '/v2/health/ready',
+    kind: EngineKind.TRITON,
+    version,
+    image: `nvcr.io/nvidia/tritonserver:${version}-py3`,
+    httpPort: 8000,
+    grpcPort: 8001,
+    metricsPort: 8002,
+    metricsPath: '/metrics',
+    healthPath: '/v2/health/live',
+    readyPath: '/v2/health/ready',
     // KServe v2 protocol: every HTTP endpoint is under /v2 (triton-inference-server/server
     // `src/http_server.cc` v2.59.0 = NGC 25.06: `/v2/models/<model>/infer`, `/v2/health/ready`).
     apiPathPrefix: '/v2',
@@ -50,5 +56,7 @@ export const TRITON_DRIVER: EngineDriver = {
     refusesHuggingFaceIds: 'Triton serves a model repository, not a Hugging Face id',
     publicImageVendors: [GpuVendor.NVIDIA],
   }),
+  // The backend in the model repository decides the memory: the generic estimate applies.
+  kvCacheBudget: () => undefined,
   describe: p => `${p.kind} ${p.version}`,
 };

@@ -1,8 +1,9 @@
-import { GpuVendor } from '../accelerators/accelerator';
-import { Precision } from '../planning/precision';
 import { EngineDriver } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
+import { VLLM_DEFAULT_GPU_MEMORY_UTILIZATION, vllmKvCacheBudget } from './vllm-memory';
+import { GpuVendor } from '../accelerators/accelerator';
+import { Precision } from '../planning/precision';
 
 /** First vLLM image that streams `gs://` weights (runai-model-streamer[gcs] in docker/Dockerfile, #26464). */
 export const VLLM_GCS_STREAMER = '0.11.1';
@@ -66,13 +67,21 @@ export const VLLM_DRIVER: EngineDriver = {
   displayName: 'vLLM',
   defaultVersion: '0.9.2',
   // Release tags: vllm-project/vllm tags `v0.9.2`, `v0.8.5.post1`.
-  versions: { pattern: /^\d+\.\d+\.\d+(\.post\d+)?$/, example: '0.9.2', oldest: '0.8.0', newestChecked: '0.10' },
+  // Checked through 0.11.x: metric names (loggers.py), image entrypoint and flags (docker/Dockerfile),
+  // object stores (runai streamer), at the tags listed in docs/engines.md.
+  versions: { pattern: /^\d+\.\d+\.\d+(\.post\d+)?$/, example: '0.9.2', oldest: '0.8.0', newestChecked: '0.11' },
   profile: version => ({
-    kind: EngineKind.VLLM, version, image: `vllm/vllm-openai:v${version}`,
-    httpPort: 8000, metricsPort: 8000, metricsPath: '/metrics',
+    kind: EngineKind.VLLM,
+    version,
+    image: `vllm/vllm-openai:v${version}`,
+    httpPort: 8000,
+    metricsPort: 8000,
+    metricsPath: '/metrics',
     // vLLM's API server binds only after the engine has loaded the weights, so /health
     // cannot pass early (the KServe failure mode of a health endpoint that answers mid-load).
-    healthPath: '/health', readyPath: '/health', modelLabel: 'model_name',
+    healthPath: '/health',
+    readyPath: '/health',
+    modelLabel: 'model_name',
     // The OpenAI API is served under /v1 (vllm `vllm/entrypoints/openai/api_server.py` v0.9.2:
     // `@router.post("/v1/chat/completions")`, `/v1/completions`, `/v1/models`, `/v1/embeddings`).
     apiPathPrefix: '/v1',
@@ -90,7 +99,7 @@ export const VLLM_DRIVER: EngineDriver = {
     '--port', String(ctx.profile.httpPort),
     '--tensor-parallel-size', String(ctx.tensorParallelSize),
     '--max-model-len', String(ctx.maxModelLen),
-    '--gpu-memory-utilization', String(ctx.memoryUtilization),
+    '--gpu-memory-utilization', String(ctx.memoryUtilization ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION),
     ...precisionArgs(ctx.precision),
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
     // The Run:ai streamer reads safetensors straight from S3/GCS into GPU memory.
@@ -98,7 +107,10 @@ export const VLLM_DRIVER: EngineDriver = {
     ...ctx.extraArgs,
   ],
   // Usage statistics are sent to vLLM's collector unless turned off (vllm `vllm/usage/usage_lib.py`).
-  env: () => ({ VLLM_NO_USAGE_STATS: '1', DO_NOT_TRACK: '1' }),
+  // USER: uid 1000 has no /etc/passwd entry in the image, and torch's inductor cache dir calls
+  // getpass.getuser(), which reads USER first and otherwise fails (`getpwuid(): uid not found`) at
+  // start-up in vLLM 0.22+ (vllm-project/vllm#44548, open; the workaround llm-d-benchmark#1573 uses).
+  env: () => ({ VLLM_NO_USAGE_STATS: '1', DO_NOT_TRACK: '1', USER: 'vllm' }),
   capabilities: profile => ({
     rendersModelArgs: true,
     // The Run:ai streamer reads s3:// in every image; gs:// needs runai-model-streamer[gcs], which
@@ -109,6 +121,7 @@ export const VLLM_DRIVER: EngineDriver = {
   }),
   // Source: vllm `vllm/v1/metrics/loggers.py` time_to_first_token_seconds buckets, identical v0.9.0-v0.19.1.
   ttftBuckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],
+  kvCacheBudget: vllmKvCacheBudget,
   describe: p => `${p.kind} ${p.version}`,
 };
 

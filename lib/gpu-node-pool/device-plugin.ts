@@ -1,6 +1,6 @@
+import { ApiObject, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ApiObject, Yaml } from 'cdk8s';
 
 /** NVIDIA device plugin image, pinned (as in NVIDIA's static `nvidia-device-plugin.yml`). */
 export const NVIDIA_DEVICE_PLUGIN_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.20.0';
@@ -145,7 +145,7 @@ export function buildDevicePlugin(scope: Construct, input: DevicePluginInput): {
             // needs a privileged container (as NVIDIA's Helm chart does when a MIG strategy is set).
             securityContext: mig
               ? { privileged: true }
-              : { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              : { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
             volumeMounts: mounts,
           }],
           volumes,

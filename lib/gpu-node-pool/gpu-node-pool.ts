@@ -2,18 +2,18 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Accelerator, GpuVendor } from '../accelerators';
-import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
 import { ModelshipConstruct } from '../construct-base';
-import { checkDns1123Label, checkImageReference } from '../private/api-rules';
-import { guardProps } from '../private/prop-guards';
-import { GPU_NODE_POOL_FIELDS } from './prop-shapes';
+import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
 import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
 import { buildKarpenterObjects, defaultRootVolumeGiB } from './karpenter';
+import { GPU_NODE_POOL_FIELDS } from './prop-shapes';
 import { KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner';
 import { PoolContract, resolvePoolContract } from './resolve';
 import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
+import { checkDns1123Label, checkImageReference } from '../private/api-rules';
+import { guardProps } from '../private/prop-guards';
 
 /** Pools of each app by name: two pools with one name would emit the same objects. */
 
@@ -86,7 +86,8 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
     checkDnsLabel(problems, 'name', this.name, 40);
     // NodePool, EC2NodeClass and the device plugin are named after the pool (NodePools are cluster-scoped).
     this._claimName('GpuNodePool', this.name, namesake => ({
-      property: 'name', value: this.name,
+      property: 'name',
+      value: this.name,
       reason: `the pool ${namesake.node.path} has the same name, so both would emit NodePool, EC2NodeClass and device plugin objects named ${this.name}`,
       fix: 'give each pool its own name',
     }));
@@ -131,8 +132,12 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
       const tgp = props.provisioner.karpenterOptions?.terminationGracePeriod;
       this.nodeTerminationGracePeriodSeconds = tgp !== undefined ? tgp.toSeconds() : KARPENTER_DEFAULTS.terminationGracePeriodHours * 3600;
       const { nodePool, nodeClass } = buildKarpenterObjects(this, {
-        name: this.name, accelerator: this.accelerator, options: props.provisioner.karpenterOptions ?? {},
-        contract: c, maxGpus: props.maxGpus!, labels,
+        name: this.name,
+        accelerator: this.accelerator,
+        options: props.provisioner.karpenterOptions ?? {},
+        contract: c,
+        maxGpus: props.maxGpus!,
+        labels,
         rootVolumeGiB: () => defaultRootVolumeGiB(this.placed.map(x => x.nodeCacheGiB ?? 0)),
       });
       this.karpenterNodePool = nodePool;
@@ -144,8 +149,12 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
     }
     if (props.devicePlugin) {
       this.devicePluginDaemonSet = buildDevicePlugin(this, {
-        poolName: this.name, resourceName: this.accelerator.resourceName,
-        nodeSelector: this.nodeSelector, tolerations: this.tolerations, labels, plugin: props.devicePlugin,
+        poolName: this.name,
+        resourceName: this.accelerator.resourceName,
+        nodeSelector: this.nodeSelector,
+        tolerations: this.tolerations,
+        labels,
+        plugin: props.devicePlugin,
       }).daemonSet;
     }
     // An existing pool without a device plugin emits nothing, so it has no default child.
@@ -175,8 +184,12 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
       name: c.consumerName, gpusAtMin: c.gpusAtMin, gpusAtMax: c.gpusAtMax ?? c.gpusAtPeak, gpusAtPeak: c.gpusAtPeak,
     }));
     return poolCost({
-      pool: this.name, accelerator: this.accelerator.id, provisioner: this.provisioner.kind,
-      usdPerGpuHour: this.usdPerGpuHour, priceSource: this.priceSource, maxGpus: this.maxGpus,
+      pool: this.name,
+      accelerator: this.accelerator.id,
+      provisioner: this.provisioner.kind,
+      usdPerGpuHour: this.usdPerGpuHour,
+      priceSource: this.priceSource,
+      maxGpus: this.maxGpus,
     }, demands);
   }
 
@@ -200,7 +213,9 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
     if (this.interruptible) {
       for (const c of this.placed.filter(x => x.requiresStableCapacity)) {
         found.push({
-          path: c.node.path, property: 'nodePool', value: show(this.node.path),
+          path: c.node.path,
+          property: 'nodePool',
+          value: show(this.node.path),
           reason: `${c.consumerName} sets requireStableCapacity, but the pool ${this.name} is interruptible (spot: nodes can be reclaimed at two minutes' notice)`,
           fix: 'place the service on an on-demand or reserved pool, or remove spot from the pool\'s capacity types',
         });

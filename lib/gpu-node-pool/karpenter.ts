@@ -1,15 +1,10 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Accelerator } from '../accelerators';
-import {
-  Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
-} from '../imports/ec2nodeclasses-karpenter.k8s.aws';
-import {
-  NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits,
-  NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect,
-} from '../imports/nodepools-karpenter.sh';
 import { KARPENTER_DEFAULTS, KarpenterOptions } from './provisioner';
-import { KARPENTER_DISCOVERY_TAG, PoolContract } from './resolve';
+import { PoolContract, KARPENTER_DISCOVERY_TAG } from './resolve';
+import { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType } from '../imports/ec2nodeclasses-karpenter.k8s.aws';
+import { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect } from '../imports/nodepools-karpenter.sh';
 
 /** What the Karpenter objects of a pool are built from. */
 export interface KarpenterInput {

@@ -3,10 +3,10 @@
  * checked at run time for JavaScript and config-driven callers (see lib/private/prop-guards.ts).
  */
 import { Accelerator } from '../accelerators';
-import { Fields, Guard, is, required } from '../private/prop-guards';
 import { DevicePlugin, GpuSharing, MigStrategy } from './device-plugin';
 import { CapacityType, ConsolidationPolicy, Provisioner, ProvisionerKind } from './provisioner';
 import { TaintEffect } from './scheduling';
+import { Fields, Guard, is, required } from '../private/prop-guards';
 
 const strings = (example: string) => is.array(is.string(example), `["${example}"]`);
 const stringMap = (example: string) => is.record(is.string('value'), example);
@@ -17,13 +17,21 @@ const taints = is.array(is.object({
 const KARPENTER_FIELDS: Fields = {
   instanceTypes: strings('p5.48xlarge'),
   capacityTypes: is.array(is.oneOf(Object.values(CapacityType), 'CapacityType'), '[CapacityType.ON_DEMAND]'),
-  clusterName: is.string('my-cluster'), discoveryTags: stringMap('{ "karpenter.sh/discovery": "my-cluster" }'),
-  nodeRole: is.string('KarpenterNodeRole-my-cluster'), instanceProfile: is.string('KarpenterNodeInstanceProfile'),
-  amiAlias: is.string('al2023@v20250807'), allowLatestAmi: is.boolean(), rootVolumeGiB: is.number(300),
-  labels: stringMap('{ "example.com/team": "search" }'), taints,
+  clusterName: is.string('my-cluster'),
+  discoveryTags: stringMap('{ "karpenter.sh/discovery": "my-cluster" }'),
+  nodeRole: is.string('KarpenterNodeRole-my-cluster'),
+  instanceProfile: is.string('KarpenterNodeInstanceProfile'),
+  amiAlias: is.string('al2023@v20250807'),
+  allowLatestAmi: is.boolean(),
+  rootVolumeGiB: is.number(300),
+  labels: stringMap('{ "example.com/team": "search" }'),
+  taints,
   consolidationPolicy: is.oneOf(Object.values(ConsolidationPolicy), 'ConsolidationPolicy'),
-  consolidateAfter: is.duration(), expireAfter: is.duration('Duration.hours(720)'), terminationGracePeriod: is.duration('Duration.hours(2)'),
-  disruptionBudgetPercent: is.number(10), capacityReservationIds: strings('cr-0123456789abcdef0'),
+  consolidateAfter: is.duration(),
+  expireAfter: is.duration('Duration.hours(720)'),
+  terminationGracePeriod: is.duration('Duration.hours(2)'),
+  disruptionBudgetPercent: is.number(10),
+  capacityReservationIds: strings('cr-0123456789abcdef0'),
 };
 
 const EXISTING_FIELDS: Fields = {
@@ -45,7 +53,8 @@ export const devicePluginGuard: Guard = (sink, property, value) => {
   if (!is.instance(DevicePlugin, 'DevicePlugin.nvidia({...})')(sink, property, value)) return false;
   const o = (value as DevicePlugin).options;
   const ok = is.object({
-    image: is.string('nvcr.io/nvidia/k8s-device-plugin:v0.20.0'), namespace: is.string('kube-system'),
+    image: is.string('nvcr.io/nvidia/k8s-device-plugin:v0.20.0'),
+    namespace: is.string('kube-system'),
     sharing: is.instance(GpuSharing, 'GpuSharing.timeSlicing(2) or GpuSharing.mig(MigStrategy.SINGLE)'),
   }, '{ namespace: "gpu-operator" }')(sink, property, o);
   if (!ok || o.sharing === undefined) return ok;

@@ -143,7 +143,7 @@ function resolveKarpenter(problems: Problems, name: string, accelerator: Acceler
     }
   }
   if (userLabels[POOL_LABEL] !== undefined && userLabels[POOL_LABEL] !== name) {
-    problems.add(`provisioner.labels.${POOL_LABEL}`, userLabels[POOL_LABEL], `conflicts with the pool's own label ${POOL_LABEL}=${name}`, `remove the label; modelship sets it`);
+    problems.add(`provisioner.labels.${POOL_LABEL}`, userLabels[POOL_LABEL], `conflicts with the pool's own label ${POOL_LABEL}=${name}`, 'remove the label; modelship sets it');
   }
 
   return {

@@ -5,16 +5,16 @@
  * checked the same way.
  */
 import { Problems } from '../errors';
+import { ModelSourceKind } from './model';
+import { ModelCacheKind } from './model-cache';
+import { ModelServiceProps } from './props';
+import { pathPrefixProblem } from './route-path';
+import { Runtime } from './runtime';
 import {
   checkAnnotations, checkConfigMapKey, checkDns1123Label, checkDns1123Subdomain, checkEnvVarName, checkInt32, checkLabels, checkNumber,
   checkHttpUrl, checkImageReference, checkPort, INT32_MAX, renderDecimal, renderDuration, renderGiB,
 } from '../private/api-rules';
-import { pathPrefixProblem } from './route-path';
 import { checkNoLiteralCredential } from '../private/credential-env';
-import { ModelSourceKind } from './model';
-import { ModelCacheKind } from './model-cache';
-import { ModelServiceProps } from './props';
-import { Runtime } from './runtime';
 
 /** Variables the pod template always sets (pod-template.ts). */
 const OWN_ENV = ['HOME', 'HF_HOME'];

@@ -6,3 +6,4 @@ export * from './resolve';
 export * from './pod-template';
 export * from './image-reference';
 export * from './model-service';
+export * from './prometheus-adapter';

@@ -3,8 +3,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel } from '../errors';
-import { isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
 import { checkAnnotations } from '../private/api-rules';
+import { isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
 import { guardProps, is } from '../private/prop-guards';
 
 /** Pod Security Standards levels (kubernetes.io/docs/concepts/security/pod-security-standards). */
@@ -76,8 +76,11 @@ export class ModelNamespace extends ModelshipConstruct {
     const stringMap = (example: string) => is.record(is.string('value'), example);
     props = props ?? {};
     if (!guardProps(problems, props, {
-      name: is.string('llm'), podSecurityLevel: is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel'), podSecurityVersion: is.string('v1.28'),
-      labels: stringMap('{ team: "search" }'), annotations: stringMap('{ "example.com/owner": "search" }'),
+      name: is.string('llm'),
+      podSecurityLevel: is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel'),
+      podSecurityVersion: is.string('v1.28'),
+      labels: stringMap('{ team: "search" }'),
+      annotations: stringMap('{ "example.com/owner": "search" }'),
     }, '{ name: "llm" }')) problems.throwIfAny();
     const chartNamespace = Chart.of(this).namespace;
     const name = props.name ?? chartNamespace;
@@ -107,7 +110,8 @@ export class ModelNamespace extends ModelshipConstruct {
     if (props.annotations !== undefined) checkAnnotations(problems, 'annotations', props.annotations);
     if (name !== undefined) {
       this._claimName('ModelNamespace', name, holder => ({
-        property: 'name', value: name,
+        property: 'name',
+        value: name,
         reason: `the namespace ${holder.node.path} has the same name, so both would emit a Namespace ${name}`,
         fix: 'create one ModelNamespace per namespace',
       }));

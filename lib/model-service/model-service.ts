@@ -1,29 +1,29 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { ModelshipConstruct } from '../construct-base';
 import { Accelerator } from '../accelerators';
+import { ModelshipConstruct } from '../construct-base';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { ValidationError } from '../errors';
-import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
-import {
-  HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType,
-} from '../imports/httproutes-gateway.networking.k8s.io';
-import { ScaledObject } from '../imports/scaledobjects-keda.sh';
+import { GatewayImplementation, GatewayReference } from './gateway-implementation';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { buildPodTemplate } from './pod-template';
-import { progressDeadlineSeconds } from '../planning/pod-budget';
+import { prometheusAdapterMetricName } from './prometheus-adapter';
 import { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { resolveServicePlan, ServicePlan } from './resolve';
 import { fractionalSeconds } from '../duration';
-import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
-import { GatewayImplementation, GatewayReference } from './gateway-implementation';
-import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
-import { gibQuantity } from '../private/quantity-render';
-import { guardProps } from '../private/prop-guards';
-import { checkSameApp } from '../private/same-app';
 import { MODEL_SERVICE_FIELDS } from './prop-shapes';
+import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
+import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
+import { HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
+import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
+import { ScaledObject } from '../imports/scaledobjects-keda.sh';
+import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
+import { guardProps } from '../private/prop-guards';
+import { gibQuantity } from '../private/quantity-render';
+import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
+import { checkSameApp } from '../private/same-app';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -47,6 +47,25 @@ export interface RouteBackend {
   /** Share of traffic, relative to the other backends. @default - Gateway API's default (1) */
   readonly weight?: number;
 }
+
+/** How Prometheus scrapes a service's pods (its PodMonitor). */
+export interface ScrapeOptions {
+  /** Labels on the PodMonitor, which Prometheus selects PodMonitors by. */
+  readonly labels: Record<string, string>;
+  /** Scrape interval (Prometheus duration, e.g. `30s`). @default - Prometheus' global interval */
+  readonly interval?: string;
+  /** Labels written on every scraped series (e.g. the monitoring stack's label). @default - none */
+  readonly seriesLabels?: Record<string, string>;
+}
+
+/**
+ * Labels Prometheus selects a service's PodMonitor by when no MonitoringStack configures it
+ * (kube-prometheus-stack selects PodMonitors labelled with its release by default).
+ */
+export const DEFAULT_SCRAPE_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
+
+/** Series label carrying an Argo Rollouts pod's template hash, which tells canary from stable pods. */
+export const POD_TEMPLATE_HASH_LABEL = 'rollouts_pod_template_hash';
 
 /** One port of the service's Kubernetes Service. */
 export interface ServicePortSpec {
@@ -101,6 +120,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   private replicaCap?: SeamClaim<number>;
   private routeBackends?: SeamClaim<RouteBackend[]>;
   private networkPolicyRules?: Omit<k8s.NetworkPolicySpec, 'podSelector'>;
+  private scrapeObject?: ApiObject;
+  private scrapeConfig?: SeamClaim<ScrapeOptions>;
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
@@ -114,7 +135,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     this.namespace = Chart.of(this).namespace ?? 'default';
     // Every object of a service is named after it: one name per namespace.
     this._claimName('ModelService', `${this.namespace}/${this.name}`, namesake => ({
-      property: 'name', value: this.name,
+      property: 'name',
+      value: this.name,
       reason: `the service ${namesake.node.path} has the same name in namespace ${this.namespace}, so both would emit a Deployment, Service and ServiceAccount named ${this.name}`,
       fix: 'give each service its own name (or id)',
     }));
@@ -134,7 +156,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     const saAnnotations = props.serviceAccountAnnotations ?? {};
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: {
-        name: this.name, labels,
+        name: this.name,
+        labels,
         // Cloud identity (IRSA, GKE Workload Identity) is bound to the ServiceAccount by annotation.
         annotations: Object.keys(saAnnotations).length > 0 ? sortedRecord(saAnnotations) : undefined,
       },
@@ -204,6 +227,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
 
     this.networkPolicy = this.addNetworkPolicy(labels);
     this.autoscaler = this.addAutoscaler(labels);
+    // The autoscaler's query reads the engine's queue gauge: the pods must be scraped.
+    if (this.autoscaler) this.renderScrape();
     this.route = this.addRoute(labels);
 
     props.nodePool?.registerConsumer(this);
@@ -312,16 +337,73 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     this.routeBackends = this.claim('setRouteBackends', this.routeBackends, backends.map(b => ({ ...b })), by);
   }
 
+  /**
+   * The PodMonitor that scrapes this service's pods, when anything reads their metrics: its
+   * autoscaler, a canary's analysis, or a MonitoringStack. Pods are scraped directly, so each pod is
+   * scraped exactly once whatever Services select it (the canary Service of Argo Rollouts selects the
+   * same pods at rest), and every series carries `service` (the pod's `modelship.dev/service`
+   * label: `<name>`, or `<name>-canary` for a gateway-weights candidate) and, under Argo Rollouts,
+   * `rollouts_pod_template_hash` (stable vs canary).
+   */
+  public get scrapeMonitor(): ApiObject | undefined { return this.scrapeObject; }
+
+  /** Makes sure the pods are scraped (a canary's analysis reads their metrics). */
+  public requireScrape(): ApiObject {
+    return this.scrapeObject ?? this.renderScrape();
+  }
+
+  /**
+   * Sets how the pods are scraped (labels Prometheus selects by, interval, labels on every series):
+   * the MonitoringStack watching the service does. A second construct configuring it is a
+   * ValidationError (two stacks would scrape every pod twice).
+   */
+  public configureScrape(options: ScrapeOptions, by: IConstruct): ApiObject {
+    this.scrapeConfig = this.claim('configureScrape', this.scrapeConfig, { ...options }, by);
+    return this.renderScrape();
+  }
+
   /** The ingress rules of the service's NetworkPolicy, if it has one (a canary's pods get the same). */
   public networkPolicySpec(podSelector: Record<string, string>): k8s.NetworkPolicySpec | undefined {
     const spec = this.networkPolicyRules;
     return spec ? { ...spec, podSelector: { matchLabels: podSelector } } : undefined;
   }
 
+  private renderScrape(): ApiObject {
+    // The service owns its PodMonitor: re-rendered with the configuration a stack gives.
+    if (this.scrapeObject) this.node.tryRemoveChild(this.scrapeObject.node.id);
+    const o = this.scrapeConfig?.value ?? { labels: { ...DEFAULT_SCRAPE_LABELS } };
+    const profile = this.engine;
+    const replace = PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
+    this.scrapeObject = new PodMonitor(this, 'PodMonitor', {
+      metadata: { name: this.name, labels: { ...this.objectLabels(), ...o.labels } },
+      spec: {
+        // Stable and Argo canary pods carry `<name>`; a gateway-weights candidate `<name>-canary`.
+        selector: { matchExpressions: [{ key: SERVICE_LABEL, operator: 'In', values: [this.name, `${this.name}-canary`] }] },
+        // No namespaceSelector: a PodMonitor selects pods in its own namespace, the service's.
+        podMetricsEndpoints: [{
+          port: profile.metricsPort === profile.httpPort ? 'http' : 'metrics',
+          path: profile.metricsPath,
+          interval: o.interval,
+          relabelings: [
+            // Pod labels reach relabeling as __meta_kubernetes_pod_label_<name>, unsupported
+            // characters as `_` (prometheus docs, kubernetes_sd_config, role pod).
+            { sourceLabels: ['__meta_kubernetes_pod_label_modelship_dev_service'], targetLabel: 'service', action: replace },
+            // Set by Argo Rollouts on the pods it manages; empty (so absent) elsewhere.
+            { sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: POD_TEMPLATE_HASH_LABEL, action: replace },
+            ...Object.keys(o.seriesLabels ?? {}).sort().map(k => ({ targetLabel: k, replacement: o.seriesLabels![k], action: replace })),
+          ],
+        }],
+      },
+    });
+    return this.scrapeObject;
+  }
+
   private claim<T>(seam: string, current: SeamClaim<T> | undefined, value: T, by: IConstruct): SeamClaim<T> {
     if (current && current.by !== by.node.path) {
       throw new ValidationError([{
-        path: by.node.path, property: seam, value: this.name,
+        path: by.node.path,
+        property: seam,
+        value: this.name,
         reason: `${current.by} already did ${seam} on ${this.name}; two constructs would fight over the same objects`,
         fix: `let one construct change ${this.name} (e.g. one CanaryRollout per service)`,
       }]);
@@ -472,7 +554,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
         },
       });
     } else {
-      // prometheus-adapter exposes `vllm:num_requests_waiting` as `vllm_num_requests_waiting` (':' is not allowed).
+      // Served by prometheus-adapter under this name with the rule of prometheusAdapterRule() (docs/autoscaling.md).
       return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
         metadata: { name: this.name, labels },
         spec: {
@@ -482,7 +564,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
           metrics: [{
             type: 'Pods',
             pods: {
-              metric: { name: queueMetric.replace(/:/g, '_') },
+              metric: { name: prometheusAdapterMetricName(queueMetric) },
               target: { type: 'AverageValue', averageValue: k8s.Quantity.fromNumber(perReplica) },
             },
           }],

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
-import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
-import { ModelCache, ModelCacheKind } from './model-cache';
 import { ModelSourceKind } from './model';
+import { ModelCache, ModelCacheKind } from './model-cache';
 import { ServicePlan } from './resolve';
+import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
 import { coresQuantity, gibQuantity } from '../private/quantity-render';
 
 /** UID and GID the model server runs as (Pod Security Standards "restricted": non-root). */
@@ -98,9 +98,13 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   if (profile.metricsPort !== profile.httpPort) ports.push({ name: 'metrics', containerPort: profile.metricsPort, protocol: 'TCP' });
 
   const args = runtime.renderArgs({
-    modelRef, servedName: plan.model.servedName, precision: plan.precision,
-    tensorParallelSize: plan.gpusPerReplica, maxModelLen: plan.maxModelLen,
-    revision: plan.model.revision, fromObjectStore: plan.model.source === ModelSourceKind.OBJECT_STORE,
+    modelRef,
+    servedName: plan.model.servedName,
+    precision: plan.precision,
+    tensorParallelSize: plan.gpusPerReplica,
+    maxModelLen: plan.maxModelLen,
+    revision: plan.model.revision,
+    fromObjectStore: plan.model.source === ModelSourceKind.OBJECT_STORE,
   });
 
   // Stop taking new requests first (the endpoint is removed while preStop sleeps), then let
@@ -119,12 +123,12 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     envFrom,
     resources: {
       requests: {
-        'cpu': cpuQuantity(plan.cpu),
-        'memory': k8s.Quantity.fromString(gibQuantity(plan.memoryGiB)),
+        cpu: cpuQuantity(plan.cpu),
+        memory: k8s.Quantity.fromString(gibQuantity(plan.memoryGiB)),
         [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
       },
       limits: {
-        'memory': k8s.Quantity.fromString(gibQuantity(plan.memoryGiB)),
+        memory: k8s.Quantity.fromString(gibQuantity(plan.memoryGiB)),
         [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
       },
     },

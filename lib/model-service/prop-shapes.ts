@@ -4,15 +4,15 @@
  * (see lib/private/prop-guards.ts). Value rules (names, ranges) are in api-checks.ts and resolve.ts.
  */
 import { Accelerator, GpuVendor } from '../accelerators';
-import { IGpuNodePool } from '../gpu-node-pool/contract';
-import { Precision } from '../planning/precision';
-import { describeValue, Fields, Guard, guardFields, is, isPlainObject, required } from '../private/prop-guards';
-import { report } from '../private/api-rules';
 import { GatewayImplementation } from './gateway-implementation';
 import { Model, ModelSourceKind } from './model';
 import { ModelCache } from './model-cache';
 import { AutoscalerProvider } from './props';
 import { Runtime } from './runtime';
+import { IGpuNodePool } from '../gpu-node-pool/contract';
+import { Precision } from '../planning/precision';
+import { report } from '../private/api-rules';
+import { describeValue, Fields, Guard, guardFields, is, isPlainObject, required } from '../private/prop-guards';
 
 const strings = (example: string) => is.array(is.string(example), `["${example}"]`);
 const stringMap = (example: string) => is.record(is.string('value'), example);
@@ -26,8 +26,12 @@ export const nodePoolGuard: Guard = (sink, property, value) => {
 };
 
 const modelSpecFields: Fields = {
-  parametersBillions: required(is.number(8)), layers: required(is.number(32)), attentionHeads: required(is.number(32)),
-  kvHeads: required(is.number(8)), headDim: required(is.number(128)), maxContextLength: is.number(131072),
+  parametersBillions: required(is.number(8)),
+  layers: required(is.number(32)),
+  attentionHeads: required(is.number(32)),
+  kvHeads: required(is.number(8)),
+  headDim: required(is.number(128)),
+  maxContextLength: is.number(131072),
 };
 
 /** A Model made by its factories, and what the factories were given. */
@@ -45,18 +49,30 @@ export const modelGuard: Guard = (sink, property, value) => {
     volumePath: is.string('llama-3.1-8b'),
   };
   return guardFields(sink, property, {
-    id: m.id, servedName: m.servedName, spec: m.spec, revision: m.revision, tokenSecret: m.tokenSecret,
-    credentialsSecret: m.credentialsSecret, volumePath: m.volumePath,
+    id: m.id,
+    servedName: m.servedName,
+    spec: m.spec,
+    revision: m.revision,
+    tokenSecret: m.tokenSecret,
+    credentialsSecret: m.credentialsSecret,
+    volumePath: m.volumePath,
   }, fields);
 };
 
 const counterRef = is.object({ metric: required(is.string('vllm:request_success_total')), matchers: stringMap('{ code: "500" }'), regexMatchers: stringMap('{ code: "5.." }') },
   '{ metric: "http_requests_total", matchers: { code: "500" } }');
 const metricsFields: Fields = {
-  queueDepth: is.string('queue_depth'), running: is.string('running'), kvCacheUsage: is.string('kv_cache_usage'),
-  timeToFirstToken: is.string('ttft_seconds'), interTokenLatency: is.string('itl_seconds'), e2eLatency: is.string('e2e_seconds'),
-  requests: is.array(counterRef, '[{ metric: "requests_total" }]'), errors: counterRef, clientErrors: counterRef,
-  promptTokens: is.string('prompt_tokens_total'), generationTokens: is.string('generation_tokens_total'),
+  queueDepth: is.string('queue_depth'),
+  running: is.string('running'),
+  kvCacheUsage: is.string('kv_cache_usage'),
+  timeToFirstToken: is.string('ttft_seconds'),
+  interTokenLatency: is.string('itl_seconds'),
+  e2eLatency: is.string('e2e_seconds'),
+  requests: is.array(counterRef, '[{ metric: "requests_total" }]'),
+  errors: counterRef,
+  clientErrors: counterRef,
+  promptTokens: is.string('prompt_tokens_total'),
+  generationTokens: is.string('generation_tokens_total'),
 };
 
 /** A Runtime made by its factories, and what the factories were given. */
@@ -66,14 +82,21 @@ export const runtimeGuard: Guard = (sink, property, value) => {
   const o = r._options as Record<string, unknown>;
   let ok = guardFields(sink, property, o, {
     // version: any type is reported by the engine's version check (resolve.ts), with the release grammar.
-    maxModelLen: is.number(8192), memoryUtilization: is.number(0.9),
-    extraArgs: strings('--enable-prefix-caching'), env: stringMap('{ VLLM_LOGGING_LEVEL: "INFO" }'), allowRootImage: is.boolean(),
+    maxModelLen: is.number(8192),
+    memoryUtilization: is.number(0.9),
+    extraArgs: strings('--enable-prefix-caching'),
+    env: stringMap('{ VLLM_LOGGING_LEVEL: "INFO" }'),
+    allowRootImage: is.boolean(),
   });
   const p = r.profile as unknown as Record<string, unknown>;
   ok = guardFields(sink, property, { image: r.image, ...p }, {
     image: required(is.string('vllm/vllm-openai:v0.9.2'), 'give the image: Runtime.custom({ image: "registry.example.com/server:v1" })'),
-    httpPort: is.number(8000), metricsPort: is.number(8000), healthPath: is.string('/health'), readyPath: is.string('/health'),
-    metricsPath: is.string('/metrics'), apiPathPrefix: is.string('/v1'),
+    httpPort: is.number(8000),
+    metricsPort: is.number(8000),
+    healthPath: is.string('/health'),
+    readyPath: is.string('/health'),
+    metricsPath: is.string('/metrics'),
+    apiPathPrefix: is.string('/v1'),
     metrics: is.object(metricsFields, '{ queueDepth: "queue_depth" }'),
   }) && ok;
   const command = r.containerCommand(GpuVendor.NVIDIA);
@@ -114,21 +137,29 @@ export const MODEL_SERVICE_FIELDS: Fields = {
   accelerator: is.instance(Accelerator, 'Accelerator.NVIDIA_L4 (or another Accelerator constant)'),
   replicas: is.number(2),
   autoscaling: is.object({
-    minReplicas: required(is.number(1)), maxReplicas: required(is.number(4)), queueDepthPerReplica: is.number(5),
-    provider: is.oneOf(Object.values(AutoscalerProvider), 'AutoscalerProvider'), prometheusUrl: is.string('http://prometheus-operated.monitoring.svc:9090'),
+    minReplicas: required(is.number(1)),
+    maxReplicas: required(is.number(4)),
+    queueDepthPerReplica: is.number(5),
+    provider: is.oneOf(Object.values(AutoscalerProvider), 'AutoscalerProvider'),
+    prometheusUrl: is.string('http://prometheus-operated.monitoring.svc:9090'),
     scaleDownStabilization: durationGuard,
   }, '{ minReplicas: 1, maxReplicas: 4 }'),
   maxSurge: is.number(1),
   cache: cacheGuard,
   name: is.string('llama-8b'),
   network: is.object({
-    allowNamespaces: strings('team-a'), allowPods: is.array(stringMap('{ app: "chat" }'), '[{ app: "chat" }]'),
-    metricsNamespace: is.string('monitoring'), disabled: is.boolean(),
+    allowNamespaces: strings('team-a'),
+    allowPods: is.array(stringMap('{ app: "chat" }'), '[{ app: "chat" }]'),
+    metricsNamespace: is.string('monitoring'),
+    disabled: is.boolean(),
   }, '{ allowNamespaces: ["team-a"] }'),
   route: is.object({
-    gatewayName: required(is.string('inference-gateway')), gatewayNamespace: is.string('gateway'),
+    gatewayName: required(is.string('inference-gateway')),
+    gatewayNamespace: is.string('gateway'),
     implementation: is.instance(GatewayImplementation, 'GatewayImplementation.istio(), .envoyGateway(), .gke() or .peers([...])'),
-    hostnames: strings('llm.example.com'), pathPrefix: is.string('/v1'), requestTimeout: durationGuard,
+    hostnames: strings('llm.example.com'),
+    pathPrefix: is.string('/v1'),
+    requestTimeout: durationGuard,
   }, '{ gatewayName: "inference-gateway" }'),
   terminationGracePeriod: durationGuard,
   drain: is.object({ maxRequestDuration: durationGuard, endpointRemovalDelay: durationGuard, maxTerminationGracePeriod: durationGuard },

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
 import { Accelerator } from '../accelerators';
-import { IGpuNodePool } from '../gpu-node-pool/contract';
-import { Precision } from '../planning/precision';
 import { DrainOptions } from './drain';
 import { GatewayImplementation } from './gateway-implementation';
 import { Model } from './model';
 import { ModelCache } from './model-cache';
 import { Runtime } from './runtime';
+import { IGpuNodePool } from '../gpu-node-pool/contract';
+import { Precision } from '../planning/precision';
 
 /** Defaults of a ModelService that more than one construct reads, in one place. */
 export const MODEL_SERVICE_DEFAULTS = {

@@ -1,24 +1,29 @@
 import { Accelerator, GpuVendor } from '../accelerators';
 import { objectStoreReaders } from '../engines';
 import { Problems } from '../errors';
-import { IGpuNodePool } from '../gpu-node-pool/contract';
-import { MemoryFit, planMemory, weightsGiB as modelWeightsGiB } from '../planning/memory-fit';
-import { hostCpuCores, hostMemoryGiB, shmSizeGiB, startupBudgetSeconds } from '../planning/pod-budget';
-import { needsBf16, needsFp8, Precision } from '../planning/precision';
+import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkServiceNumbers } from './api-checks';
+import { resolveDrain } from './drain';
 import { mutableImageReason } from './image-reference';
 import { Model, ModelSourceKind } from './model';
-import { resolveDrain } from './drain';
 import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
 import { fractionalSeconds } from '../duration';
-import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkServiceNumbers } from './api-checks';
+import { IGpuNodePool } from '../gpu-node-pool/contract';
+import { KvBudgetRequest } from '../planning/kv-budget';
+import { MemoryFit, planMemory, weightsGiB as modelWeightsGiB } from '../planning/memory-fit';
+import { downloadGiB as modelDownloadGiB } from '../planning/model-bytes';
+import { hostCpuCores, hostMemoryGiB, shmSizeGiB, startupBudgetSeconds } from '../planning/pod-budget';
+import { needsBf16, needsFp8, Precision } from '../planning/precision';
 
 /** Longest service name: leaves room for suffixes such as `-model-cache` and `-canary` within 63 characters. */
 export const MAX_SERVICE_NAME_LENGTH = 50;
 
 /** Startup budget when the model's size is unknown (custom containers, Triton repositories). */
 export const UNKNOWN_SIZE_STARTUP_SECONDS = 900;
+
+/** Download assumed for the cache volume when the model's size is unknown, GiB. */
+const UNKNOWN_SIZE_CACHE_GIB = 100;
 
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -58,8 +63,24 @@ export interface ServicePlan {
   readonly shmGiB: number;
   readonly cpu: number;
   readonly memoryGiB: number;
-  /** Size of a cache volume modelship creates. */
+  /** Size of a cache volume modelship creates (the download plus room). */
   readonly cacheSizeGiB: number;
+  /**
+   * GiB a cold start downloads: the checkpoint at its own precision (`ModelSpec.checkpointPrecision`),
+   * which drives the startup budget and the cache size. Undefined when the model's size is unknown.
+   */
+  readonly downloadGiB?: number;
+  /**
+   * KV-cache capacity of one replica in tokens, as the engine will size it: vLLM logs it as "GPU KV
+   * cache size: N tokens", SGLang as "KV Cache is allocated. #tokens: N". Undefined when the
+   * model's size is unknown.
+   */
+  readonly kvCacheTokens?: number;
+  /**
+   * Requests of `maxModelLen` tokens the KV cache holds at once (vLLM logs "Maximum concurrency for
+   * L tokens per request: Xx"). Undefined when the model's size is unknown.
+   */
+  readonly maxConcurrency?: number;
   readonly terminationGracePeriodSeconds: number;
   /** Seconds the preStop hook sleeps while the endpoint is removed and in-flight requests finish. */
   readonly preStopSeconds: number;
@@ -156,10 +177,29 @@ export function resolveServicePlan(
   const givenValid = given !== undefined && Number.isInteger(given) && given >= 1;
   if (accelerator && (given === undefined || givenValid) && Number.isInteger(maxModelLen) && maxModelLen > 0) {
     if (model.spec) {
+      const spec = model.spec;
+      // A version the engine's policy refuses is reported above; its default stands in meanwhile.
+      const knownVersion = typeof runtime.version === 'string' && !runtime.versionCheck.problem ? runtime.version : runtime.driver.defaultVersion;
+      const kvRequest = (tensorParallelSize: number): KvBudgetRequest => ({
+        version: knownVersion,
+        model: spec,
+        precision,
+        tensorParallelSize,
+        maxModelLen,
+        gpu: { name: accelerator.displayName, memoryMiB: accelerator.memoryMiB, runtimeMemoryMiB: accelerator.runtimeMemoryMiB, cuda: accelerator.vendor === GpuVendor.NVIDIA },
+        memoryUtilization: runtime.memoryUtilizationGiven,
+        extraArgs: runtime.extraArgs,
+      });
       const plan = planMemory({
-        model: model.spec, precision, gpuMemoryGiB: accelerator.memoryGiB, maxGpusPerNode: gpusPerNode,
-        maxModelLen, concurrentSequences: props.concurrentSequences, memoryUtilization: runtime.memoryUtilization,
+        model: spec,
+        precision,
+        gpuMemoryGiB: accelerator.runtimeMemoryMiB / 1024,
+        maxGpusPerNode: gpusPerNode,
+        maxModelLen,
+        concurrentSequences: props.concurrentSequences,
+        memoryUtilization: runtime.memoryUtilization,
         gpus: given,
+        kvCacheBudget: tp => runtime.driver.kvCacheBudget(kvRequest(tp)),
       });
       if (plan.chosen) {
         gpus = plan.chosen.gpus;
@@ -214,27 +254,44 @@ export function resolveServicePlan(
   }
 
   const weights = model.spec ? modelWeightsGiB(model.spec, precision) : undefined;
-  const checkpointGiB = model.spec ? modelWeightsGiB(model.spec, Precision.BF16) : 100;
+  // A cold start moves the checkpoint's bytes, not the served ones: fp8 served from a bf16
+  // checkpoint downloads (and caches) bf16.
+  const download = model.spec ? modelDownloadGiB(model.spec, precision) : undefined;
   const shm = shmSizeGiB(gpus);
+  const budget = memory?.budget;
   return {
-    name, model, runtime, precision, accelerator,
-    gpusPerReplica: gpus, planned: given === undefined, memory, why,
+    name,
+    model,
+    runtime,
+    precision,
+    accelerator,
+    gpusPerReplica: gpus,
+    planned: given === undefined,
+    memory,
+    why,
     notes: [
       ...(runtime.versionCheck.note ? [runtime.versionCheck.note] : []),
+      ...(budget?.notes ?? []),
       ...(needsRoot ? [`runs as root, an exception to Pod Security "restricted" accepted with allowRootImage: ${needsRoot}`] : []),
     ],
     rootException: needsRoot,
     gpuDeviceGroupIds: [...(props.gpuDeviceGroupIds ?? [])],
     warnings: [
       ...drain.warnings,
-      ...(minReplicas === 1 ? [singleReplicaWarning(weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS)] : []),
+      ...(minReplicas === 1 ? [singleReplicaWarning(download !== undefined ? startupBudgetSeconds(download) : UNKNOWN_SIZE_STARTUP_SECONDS)] : []),
     ],
-    maxModelLen, minReplicas, maxReplicas, maxSurge,
-    startupBudgetSeconds: weights !== undefined ? startupBudgetSeconds(weights) : UNKNOWN_SIZE_STARTUP_SECONDS,
+    maxModelLen,
+    minReplicas,
+    maxReplicas,
+    maxSurge,
+    startupBudgetSeconds: download !== undefined ? startupBudgetSeconds(download) : UNKNOWN_SIZE_STARTUP_SECONDS,
     shmGiB: shm,
     cpu: props.resources?.cpu ?? hostCpuCores(gpus),
     memoryGiB: props.resources?.memoryGiB ?? hostMemoryGiB(weights ?? 16, gpus),
-    cacheSizeGiB: Math.ceil(checkpointGiB * 1.1 + 10),
+    cacheSizeGiB: Math.ceil((download ?? UNKNOWN_SIZE_CACHE_GIB) * 1.1 + 10),
+    downloadGiB: download,
+    kvCacheTokens: memory?.kvCacheCapacityTokens,
+    maxConcurrency: memory?.maxConcurrency,
     terminationGracePeriodSeconds: drain.terminationGracePeriodSeconds,
     preStopSeconds: drain.preStopSeconds,
   };
@@ -287,9 +344,16 @@ function checkModelSource(problems: Problems, model: Model, runtime: Runtime): v
   }
   const spec = model.spec;
   if (spec) {
-    for (const [field, value] of Object.entries({ parametersBillions: spec.parametersBillions, layers: spec.layers, attentionHeads: spec.attentionHeads, kvHeads: spec.kvHeads, headDim: spec.headDim })) {
+    const shape = { parametersBillions: spec.parametersBillions, layers: spec.layers, attentionHeads: spec.attentionHeads, kvHeads: spec.kvHeads, headDim: spec.headDim };
+    for (const [field, value] of Object.entries(shape)) {
       if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
         problems.add(`model.spec.${field}`, value, 'must be a positive number', 'copy it from the model\'s config.json');
+      }
+    }
+    const optional = { hiddenSize: spec.hiddenSize, intermediateSize: spec.intermediateSize, vocabSize: spec.vocabSize, expertsPerToken: spec.expertsPerToken };
+    for (const [field, value] of Object.entries(optional)) {
+      if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+        problems.add(`model.spec.${field}`, value, 'must be a positive number when given', 'copy it from the model\'s config.json, or leave it out for the documented estimate');
       }
     }
   }

@@ -1,6 +1,6 @@
 import { Problems } from '../errors';
-import { pathPrefixProblem } from './route-path';
 import { RouteOptions } from './props';
+import { pathPrefixProblem } from './route-path';
 
 /** `HTTPRouteSpec.hostnames` items (gateway-api v1.6.1 HTTPRoute CRD): precise or `*.`-wildcard, lowercase, at most 253 characters. */
 const ROUTE_HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -15,7 +15,12 @@ export interface EngineRuntimeOptions {
   readonly image?: string;
   /** Context length (prompt + output tokens). @default - DEFAULT_MAX_MODEL_LEN, capped at the model's maximum */
   readonly maxModelLen?: number;
-  /** Share of GPU memory the engine may claim. @default DEFAULT_MEMORY_UTILIZATION (0.9) */
+  /**
+   * Share of GPU memory the engine may claim (vLLM `--gpu-memory-utilization`, SGLang
+   * `--mem-fraction-static`, TGI `--cuda-memory-fraction`).
+   * @default - DEFAULT_MEMORY_UTILIZATION (0.9) for vLLM and TGI; for SGLang none is passed and SGLang
+   * computes its own from the GPU's memory and the tensor-parallel size (the plan states it)
+   */
   readonly memoryUtilization?: number;
   /** Extra command-line arguments, appended after modelship's. @default - none */
   readonly extraArgs?: string[];
@@ -121,9 +126,14 @@ export class Runtime {
     const port = options.port ?? base.httpPort;
     const healthPath = options.healthPath ?? base.healthPath;
     const profile: EngineProfile = {
-      ...base, image,
-      httpPort: port, metricsPort: options.metricsPort ?? port, metricsPath: options.metricsPath ?? base.metricsPath,
-      healthPath, readyPath: options.readyPath ?? healthPath, metrics: options.metrics ?? base.metrics,
+      ...base,
+      image,
+      httpPort: port,
+      metricsPort: options.metricsPort ?? port,
+      metricsPath: options.metricsPath ?? base.metricsPath,
+      healthPath,
+      readyPath: options.readyPath ?? healthPath,
+      metrics: options.metrics ?? base.metrics,
       apiPathPrefix: options.apiPathPrefix ?? base.apiPathPrefix,
     };
     return new Runtime(driver, profile, { env: options.env, extraArgs: options.args }, image, options.command);
@@ -172,10 +182,17 @@ export class Runtime {
   public get metrics(): EngineMetrics { return this.profile.metrics; }
   /** Context length asked for, if any. */
   public get maxModelLen(): number | undefined { return this.options.maxModelLen; }
-  /** Share of GPU memory the engine may claim. */
+  /**
+   * Share of GPU memory the engine may claim: the one given, else DEFAULT_MEMORY_UTILIZATION (which
+   * SGLang does not receive: it computes its own, see the service's plan).
+   */
   public get memoryUtilization(): number { return this.options.memoryUtilization ?? DEFAULT_MEMORY_UTILIZATION; }
+  /** The share given in the options, if any. @internal */
+  public get memoryUtilizationGiven(): number | undefined { return this.options.memoryUtilization; }
   /** Extra environment variables. */
   public get env(): Record<string, string> { return this.options.env ?? {}; }
+  /** The user's extra engine arguments. @internal */
+  public get extraArgs(): readonly string[] { return this.options.extraArgs ?? []; }
   /** Environment the engine itself needs (before the user's). */
   public get engineEnv(): Record<string, string> { return this.driver.env(this.profile); }
   /**
@@ -220,7 +237,7 @@ export class Runtime {
 
   /** The container arguments for a model and a plan. @internal */
   public renderArgs(ctx: RuntimeArgsContext): string[] {
-    return this.driver.args({ ...ctx, profile: this.profile, memoryUtilization: this.memoryUtilization, extraArgs: this.options.extraArgs ?? [] });
+    return this.driver.args({ ...ctx, profile: this.profile, memoryUtilization: this.options.memoryUtilization, extraArgs: this.options.extraArgs ?? [] });
   }
 }
 

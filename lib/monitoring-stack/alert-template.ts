@@ -41,8 +41,18 @@ type ItemType =
 interface Item { readonly type: ItemType; readonly val: string }
 
 const KEYWORDS: Record<string, ItemType> = {
-  '.': 'dot', block: 'block', break: 'break', continue: 'continue', define: 'define', else: 'else', end: 'end',
-  if: 'if', range: 'range', nil: 'nil', template: 'template', with: 'with',
+  '.': 'dot',
+  'block': 'block',
+  'break': 'break',
+  'continue': 'continue',
+  'define': 'define',
+  'else': 'else',
+  'end': 'end',
+  'if': 'if',
+  'range': 'range',
+  'nil': 'nil',
+  'template': 'template',
+  'with': 'with',
 };
 
 class TemplateError extends Error {}
@@ -150,13 +160,11 @@ function lex(input: string): Item[] {
         continue;
       }
       pos++;
-      if (r === '=') emit('assign');
-      else if (r === ':') {
+      if (r === '=') {emit('assign');} else if (r === ':') {
         if (input[pos] !== '=') fail('expected :=');
         pos++;
         emit('declare');
-      } else if (r === '|') emit('pipe');
-      else if (r === '"') {
+      } else if (r === '|') {emit('pipe');} else if (r === '"') {
         for (;;) {
           const c = input[pos++];
           if (c === '\\') { const d = input[pos++]; if (d !== undefined && d !== '\n') continue; fail('unterminated quoted string'); }
@@ -189,7 +197,7 @@ function lex(input: string): Item[] {
         if (input[pos] === '+' || input[pos] === '-') {
           if (!scanNumber() || input[pos - 1] !== 'i') fail(`bad number syntax: ${JSON.stringify(input.slice(start, pos))}`);
           emit('complex');
-        } else emit('number');
+        } else {emit('number');}
       } else if (isAlphaNumeric(r)) {
         while (isAlphaNumeric(input[pos])) pos++;
         const word = input.slice(start, pos);
@@ -199,8 +207,7 @@ function lex(input: string): Item[] {
       } else if (r === '(') { emit('leftParen'); parenDepth++; } else if (r === ')') {
         emit('rightParen');
         if (--parenDepth < 0) fail(`unexpected right paren ${goRune(r)}`);
-      } else if (r.charCodeAt(0) < 0x7f && r.charCodeAt(0) >= 0x20) emit('char');
-      else fail(`unrecognized character in action: ${goRune(r)}`);
+      } else if (r.charCodeAt(0) < 0x7f && r.charCodeAt(0) >= 0x20) {emit('char');} else {fail(`unrecognized character in action: ${goRune(r)}`);}
     }
   }
 }

@@ -4,9 +4,9 @@
  * and the DCGM exporter's image and names.
  */
 import { Problems } from '../errors';
-import { checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkImageReference, checkLabels } from '../private/api-rules';
 import { Dcgm } from './dcgm';
 import { MonitoringStackProps } from './props';
+import { checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkImageReference, checkLabels } from '../private/api-rules';
 
 /** Labels, namespaces and the DCGM exporter's options. */
 export function checkStackNames(problems: Problems, props: MonitoringStackProps, dcgm: Dcgm): void {

@@ -1,11 +1,11 @@
-import { compareVersions } from '../engines/engine';
 import { EngineMetrics, selector } from '../engines';
 import { EngineGroup } from './engine-groups';
 import { common, dashboard, prometheus, timeseries } from './grafana-sdk';
 import { DCGM_METRICS, KUBE_STATE_METRICS } from './known-metrics';
 import { withMatchers } from './promql';
-import { ENGINE_LABEL, SERVICE_SERIES, STACK_LABEL } from './service-series';
 import { podRegex, RECORDING_RULES } from './service-rules';
+import { ENGINE_LABEL, SERVICE_SERIES, STACK_LABEL } from './service-series';
+import { compareVersions } from '../engines/engine';
 
 /** One query of a panel. */
 export interface PanelQuery {
@@ -45,7 +45,9 @@ export const MAX_DASHBOARD_UID_LENGTH = 40;
 /** A stable uid of at most 40 characters: the text itself, or a prefix plus a hash of it. */
 export function dashboardUid(text: string): string {
   if (text.length <= MAX_DASHBOARD_UID_LENGTH) return text;
+  // FNV-1a, 32 bits: a hash is bit arithmetic.
   let h = 0x811c9dc5;
+  // eslint-disable-next-line no-bitwise
   for (const c of text) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   const hash = h.toString(16).padStart(8, '0');
   return `${text.slice(0, MAX_DASHBOARD_UID_LENGTH - 9)}-${hash}`;
@@ -87,16 +89,16 @@ export function runtimeDashboard(uid: string, stack: string, kind: string, group
   const kvGauges = [...new Set(all.map(m => m.kvCacheUsage).filter((x): x is string => x !== undefined))].sort();
   if (kvGauges.length > 0) panels.push({ title: 'KV cache use per replica', unit: 'percentunit', queries: kvGauges.map(g => q(selector(g, sel), '{{pod}}')) });
   else missing.push('KV cache use');
-  const deploy = { namespace: '$namespace', deployment: '$service' };
-  panels.push({
-    title: 'Replicas', unit: 'short', queries: [
-      q(selector(KUBE_STATE_METRICS.deploymentReplicasSpec, deploy), 'desired'),
-      q(selector(KUBE_STATE_METRICS.deploymentReplicasAvailable, deploy), 'available'),
-    ],
-  });
   const pods = { pod: podRegex('$service') };
+  // Pods, not the Deployment's counters: once Argo Rollouts adopts the Deployment it is scaled to
+  // zero and the Rollout's pods (same name prefix) serve; canary pods count too.
+  const podReady = (condition: string) =>
+    `sum(${withMatchers(selector(KUBE_STATE_METRICS.podReady, { namespace: '$namespace', condition }), pods)})`;
+  panels.push({ title: 'Replicas (pods)', unit: 'short', queries: [q(podReady('true'), 'ready'), q(podReady('false'), 'not ready')] });
   panels.push({
-    title: 'Container restarts (1h)', unit: 'short', queries: [
+    title: 'Container restarts (1h)',
+    unit: 'short',
+    queries: [
       q(`sum by (pod) (increase(${withMatchers(selector(KUBE_STATE_METRICS.containerRestarts, { namespace: '$namespace' }), pods)}[1h]))`, '{{pod}}'),
     ],
   });

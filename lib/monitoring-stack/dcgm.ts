@@ -1,7 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
+import { GKE_ACCELERATOR_LABEL } from '../gpu-node-pool/resolve';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../imports/servicemonitors-monitoring.coreos.com';
 
 /**
@@ -13,6 +14,24 @@ export const DEFAULT_DCGM_EXPORTER_IMAGE = 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5
 export const DEFAULT_DCGM_EXPORTER_NAME = 'dcgm-exporter';
 /** Port the exporter listens on (its default). */
 export const DCGM_EXPORTER_PORT = 9400;
+/**
+ * Namespace of the node agents modelship deploys (the DCGM exporter). It needs hostPath volumes and
+ * root, which Pod Security "baseline" and "restricted" refuse, so it is kept apart from the model
+ * namespace (where "restricted" can then be enforced) and labelled `privileged`.
+ */
+export const NODE_AGENTS_NAMESPACE = 'gpu-system';
+/** Namespace of the Prometheus that scrapes the exporter (kube-prometheus-stack's default). */
+export const DEFAULT_METRICS_NAMESPACE = 'monitoring';
+/**
+ * GKE's COS nodes have no NVIDIA container runtime: the driver's libraries live on the host under
+ * this path, mounted into the exporter at /usr/local/nvidia with `LD_LIBRARY_PATH` pointing there
+ * (GoogleCloudPlatform/prometheus-engine `examples/nvidia-dcgm/exporter.yaml`, commit 03303ccc, the
+ * manifest Google Cloud's managed-prometheus DCGM docs reference).
+ */
+export const GKE_NVIDIA_DRIVER_PATH = '/home/kubernetes/bin/nvidia';
+/** Label telling the exporter's DaemonSets apart when GKE and other pools are watched together. */
+export const NODE_FLAVOR_LABEL = 'modelship.dev/node-flavor';
+
 /** Where the kubelet serves the pod-resources API, which maps GPUs to pods. */
 export const KUBELET_POD_RESOURCES_PATH = '/var/lib/kubelet/pod-resources';
 
@@ -23,11 +42,23 @@ export interface DcgmExporterOptions {
   /** @default DEFAULT_DCGM_EXPORTER_NAME */
   readonly name?: string;
   /**
-   * Namespace of the exporter. It mounts a hostPath, so the namespace must allow the
-   * `privileged` Pod Security level.
-   * @default - the stack's namespace
+   * Namespace of the exporter. It mounts a hostPath and runs as root, so the namespace must allow
+   * the `privileged` Pod Security level: keep it out of the model namespace.
+   * @default NODE_AGENTS_NAMESPACE ('gpu-system')
    */
   readonly namespace?: string;
+  /**
+   * Emit the exporter's Namespace, labelled for Pod Security admission as `privileged` (the level
+   * its hostPath and root need). Set false when the namespace exists or another tool owns it.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Namespace of the Prometheus that scrapes the exporter: its NetworkPolicy opens the metrics
+   * port to that namespace only.
+   * @default DEFAULT_METRICS_NAMESPACE ('monitoring')
+   */
+  readonly metricsNamespace?: string;
   /**
    * RuntimeClass giving the container the GPUs, when the NVIDIA runtime is not the node's default
    * (GPU Operator clusters without CDI: `nvidia`).
@@ -108,11 +139,18 @@ export function poolTolerations(pools: readonly IGpuNodePool[]): k8s.Toleration[
  * NVIDIA's DCGM exporter as a DaemonSet on the GPU pools' nodes, in Kubernetes mode so every
  * GPU series carries the `namespace` and `pod` holding the GPU (dcgm-exporter#342).
  *
- * It is a node agent and needs host access no model pod gets:
+ * It is a node agent and needs host access no model pod gets (the one place modelship's objects
+ * are not "restricted"; docs/monitoring.md, "Node agents"):
  * - the kubelet's pod-resources socket (hostPath, read-only) to map GPUs to pods;
- * - root and `SYS_ADMIN`, which DCGM's profiling module needs for `DCGM_FI_PROF_*` fields
- *   (the same as NVIDIA's Helm chart).
- * It does not need the Kubernetes API, so its ServiceAccount mounts no token.
+ * - root and `SYS_ADMIN`, which DCGM's profiling module needs for the `DCGM_FI_PROF_*` fields of
+ *   the default counters (NVIDIA/dcgm-exporter `dcgm-exporter.yaml` at 4.5.3-4.8.2: root,
+ *   `add: [SYS_ADMIN]` "Required for profiling metrics", `drop: [ALL]`, no privilege escalation).
+ * Everything else is dropped: every other capability, privilege escalation; RuntimeDefault seccomp.
+ * The root filesystem stays writable: upstream enables `readOnlyRootFilesystem` only "if tmpfs
+ * volumes are configured" and does not say which paths DCGM writes (unverified, so not guessed).
+ * It lives in its own namespace (`gpu-system`, Pod Security `privileged`), and a NetworkPolicy
+ * opens its metrics port to the Prometheus namespace only. It does not need the Kubernetes API,
+ * so its ServiceAccount mounts no token.
  */
 export class DcgmExporter extends Construct {
   public readonly name: string;
@@ -120,56 +158,113 @@ export class DcgmExporter extends Construct {
   public readonly service: ApiObject;
   public readonly serviceMonitor: ApiObject;
 
+  /** Every DaemonSet: one, or with GKE and other pools mixed, one per kind of node (`<name>-gke`). */
+  public readonly daemonSets: ApiObject[] = [];
+  /** The exporter's Namespace, when it emits one. */
+  public readonly namespaceObject?: ApiObject;
+  /** The NetworkPolicy that opens the metrics port to the Prometheus namespace only. */
+  public readonly networkPolicy: ApiObject;
+
   constructor(scope: Construct, id: string, props: DcgmExporterProps) {
     super(scope, id);
     this.name = props.name ?? DEFAULT_DCGM_EXPORTER_NAME;
-    const namespace = props.namespace;
+    const namespace = props.namespace ?? NODE_AGENTS_NAMESPACE;
+    if (props.createNamespace ?? true) {
+      // Pod Security labels: kubernetes.io/docs/concepts/security/pod-security-admission.
+      this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
+        metadata: {
+          name: namespace,
+          // Cluster-scoped: cdk8s would otherwise stamp the chart's namespace on it.
+          namespace: Lazy.any({ produce: () => undefined }),
+          labels: {
+            'app.kubernetes.io/managed-by': 'modelship',
+            'pod-security.kubernetes.io/enforce': 'privileged',
+            'pod-security.kubernetes.io/warn': 'privileged',
+            'pod-security.kubernetes.io/audit': 'privileged',
+          },
+        },
+      });
+    }
     const selectorLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/component': 'gpu-metrics' };
     const labels = { ...selectorLabels, 'app.kubernetes.io/managed-by': 'modelship' };
     const meta = { name: this.name, namespace, labels };
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta, automountServiceAccountToken: false });
 
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: meta,
-      spec: {
-        selector: { matchLabels: selectorLabels },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            affinity: poolAffinity(props.nodePools),
-            tolerations: poolTolerations(props.nodePools),
-            runtimeClassName: props.runtimeClassName,
-            priorityClassName: props.priorityClassName,
-            containers: [{
-              name: 'exporter',
-              image: props.image ?? DEFAULT_DCGM_EXPORTER_IMAGE,
-              imagePullPolicy: 'IfNotPresent',
-              env: [
-                { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
-                { name: 'DCGM_EXPORTER_LISTEN', value: `:${DCGM_EXPORTER_PORT}` },
-                // Becomes the `Hostname` label on every series: the node, not the pod.
-                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+    // GKE (COS) nodes need the host's driver and a privileged container; other nodes must not get
+    // that hostPath (it does not exist there). Mixed pools: one DaemonSet per kind of node, each
+    // with its own selector label, behind the one Service.
+    const gkePools = props.nodePools.filter(p => GKE_ACCELERATOR_LABEL in p.nodeSelector);
+    const otherPools = props.nodePools.filter(p => !(GKE_ACCELERATOR_LABEL in p.nodeSelector));
+    const mixed = gkePools.length > 0 && otherPools.length > 0;
+    const daemonSet = (cid: string, dsName: string, pools: readonly IGpuNodePool[], gke: boolean): ApiObject => {
+      const dsSelector = mixed ? { ...selectorLabels, [NODE_FLAVOR_LABEL]: gke ? 'gke' : 'default' } : selectorLabels;
+      return new k8s.KubeDaemonSet(this, cid, {
+        metadata: { ...meta, name: dsName },
+        spec: {
+          selector: { matchLabels: dsSelector },
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+          template: {
+            metadata: { labels: { ...labels, ...dsSelector } },
+            spec: {
+              serviceAccountName: sa.name,
+              automountServiceAccountToken: false,
+              affinity: poolAffinity(pools),
+              tolerations: poolTolerations(pools),
+              runtimeClassName: props.runtimeClassName,
+              priorityClassName: props.priorityClassName,
+              containers: [{
+                name: 'exporter',
+                image: props.image ?? DEFAULT_DCGM_EXPORTER_IMAGE,
+                imagePullPolicy: 'IfNotPresent',
+                env: [
+                  ...(gke ? [{ name: 'LD_LIBRARY_PATH', value: '/usr/local/nvidia/lib64' }] : []),
+                  { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
+                  { name: 'DCGM_EXPORTER_LISTEN', value: `:${DCGM_EXPORTER_PORT}` },
+                  // Becomes the `Hostname` label on every series: the node, not the pod.
+                  { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                ],
+                ports: [{ name: 'metrics', containerPort: DCGM_EXPORTER_PORT, protocol: 'TCP' }],
+                // Host access, deliberately: see the class comment. On GKE a container sees the GPU
+                // devices only if it requests a GPU or is privileged: Google's manifest
+                // (GoogleCloudPlatform/prometheus-engine examples/nvidia-dcgm/exporter.yaml) runs
+                // it privileged; otherwise NVML fails to initialise (NVIDIA/dcgm-exporter#59).
+                securityContext: gke
+                  ? { privileged: true, runAsUser: 0 }
+                  : {
+                    runAsNonRoot: false,
+                    runAsUser: 0,
+                    allowPrivilegeEscalation: false,
+                    capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] },
+                    seccompProfile: { type: 'RuntimeDefault' },
+                  },
+                volumeMounts: [
+                  { name: 'pod-resources', mountPath: KUBELET_POD_RESOURCES_PATH, readOnly: true },
+                  ...(gke ? [{ name: 'nvidia-driver', mountPath: '/usr/local/nvidia', readOnly: true }] : []),
+                ],
+                readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 15, periodSeconds: 10 },
+                livenessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 45, periodSeconds: 15 },
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
+                  limits: { memory: k8s.Quantity.fromString('1Gi') },
+                },
+              }],
+              volumes: [
+                { name: 'pod-resources', hostPath: { path: KUBELET_POD_RESOURCES_PATH, type: 'Directory' } },
+                ...(gke ? [{ name: 'nvidia-driver', hostPath: { path: GKE_NVIDIA_DRIVER_PATH, type: 'Directory' } }] : []),
               ],
-              ports: [{ name: 'metrics', containerPort: DCGM_EXPORTER_PORT, protocol: 'TCP' }],
-              // Host access, deliberately: see the class comment.
-              securityContext: { runAsNonRoot: false, runAsUser: 0, capabilities: { add: ['SYS_ADMIN'] } },
-              volumeMounts: [{ name: 'pod-resources', mountPath: KUBELET_POD_RESOURCES_PATH, readOnly: true }],
-              readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 15, periodSeconds: 10 },
-              livenessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT) }, initialDelaySeconds: 45, periodSeconds: 15 },
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
-                limits: { memory: k8s.Quantity.fromString('1Gi') },
-              },
-            }],
-            volumes: [{ name: 'pod-resources', hostPath: { path: KUBELET_POD_RESOURCES_PATH, type: 'Directory' } }],
+            },
           },
         },
-      },
-    });
+      });
+    };
+    if (otherPools.length > 0 || gkePools.length === 0) {
+      this.daemonSet = daemonSet('Resource', this.name, otherPools.length > 0 ? otherPools : props.nodePools, false);
+      if (gkePools.length > 0) this.daemonSets.push(daemonSet('GkeDaemonSet', `${this.name}-gke`, gkePools, true));
+    } else {
+      this.daemonSet = daemonSet('Resource', this.name, gkePools, true);
+    }
+    this.daemonSets.unshift(this.daemonSet);
     this.node.defaultChild = this.daemonSet;
 
     this.service = new k8s.KubeService(this, 'Service', {
@@ -181,11 +276,23 @@ export class DcgmExporter extends Construct {
       },
     });
 
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: meta,
+      spec: {
+        podSelector: { matchLabels: selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE } } }],
+          ports: [{ port: k8s.IntOrString.fromNumber(DCGM_EXPORTER_PORT), protocol: 'TCP' }],
+        }],
+      },
+    });
+
     this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
       metadata: { ...meta, labels: { ...labels, ...props.serviceMonitorLabels } },
       spec: {
         selector: { matchLabels: selectorLabels },
-        namespaceSelector: namespace ? { matchNames: [namespace] } : undefined,
+        namespaceSelector: { matchNames: [namespace] },
         endpoints: [{
           port: 'metrics',
           path: '/metrics',

@@ -2,8 +2,8 @@ import { counterSelector, CounterRef, selector } from '../engines';
 import { EngineGroup } from './engine-groups';
 import { withMatchers } from './promql';
 import { RuleGroupSpec, RuleSpec } from './rule-group';
-import { ENGINE_LABEL, objectiveExpr, promNumber, SERVICE_SERIES, STACK_LABEL } from './service-series';
 import { LATENCY_QUANTILES, MODEL_LABELS, RECORDING_RULES } from './service-rules';
+import { ENGINE_LABEL, objectiveExpr, promNumber, SERVICE_SERIES, STACK_LABEL } from './service-series';
 import { BURN_RATE_WINDOWS, leMatcher } from './slo';
 
 /** Label of the TTFT miss ratio: the threshold (seconds) it counts against. */
@@ -55,7 +55,7 @@ export function engineRuleGroup(name: string, group: EngineGroup, stack: string,
     }
   }
   if (m.timeToFirstToken) {
-    for (const [name, q] of LATENCY_QUANTILES) add(RECORDING_RULES.ttftQuantile(name), quantile(q, m.timeToFirstToken, sel));
+    for (const [quantileName, q] of LATENCY_QUANTILES) add(RECORDING_RULES.ttftQuantile(quantileName), quantile(q, m.timeToFirstToken, sel));
     const all = selector(`${m.timeToFirstToken}_count`, sel);
     for (const le of ttft.thresholds) {
       const good = withMatchers(selector(`${m.timeToFirstToken}_bucket`, sel), { le: leMatcher(le) });
@@ -70,10 +70,10 @@ export function engineRuleGroup(name: string, group: EngineGroup, stack: string,
     }
   }
   if (m.interTokenLatency) {
-    for (const [name, q] of LATENCY_QUANTILES) add(RECORDING_RULES.itlQuantile(name), quantile(q, m.interTokenLatency, sel));
+    for (const [quantileName, q] of LATENCY_QUANTILES) add(RECORDING_RULES.itlQuantile(quantileName), quantile(q, m.interTokenLatency, sel));
   }
   if (m.e2eLatency) {
-    for (const [name, q] of LATENCY_QUANTILES) add(RECORDING_RULES.e2eQuantile(name), quantile(q, m.e2eLatency, sel));
+    for (const [quantileName, q] of LATENCY_QUANTILES) add(RECORDING_RULES.e2eQuantile(quantileName), quantile(q, m.e2eLatency, sel));
   }
   if (m.promptTokens) add(RECORDING_RULES.promptTokens, sumRate({ metric: m.promptTokens }, sel, '5m'));
   if (m.generationTokens) add(RECORDING_RULES.generationTokens, sumRate({ metric: m.generationTokens }, sel, '5m'));

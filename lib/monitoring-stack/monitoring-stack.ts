@@ -3,18 +3,16 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel, Problems } from '../errors';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../imports/servicemonitors-monitoring.coreos.com';
-import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { ModelService } from '../model-service';
-import type { PlanContribution } from '../report/contributor';
+import { checkStackNames } from './api-checks';
 import { renderDashboard, gpuFleetDashboard, runtimeDashboard, DashboardSpec } from './dashboards';
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
 import { EngineGroup, groupByEngineMetrics } from './engine-groups';
 import { engineRuleGroup } from './engine-rules';
 import { gpuRuleGroup } from './gpu-rules';
-import { DEFAULT_DASHBOARD_LABELS, DEFAULT_SERVICE_MONITOR_LABELS, MonitoringStackProps } from './props';
 import { promDuration } from './promql';
+import { MONITORING_STACK_FIELDS } from './prop-shapes';
+import { DEFAULT_DASHBOARD_LABELS, DEFAULT_SERVICE_MONITOR_LABELS, MonitoringStackProps } from './props';
 import { checkUserRule } from './rule-check';
 import { alertRule, RuleGroupSpec, RuleSpec } from './rule-group';
 import { serviceAlertGroup } from './service-alerts';
@@ -22,12 +20,13 @@ import { ServiceObjectives, serviceSeriesGroup, STACK_LABEL } from './service-se
 import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './slo';
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
+import { IGpuNodePool } from '../gpu-node-pool/contract';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
 import { checkObjectSizes } from '../object-size';
 import { checkDuration, checkHttpUrl } from '../private/api-rules';
-import { checkStackNames } from './api-checks';
 import { guardProps } from '../private/prop-guards';
 import { checkSameApp } from '../private/same-app';
-import { MONITORING_STACK_FIELDS } from './prop-shapes';
+import type { PlanContribution } from '../report/contributor';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -50,8 +49,8 @@ export class MonitoringStack extends ModelshipConstruct {
   public readonly name: string;
   /** The rule groups, as in a Prometheus rule file (for `promtool` and inspection). */
   public readonly ruleGroups: RuleGroupSpec[];
-  /** ServiceMonitors, one per service. */
-  public readonly serviceMonitors: ApiObject[] = [];
+  /** The services' PodMonitors, which this stack configures (each service owns its own). */
+  public readonly podMonitors: ApiObject[] = [];
   /** The main PrometheusRule: the shared alerts, the GPU rules and your `rules`. */
   public readonly prometheusRule: ApiObject;
   /**
@@ -78,7 +77,8 @@ export class MonitoringStack extends ModelshipConstruct {
     const namespace = Chart.of(this).namespace;
     // The PrometheusRule, dashboards and DCGM objects are named after the stack.
     this._claimName('MonitoringStack', `${namespace ?? 'default'}/${this.name}`, namesake => ({
-      property: 'name', value: this.name,
+      property: 'name',
+      value: this.name,
       reason: `the monitoring stack ${namesake.node.path} has the same name, so both would emit a PrometheusRule and dashboards named after ${this.name}`,
       fix: 'give each MonitoringStack its own name (or id), or put every service in one stack',
     }));
@@ -157,28 +157,20 @@ export class MonitoringStack extends ModelshipConstruct {
     const stack = `${namespace ?? 'default'}/${this.name}`;
     checkObjectSizes(this, obj => this.sizeFix(obj));
 
-    // Scraping. Every series of the stack's services carries the stack label, which the shared
-    // rules select on; it is stable, so series keep their identity across engine upgrades.
+    // Scraping: each service owns the PodMonitor of its pods (its autoscaler and canaries need it
+    // too); the stack configures it. Every series of the stack's services carries the stack label,
+    // which the shared rules select on; it is stable, so series keep their identity across upgrades.
     for (const svc of props.services) {
-      const port = svc.engine.metricsPort === svc.engine.httpPort ? 'http' : 'metrics';
-      // '.' cannot occur in a namespace or a Service name: `prod/team-llama` and `prod-team/llama` get distinct ids.
-      this.serviceMonitors.push(new ServiceMonitor(this, `${svc.namespace}.${svc.name}`, {
-        metadata: { name: svc.name, namespace: svc.namespace, labels: { ...svc.objectLabels(), ...LABELS, ...smLabels } },
-        spec: {
-          selector: { matchLabels: svc.selectorLabels },
-          namespaceSelector: { matchNames: [svc.namespace] },
-          endpoints: [{
-            port, path: svc.engine.metricsPath, interval: props.scrapeInterval ? promDuration(props.scrapeInterval.toSeconds()) : undefined,
-            relabelings: [{ targetLabel: STACK_LABEL, replacement: stack, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE }],
-          }],
-        },
-      }));
+      this.podMonitors.push(svc.configureScrape({
+        labels: { ...LABELS, ...smLabels },
+        interval: props.scrapeInterval ? promDuration(props.scrapeInterval.toSeconds()) : undefined,
+        seriesLabels: { [STACK_LABEL]: stack },
+      }, this));
     }
     let dcgmJob: string | undefined;
     if (dcgm.mode === DcgmMode.DEPLOY) {
       this.dcgmExporter = new DcgmExporter(this, 'DcgmExporter', {
         ...dcgm.exporterOptions,
-        namespace: dcgm.exporterOptions?.namespace ?? namespace,
         nodePools: pools,
         serviceMonitorLabels: smLabels,
       });
@@ -192,8 +184,8 @@ export class MonitoringStack extends ModelshipConstruct {
     const engineGroups = groupByEngineMetrics(props.services);
     const groupOf = new Map<ModelService, EngineGroup>(engineGroups.flatMap(g => g.services.map(svc => [svc, g] as const)));
     const ruleLabels = { ...LABELS, ...(props.ruleLabels ?? smLabels) };
-    const ruleObject = (id: string, name: string, groups: RuleGroupSpec[]) => {
-      const obj = new PrometheusRule(this, id, {
+    const ruleObject = (objectId: string, name: string, groups: RuleGroupSpec[]) => {
+      const obj = new PrometheusRule(this, objectId, {
         metadata: { name, namespace, labels: ruleLabels },
         spec: {
           groups: groups.map(g => ({
@@ -253,8 +245,9 @@ export class MonitoringStack extends ModelshipConstruct {
             name: `${this.name}-dashboard-${key}`,
             namespace: dashNs,
             labels: dashLabels,
-            // Honoured by the sidecar when its folderAnnotation is `grafana_folder` (kube-prometheus-stack's default).
-            annotations: { grafana_folder: 'modelship' },
+            // Read by the sidecar only when its folderAnnotation is set to `grafana_folder`, which
+            // kube-prometheus-stack does not do by default (see MonitoringStackProps.dashboardFolder).
+            annotations: props.dashboardFolder !== undefined ? { grafana_folder: props.dashboardFolder } : undefined,
           },
           data: { [`${key}.json`]: renderDashboard(spec) },
         }));
@@ -280,10 +273,10 @@ export class MonitoringStack extends ModelshipConstruct {
     return {
       kind: 'monitoring',
       name: this.name,
-      summary: `${this.serviceMonitors.length} ServiceMonitors, ${alerts} alerts, ${this.dashboards.length} dashboards`,
+      summary: `${this.podMonitors.length} PodMonitors, ${alerts} alerts, ${this.dashboards.length} dashboards`,
       targets: [...this.services, ...this.nodePools],
       details: [
-        { label: 'ServiceMonitors', value: String(this.serviceMonitors.length) },
+        { label: 'PodMonitors', value: String(this.podMonitors.length) },
         { label: 'PrometheusRules', value: `${this.prometheusRules.length} (1 shared, ${this.prometheusRules.length - 1 - this.services.length} per engine metric map, ${this.services.length} per service)` },
         { label: 'recording rules', value: String(rules.length - alerts) },
         { label: 'alert rules', value: String(alerts) },
@@ -399,7 +392,9 @@ function checkUserRules(problems: Problems, props: MonitoringStackProps): RuleSp
     if (r.alert) {
       const a = r.alert;
       const spec = alertRule(a.name, a.expr, a.for ? promDuration(a.for.toSeconds()) : undefined, {
-        severity: a.severity ?? 'warning', summary: a.summary, description: a.description ?? a.summary,
+        severity: a.severity ?? 'warning',
+        summary: a.summary,
+        description: a.description ?? a.summary,
         runbook: a.runbookUrl ? `see ${a.runbookUrl}` : 'no runbook given for this rule',
       }, undefined);
       rules.push({

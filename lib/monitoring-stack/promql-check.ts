@@ -65,8 +65,22 @@ interface Matching { readonly on: boolean; readonly labels: string[]; readonly g
 const COMPARISONS = new Set(['==', '!=', '>', '<', '>=', '<=']);
 const SET_OPS = new Set(['and', 'or', 'unless']);
 const OPERATORS: Record<string, string> = {
-  Pow: '^', Mul: '*', Div: '/', Mod: '%', Atan2: 'atan2', Add: '+', Sub: '-',
-  Eql: '==', Neq: '!=', Gte: '>=', Gtr: '>', Lte: '<=', Lss: '<', And: 'and', Unless: 'unless', Or: 'or',
+  Pow: '^',
+  Mul: '*',
+  Div: '/',
+  Mod: '%',
+  Atan2: 'atan2',
+  Add: '+',
+  Sub: '-',
+  Eql: '==',
+  Neq: '!=',
+  Gte: '>=',
+  Gtr: '>',
+  Lte: '<=',
+  Lss: '<',
+  And: 'and',
+  Unless: 'unless',
+  Or: 'or',
 };
 /** Words followed by `(` that are not function calls. */
 const NOT_FUNCTIONS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'atan2', 'offset',
@@ -117,7 +131,7 @@ function syntaxProblem(expr: string, from: number, to: number): PromqlProblem {
     const lower = name.toLowerCase();
     if (PROMQL_FUNCTIONS[name] || lower in PROMQL_AGGREGATIONS || NOT_FUNCTIONS.has(lower)) continue;
     const why = REFUSED_FUNCTIONS[name]
-      ?? (lower === 'limitk' || lower === 'limit_ratio' ? `is an experimental aggregation of Prometheus 3 (--enable-feature=promql-experimental-functions) and unknown to Prometheus 2` : undefined);
+      ?? (lower === 'limitk' || lower === 'limit_ratio' ? 'is an experimental aggregation of Prometheus 3 (--enable-feature=promql-experimental-functions) and unknown to Prometheus 2' : undefined);
     return { from: m.index!, to: m.index! + name.length, message: why ? `function "${name}" ${why}` : `unknown function with name "${name}"` };
   }
   const near = expr.slice(Math.max(0, from - 10), to + 10);
@@ -285,8 +299,7 @@ class Builder {
     let bool = false;
     let matching: Matching | undefined;
     for (const k of kids.slice(2, -1)) {
-      if (k.name === 'BoolModifier') bool = true;
-      else if (k.name === 'MatchingModifierClause') {
+      if (k.name === 'BoolModifier') {bool = true;} else if (k.name === 'MatchingModifierClause') {
         const parts = children(k);
         const groupings = parts.filter(p => p.name === 'GroupingLabels');
         const group = parts.find(p => p.name === 'GroupLeft' || p.name === 'GroupRight');
@@ -373,7 +386,7 @@ class Builder {
         continue;
       }
       const e = body[++i];
-      const simple: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+      const simple: Record<string, string> = { 'a': '\x07', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v', '\\': '\\' };
       if (e in simple || e === q) {
         out += simple[e] ?? q;
         continue;

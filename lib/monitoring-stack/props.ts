@@ -61,6 +61,14 @@ export interface MonitoringStackProps {
    * @default - the stack's namespace
    */
   readonly dashboardNamespace?: string;
+  /**
+   * Grafana folder for the dashboards, written as the `grafana_folder` annotation. The sidecar reads
+   * it only when configured to: kube-prometheus-stack leaves `grafana.sidecar.dashboards.folderAnnotation`
+   * unset (grafana chart `values.yaml`: `folderAnnotation: null`), so set it to `grafana_folder` and
+   * `provider.foldersFromFilesStructure: true` there, or the dashboards land in the default folder.
+   * @default - no annotation: Grafana's default folder
+   */
+  readonly dashboardFolder?: string;
   /** @default true */
   readonly dashboards?: boolean;
   /**

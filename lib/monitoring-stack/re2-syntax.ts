@@ -33,7 +33,7 @@ function isAlnum(c: string): boolean {
  * Names `\p{...}` accepts: Go's regexp/syntax `unicodeTable` looks up "Any", unicode.Categories and
  * unicode.Scripts (go1.19.8 src/unicode/tables.go, Unicode 13.0.0; later Go only adds scripts).
  */
-const UNICODE_CLASSES: ReadonlySet<string> = new Set(['Any', ...`C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs`.split(' '), ...`
+const UNICODE_CLASSES: ReadonlySet<string> = new Set(['Any', ...'C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(' '), ...`
   Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah Batak Bengali Bhaiksuki
   Bopomofo Brahmi Braille Buginese Buhid Canadian_Aboriginal Carian Caucasian_Albanian Chakma Cham Cherokee
   Chorasmian Common Coptic Cuneiform Cypriot Cyrillic Deseret Devanagari Dives_Akuru Dogra Duployan

@@ -2,8 +2,8 @@ import { selector } from '../engines';
 import { KUBE_STATE_METRICS, SCRAPE_METRICS } from './known-metrics';
 import { promDuration } from './promql';
 import { alertRule, num, RuleGroupSpec, RuleSpec } from './rule-group';
-import { objectiveExpr, promNumber, SERVICE_SERIES, STACK_LABEL } from './service-series';
 import { MODEL_LABELS, POD_DEPLOYMENT_REGEX, RECORDING_RULES } from './service-rules';
+import { objectiveExpr, promNumber, SERVICE_SERIES, STACK_LABEL } from './service-series';
 import { BURN_RATE_TIERS, BurnRateTier, LatencyObjective } from './slo';
 import { ResolvedThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
@@ -133,10 +133,15 @@ export function serviceAlertGroup(o: ServiceAlertOptions): RuleGroupSpec {
 
   const ksm = KUBE_STATE_METRICS;
   const budget = serviceValueTemplate(SERVICE_SERIES.startupBudget, 'humanizeDuration');
+  // Ready pods, whoever owns them: the Deployment's, or an Argo Rollout's once it has adopted the
+  // Deployment and scaled it to zero (argo-rollouts `workloadRef.scaleDown`, v1.7+), canary pods
+  // included. Both are named `<service>-<pod-template-hash>-<5 random>`, the Rollout being named
+  // after the service. Every service has at least one replica by design (minReplicas >= 1), so any
+  // service of the stack (its startup-budget series) with no ready pod is down.
+  const readyPods = `sum by (${MODEL_LABELS}) (${serviceFrom(`(${selector(ksm.podReady, { condition: 'true' })} == 1)`, 'pod')})`;
   add('ModelNoReadyReplicas',
-    `(${serviceFrom(`(${selector(ksm.deploymentReplicasAvailable, {})} == 0) and on (namespace, deployment) (${selector(ksm.deploymentReplicasSpec, {})} > 0)`, 'deployment')}`
-    + ` unless ${on} (time() - ${serviceFrom(selector(ksm.deploymentCreated, {}), 'deployment')} < ${on} group_left ${budgets}))`
-    + ` and ${on} ${budgets}`, 300, {
+    `(${budgets} unless ${on} (${readyPods} > 0))`
+    + ` unless ${on} (time() - ${serviceFrom(selector(ksm.deploymentCreated, {}), 'deployment')} < ${on} group_left ${budgets})`, 300, {
       severity: 'critical',
       summary: `Model ${model} has no ready replicas`,
       description: `${model} wants replicas but none is available: the endpoint is down. (Not raised during the first ${budget} after creation, its startup budget.)`,
@@ -165,7 +170,11 @@ export function serviceAlertGroup(o: ServiceAlertOptions): RuleGroupSpec {
       description: `Pod {{ $labels.pod }} (${model}) started more than ${budget} ago (its startup budget) and is still not ready.`,
       runbook: 'Check the logs for a stalled weight download (network, token, disk full) or a readiness check failing after load; the startup probe will restart it soon.',
     });
-  add('ModelScrapeTargetDown', `${rec(SCRAPE_METRICS.up)} == 0`, t.scrapeDownFor.toSeconds(), {
+  // A loading engine does not answer (vLLM binds its port only after the weights are in), and the
+  // Prometheus Operator scrapes pods that are not Ready yet: a pod inside its startup budget is
+  // loading, not down (ModelPodNotReadyAfterStartup covers a load that never finishes).
+  add('ModelScrapeTargetDown', `(${rec(SCRAPE_METRICS.up)} == 0)`
+    + ` unless on (namespace, pod) (time() - ${serviceFrom(selector(ksm.podStartTime, {}), 'pod')} < ${on} group_left ${budgets})`, t.scrapeDownFor.toSeconds(), {
     severity: 'warning',
     summary: `Prometheus cannot scrape model ${model}`,
     description: `Target {{ $labels.instance }} (pod {{ $labels.pod }}) of ${model} is down: its alerts and its queue-depth autoscaler are blind.`,

@@ -47,6 +47,6 @@ export const PROGRESS_DEADLINE_MARGIN_SECONDS = 600;
  * A rollout is stuck only after a new pod has used its whole startup budget, plus a margin for
  * scheduling, image pull and node start.
  */
-export function progressDeadlineSeconds(startupBudgetSeconds: number): number {
-  return startupBudgetSeconds + PROGRESS_DEADLINE_MARGIN_SECONDS;
+export function progressDeadlineSeconds(startupSeconds: number): number {
+  return startupSeconds + PROGRESS_DEADLINE_MARGIN_SECONDS;
 }

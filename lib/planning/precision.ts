@@ -43,3 +43,16 @@ export function needsFp8(precision: Precision): boolean {
 export function needsBf16(precision: Precision): boolean {
   return precision === Precision.BF16;
 }
+
+/** Precisions that exist only as pre-quantized checkpoints: a server cannot make them at load. */
+const PRE_QUANTIZED: readonly Precision[] = [Precision.INT8, Precision.INT4_AWQ, Precision.INT4_GPTQ];
+
+/**
+ * Precision of the checkpoint a replica downloads: the one declared, else the served precision for
+ * pre-quantized formats (W8A8, AWQ, GPTQ), else bf16 (fp16 serving casts a bf16 checkpoint, fp8
+ * serving quantizes it at load, so both still download 16-bit weights).
+ */
+export function checkpointPrecisionFor(served: Precision, declared?: Precision): Precision {
+  if (declared !== undefined) return declared;
+  return PRE_QUANTIZED.includes(served) ? served : Precision.BF16;
+}

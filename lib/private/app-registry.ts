@@ -16,8 +16,8 @@ const WRAPPED = Symbol.for('modelship.appRegistry.wrapped');
 /** What the registry needs of a cdk8s App (duck-typed: another copy of cdk8s is still an App). */
 interface SynthesizingApp extends IConstruct {
   readonly outdir: string;
-  synth(): void;
   [WRAPPED]?: boolean;
+  synth(): void;
 }
 
 function isApp(root: IConstruct): root is SynthesizingApp {

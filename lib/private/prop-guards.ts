@@ -155,7 +155,10 @@ export function factoryOptions<T extends object>(factory: string, options: T | u
   if (options === undefined || options === null) return {} as T;
   if (typeof options === 'object' && !Array.isArray(options)) return options;
   throw new ValidationError([{
-    path: factory, property: 'options', value: show(options),
-    reason: `the options of ${factory} must be an object, got ${describeValue(options)}`, fix: `pass an options object, e.g. ${factory}(${example})`,
+    path: factory,
+    property: 'options',
+    value: show(options),
+    reason: `the options of ${factory} must be an object, got ${describeValue(options)}`,
+    fix: `pass an options object, e.g. ${factory}(${example})`,
   }]);
 }

@@ -1,12 +1,12 @@
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
 import { Problems } from '../errors';
-import { checkDns1123Label, report } from '../private/api-rules';
-import { describeValue, Guard, guardProps, is, required } from '../private/prop-guards';
 import { surfaceValidation } from './errors';
 import { KubeObjectRef } from './objects';
 import { FleetPlan, PlannedObject, planFleet } from './plan';
 import { kubernetesObject } from './resource';
+import { checkDns1123Label, report } from '../private/api-rules';
+import { describeValue, Guard, guardProps, is, required } from '../private/prop-guards';
 
 /** Type token of the fleet component. */
 export const FLEET_TYPE = 'modelship:index:ModelFleet';

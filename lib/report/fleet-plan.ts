@@ -1,11 +1,11 @@
 import { IConstruct } from 'constructs';
+import { isPlanContributor, PlanContribution } from './contributor';
 import { CanaryRollout } from '../canary-rollout/canary-rollout';
 import { GpuBudgetRow } from '../canary-rollout/gpu-budget';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { fleetCost, FleetCost, GpuDemand, PoolCost, poolCost, ServiceCost } from '../gpu-node-pool/cost';
 import { GpuNodePool } from '../gpu-node-pool/gpu-node-pool';
 import { ModelService } from '../model-service/model-service';
-import { isPlanContributor, PlanContribution } from './contributor';
 
 /** Provisioner shown for services that are not placed on a GpuNodePool. */
 export const NO_POOL_PROVISIONER = 'none';

@@ -2,6 +2,8 @@ import { IConstruct } from 'constructs';
 import { buildFleetPlan, CanaryPlanEntry, FleetPlan, PoolPlanEntry, ServicePlanEntry } from './fleet-plan';
 import { renderTopology } from './mermaid';
 import { renderTable } from './plan-table';
+import type { ServicePlan } from '../model-service/resolve';
+import { formatTokens } from '../planning/kv-budget';
 
 /** File name of the plan modelship writes next to the manifests. */
 export const PLAN_FILE_NAME = 'PLAN.md';
@@ -11,6 +13,14 @@ function range(min: number, max: number): string {
 }
 function usd(x: number): string {
   return `$${x.toFixed(2)}`;
+}
+/** KV-cache capacity of one replica, as the engine will log it, or `-` when the model's size is unknown. */
+function kvTokens(p: ServicePlan): string {
+  return p.kvCacheTokens !== undefined ? formatTokens(p.kvCacheTokens) : '-';
+}
+/** Requests of maxModelLen tokens the KV cache holds at once, e.g. `8.30x @ 4,096`. */
+function concurrency(p: ServicePlan): string {
+  return p.maxConcurrency !== undefined ? `${p.maxConcurrency.toFixed(2)}x @ ${formatTokens(p.maxModelLen)}` : '-';
 }
 /** A Markdown table cell: no pipes or line breaks from user text. */
 function cell(s: string): string {
@@ -30,14 +40,14 @@ function poolRow(p: PoolPlanEntry): string[] {
     String(c.gpusAtPeak), usd(c.usdPerHourAtMin), usd(c.usdPerHourAtMax), usd(c.usdPerGpuHour)];
 }
 
-const SERVICE_HEADERS = ['service', 'pool', 'model', 'precision', 'runtime', 'accelerator', 'GPUs/replica', 'replicas', 'GPUs at min', 'GPUs at max', '$/hour at min', '$/hour at max', 'startup budget'];
-const SERVICE_NUMERIC = [false, false, false, false, false, false, true, true, true, true, true, true, true];
+const SERVICE_HEADERS = ['service', 'pool', 'model', 'precision', 'runtime', 'accelerator', 'GPUs/replica', 'replicas', 'GPUs at min', 'GPUs at max', '$/hour at min', '$/hour at max', 'startup budget', 'KV cache tokens/replica', 'max concurrency'];
+const SERVICE_NUMERIC = [false, false, false, false, false, false, true, true, true, true, true, true, true, true, true];
 function serviceRow(s: ServicePlanEntry): string[] {
   const svc = s.service;
   const p = svc.plan;
   return [`${svc.namespace}/${svc.name}`, s.pool ?? '-', p.model.toString(), p.precision, p.runtime.toString(), p.accelerator.displayName,
     String(p.gpusPerReplica), range(p.minReplicas, p.maxReplicas), String(s.cost.gpusAtMin), String(s.cost.gpusAtMax),
-    usd(s.cost.usdPerHourAtMin), usd(s.cost.usdPerHourAtMax), `${p.startupBudgetSeconds}s`];
+    usd(s.cost.usdPerHourAtMin), usd(s.cost.usdPerHourAtMax), `${p.startupBudgetSeconds}s`, kvTokens(p), concurrency(p)];
 }
 
 const CANARY_HEADERS = ['canary', 'service', 'candidate', 'mechanics', 'steps', 'worst moment', 'GPUs at worst moment', 'stable alone', 'extra GPUs'];
@@ -59,8 +69,7 @@ export function renderFleetPlanMarkdown(plan: FleetPlan): string {
   out.push('## Topology', '', '```mermaid', renderTopology(plan), '```', '');
 
   out.push('## Pools', '');
-  if (plan.pools.length === 0) out.push('No pools.');
-  else {
+  if (plan.pools.length === 0) {out.push('No pools.');} else {
     out.push(mdTable(POOL_HEADERS, plan.pools.map(poolRow), POOL_NUMERIC), '');
     out.push(`Fleet: ${plan.total.gpusAtMin}-${plan.total.gpusAtMax} GPUs, ${usd(plan.total.usdPerHourAtMin)}-${usd(plan.total.usdPerHourAtMax)} per hour (min-max scale).`,
       '"GPUs at peak" is max scale plus the update surge and a canary\'s worst moment: what `maxGpus` must hold. A canary holds nothing at rest; its worst-moment GPUs count at max scale.');
@@ -70,8 +79,7 @@ export function renderFleetPlanMarkdown(plan: FleetPlan): string {
   out.push('');
 
   out.push('## Services', '');
-  if (plan.services.length === 0) out.push('No services.');
-  else {
+  if (plan.services.length === 0) {out.push('No services.');} else {
     out.push(mdTable(SERVICE_HEADERS, plan.services.map(serviceRow), SERVICE_NUMERIC), '');
     out.push('### GPUs per replica: memory fit', '');
     for (const s of plan.services) out.push(`- ${s.service.namespace}/${s.service.name}: ${s.service.plan.gpusPerReplica} x ${s.service.plan.accelerator.displayName}; ${s.service.plan.why}`);
@@ -110,12 +118,12 @@ export function renderPlanText(scope: IConstruct): string {
         `${range(p.cost.gpusAtMin, p.cost.gpusAtMax)} (${p.cost.gpusAtPeak})`, `${usd(p.cost.usdPerHourAtMin)}-${usd(p.cost.usdPerHourAtMax)}`])));
   }
   if (plan.services.length > 0) {
-    parts.push(renderTable(['service', 'model', 'precision', 'runtime', 'GPUs/replica', 'replicas', 'GPUs min-max', '$/hour min-max', 'startup budget'],
+    parts.push(renderTable(['service', 'model', 'precision', 'runtime', 'GPUs/replica', 'replicas', 'GPUs min-max', '$/hour min-max', 'startup budget', 'KV tokens/replica', 'max concurrency'],
       plan.services.map(s => {
         const p = s.service.plan;
         return [`${s.service.namespace}/${s.service.name}`, p.model.toString(), p.precision, p.runtime.toString(),
           `${p.gpusPerReplica} x ${p.accelerator.displayName}`, range(p.minReplicas, p.maxReplicas), range(s.cost.gpusAtMin, s.cost.gpusAtMax),
-          `${usd(s.cost.usdPerHourAtMin)}-${usd(s.cost.usdPerHourAtMax)}`, `${p.startupBudgetSeconds}s`];
+          `${usd(s.cost.usdPerHourAtMin)}-${usd(s.cost.usdPerHourAtMax)}`, `${p.startupBudgetSeconds}s`, kvTokens(p), concurrency(p)];
       })));
     parts.push('why:\n' + plan.services.map(s => `  ${s.service.namespace}/${s.service.name}: ${s.service.plan.why}`).join('\n'));
     const notes = plan.services.flatMap(s => s.service.plan.notes.map(n => `  ${s.service.namespace}/${s.service.name}: ${n}`));

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { IConstruct } from 'constructs';
-import { onAfterSynth } from '../private/app-registry';
 import { PLAN_FILE_NAME, renderPlanMarkdown } from './plan-markdown';
+import { onAfterSynth } from '../private/app-registry';
 
 /** Environment variable that turns PLAN.md off for every app of the process: `MODELSHIP_PLAN=off`. */
 export const PLAN_ENV_VAR = 'MODELSHIP_PLAN';

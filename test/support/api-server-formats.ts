@@ -174,7 +174,7 @@ export function ParseQuantity(str: string): ParsedQuantity {
   if (pos < end) return { ok: false, error: 'quantities must match the regular expression' };
   const suffix = str.slice(suffixStart);
   // interpret: decimal SI, binary SI, then e/E + ParseInt
-  const decimal: Record<string, number> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+  const decimal: Record<string, number> = { '': 0, 'n': -9, 'u': -6, 'm': -3, 'k': 3, 'M': 6, 'G': 9, 'T': 12, 'P': 15, 'E': 18 };
   const binary: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
   let scale: number;
   if (suffix in decimal) scale = 10 ** decimal[suffix];
@@ -190,7 +190,7 @@ export function ParseQuantity(str: string): ParsedQuantity {
 // ---------------------------------------------------------------------------------------------
 
 const unitMap: Record<string, bigint> = {
-  'ns': 1n, 'us': 1000n, '\u00b5s': 1000n, '\u03bcs': 1000n, 'ms': 1000000n, 's': 1000000000n, 'm': 60000000000n, 'h': 3600000000000n,
+  ns: 1n, us: 1000n, µs: 1000n, μs: 1000n, ms: 1000000n, s: 1000000000n, m: 60000000000n, h: 3600000000000n,
 };
 
 /** Nanoseconds, or an error string, exactly as Go's ParseDuration decides. */
@@ -293,8 +293,7 @@ export function ParseNormalizedNamed(s: string): string[] {
   else if (path.length > 255) errs.push('repository name must not be more than 255 characters');
   if (tag !== undefined && !tagRe.test(tag)) errs.push('invalid reference format (tag)');
   if (digest !== undefined) {
-    if (!digestRe.test(digest)) errs.push('invalid reference format (digest)');
-    else {
+    if (!digestRe.test(digest)) {errs.push('invalid reference format (digest)');} else {
       const [algorithm, encoded] = [digest.slice(0, digest.indexOf(':')), digest.slice(digest.indexOf(':') + 1)];
       const enc = digestEncodings[algorithm];
       if (!enc) errs.push('unsupported digest algorithm');

@@ -162,8 +162,7 @@ function nameRule(kind: string): { title: string; fn: (v: string) => string[] } 
 
 function checkMetadata(ctx: Ctx, kind: string, meta: Record<string, any>, p: string, named: boolean): void {
   if (named) {
-    if (!str(meta.name) || meta.name === '') ctx.add(`${p}.name`, 'required', 'metadata.name is required');
-    else {
+    if (!str(meta.name) || meta.name === '') {ctx.add(`${p}.name`, 'required', 'metadata.name is required');} else {
       const rule = nameRule(kind);
       const errs = rule.fn(meta.name);
       if (errs.length > 0) ctx.add(`${p}.name`, 'object-name', `${JSON.stringify(meta.name)} is not a valid ${kind} name, a ${rule.title}: ${errs.join('; ')}`);
@@ -175,8 +174,7 @@ function checkMetadata(ctx: Ctx, kind: string, meta: Record<string, any>, p: str
   }
   labelMap(ctx, `${p}.labels`, meta.labels, API);
   if (meta.annotations !== undefined) {
-    if (!isObj(meta.annotations)) ctx.add(`${p}.annotations`, 'annotation-key', 'annotations must be a map of strings');
-    else {
+    if (!isObj(meta.annotations)) {ctx.add(`${p}.annotations`, 'annotation-key', 'annotations must be a map of strings');} else {
       let size = 0;
       for (const [k, v] of Object.entries(meta.annotations)) {
         // ValidateAnnotations: "The rule is QualifiedName except that case doesn't matter".
@@ -281,12 +279,11 @@ function refName(ctx: Ctx, p: string, v: unknown, kind: string, by: string, fn: 
 /** intstr as validated by ValidatePositiveIntOrPercent / IsValidPercent (+ <= 100% where asked). */
 function intOrPercent(ctx: Ctx, p: string, v: unknown, by: string, maxPercent = Infinity): void {
   if (v === undefined) return;
-  if (typeof v === 'number') int32(ctx, p, v, 0, by);
-  else if (str(v)) {
+  if (typeof v === 'number') {int32(ctx, p, v, 0, by);} else if (str(v)) {
     const errs = F.IsValidPercent(v);
     if (errs.length > 0) ctx.errs(p, 'int-or-percent', v, errs, by);
     else if (Number(v.slice(0, -1)) > maxPercent) ctx.add(p, 'int-or-percent', `${v} must not be greater than ${maxPercent}%`, by);
-  } else ctx.add(p, 'int-or-percent', `${JSON.stringify(v)} must be an integer or a percentage`, by);
+  } else {ctx.add(p, 'int-or-percent', `${JSON.stringify(v)} must be an integer or a percentage`, by);}
 }
 
 function portNumOrName(ctx: Ctx, p: string, v: unknown, by: string): void {
@@ -338,8 +335,7 @@ function checkPodSpec(ctx: Ctx, spec: any, p: string, by: string): void {
   const volumes = new Set<string>();
   arr(spec.volumes).forEach((vol, i) => {
     const q = `${p}.volumes[${i}]`;
-    if (!str(vol?.name) || vol.name === '') ctx.add(`${q}.name`, 'required', 'volume name is required', by);
-    else {
+    if (!str(vol?.name) || vol.name === '') {ctx.add(`${q}.name`, 'required', 'volume name is required', by);} else {
       ctx.errs(`${q}.name`, 'volume-name', vol.name, F.IsDNS1123Label(vol.name), by);
       if (volumes.has(vol.name)) ctx.add(`${q}.name`, 'duplicate-name', `duplicate volume ${JSON.stringify(vol.name)}`, by);
       volumes.add(vol.name);
@@ -425,8 +421,7 @@ function checkToleration(ctx: Ctx, t: any, p: string, by: string): void {
 
 function checkContainer(ctx: Ctx, c: any, p: string, by: string, volumes: Set<string>, names: Set<string>): void {
   if (!isObj(c)) return;
-  if (!str(c.name) || c.name === '') ctx.add(`${p}.name`, 'required', 'container name is required', by);
-  else {
+  if (!str(c.name) || c.name === '') {ctx.add(`${p}.name`, 'required', 'container name is required', by);} else {
     ctx.errs(`${p}.name`, 'container-name', c.name, F.IsDNS1123Label(c.name), by);
     if (names.has(c.name)) ctx.add(`${p}.name`, 'duplicate-name', `duplicate container ${JSON.stringify(c.name)}`, by);
     names.add(c.name);
@@ -440,8 +435,7 @@ function checkContainer(ctx: Ctx, c: any, p: string, by: string, volumes: Set<st
     else portNumOrName(ctx, `${q}.containerPort`, typeof port.containerPort === 'number' ? port.containerPort : NaN, by);
     if (port?.hostPort !== undefined && port.hostPort !== 0) portNumOrName(ctx, `${q}.hostPort`, port.hostPort, by);
     if (port?.name !== undefined) {
-      if (!str(port.name)) ctx.add(`${q}.name`, 'port-name', 'port name must be a string', by);
-      else {
+      if (!str(port.name)) {ctx.add(`${q}.name`, 'port-name', 'port name must be a string', by);} else {
         ctx.errs(`${q}.name`, 'port-name', port.name, F.IsValidPortName(port.name), by);
         if (portNames.has(port.name)) ctx.add(`${q}.name`, 'duplicate-name', `duplicate port name ${JSON.stringify(port.name)}`, by);
         portNames.add(port.name);
@@ -732,8 +726,7 @@ function walkSchema(ctx: Ctx, v: unknown, s: any, p: string): void {
   if (s['x-kubernetes-int-or-string'] && str(v) && typeof s.pattern === 'string' && s.pattern.includes('[KMGTPE]i')) {
     quantity(ctx, p, v);
   }
-  if (Array.isArray(v) && s.items) v.forEach((x, i) => walkSchema(ctx, x, s.items, `${p}[${i}]`));
-  else if (isObj(v)) {
+  if (Array.isArray(v) && s.items) {v.forEach((x, i) => walkSchema(ctx, x, s.items, `${p}[${i}]`));} else if (isObj(v)) {
     for (const [k, x] of Object.entries(v)) {
       const child = s.properties?.[k] ?? (isObj(s.additionalProperties) ? s.additionalProperties : undefined);
       walkSchema(ctx, x, child, p ? `${p}.${k}` : k);

@@ -159,7 +159,12 @@ export function crdVersions(): CrdVersion[] {
 
 function ruleOf(v: CrdVersion, schemaPath: string, r: any): CrdRule {
   return {
-    file: v.file, kind: v.kind, group: v.group, version: v.version, schemaPath: schemaPath || '(root)', rule: r.rule,
+    file: v.file,
+    kind: v.kind,
+    group: v.group,
+    version: v.version,
+    schemaPath: schemaPath || '(root)',
+    rule: r.rule,
     message: r.message ?? (r.messageExpression ? `messageExpression: ${r.messageExpression}` : `failed rule: ${r.rule}`),
     transition: /\boldSelf\b/.test(r.rule),
   };
@@ -258,8 +263,7 @@ export function evaluateCelRules(objects: readonly unknown[]): CelEvaluation {
             : { object: id, rule, valuePath: valuePath || '(root)', status: 'error', error: result.error });
         }
       }
-      if (Array.isArray(value)) value.forEach((x, i) => walk(x, s.items, `${schemaPath}[]`, `${valuePath}[${i}]`));
-      else if (isObj(value)) {
+      if (Array.isArray(value)) {value.forEach((x, i) => walk(x, s.items, `${schemaPath}[]`, `${valuePath}[${i}]`));} else if (isObj(value)) {
         for (const [k, x] of Object.entries(value)) {
           if (s.properties?.[k]) walk(x, s.properties[k], schemaPath ? `${schemaPath}.${k}` : k, valuePath ? `${valuePath}.${k}` : k);
           else if (isObj(s.additionalProperties)) walk(x, s.additionalProperties, `${schemaPath}{}`, `${valuePath}[${JSON.stringify(k)}]`);

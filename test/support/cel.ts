@@ -77,8 +77,7 @@ export function celRuleCount(obj: any): number {
   const visit = (s: any, v: any): void => {
     if (!s || v === undefined || v === null) return;
     count += rulesOf(s).length;
-    if (Array.isArray(v) && s.items) v.forEach(x => visit(s.items, x));
-    else if (typeof v === 'object' && !Array.isArray(v)) {
+    if (Array.isArray(v) && s.items) {v.forEach(x => visit(s.items, x));} else if (typeof v === 'object' && !Array.isArray(v)) {
       for (const [k, x] of Object.entries(v)) visit(s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined), x);
     }
   };

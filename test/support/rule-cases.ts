@@ -83,7 +83,7 @@ export const RULE_CASES: RuleCase[] = [
   tpl('{{ .x | $labels }}'),
   tpl('text {{ "a" -}}   \n  more'),
   tpl('{{ $a, $b := $labels }}', /too many declarations in command/),
-  tpl('{{ range $a, $b, $c := $labels }}{{ end }}', /too many declarations in range/),  tpl('{{ $labels.service }} is at {{ $value | humanizePercentage }}'),
+  tpl('{{ range $a, $b, $c := $labels }}{{ end }}', /too many declarations in range/), tpl('{{ $labels.service }} is at {{ $value | humanizePercentage }}'),
   tpl('{{ with query "up" }}{{ . | first | value }}{{ end }}'),
   tpl('{{ if }}', /missing value for if/),
   tpl('{{ range $labels }}{{ else }}none{{ end }}'),

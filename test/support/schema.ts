@@ -148,6 +148,8 @@ function coreModel(group: string, version: string, kind: string, apiVersion: str
   const modulePath = ['kubernetes-models', group, version, kind].filter((s) => s !== '').join('/');
   let mod: any;
   try {
+    // kubernetes-models has one module per kind: loaded on demand (the test runs as CommonJS).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(modulePath);
   } catch (e: any) {
     if (e?.code === 'MODULE_NOT_FOUND' && String(e.message).includes(modulePath)) return undefined;
@@ -165,6 +167,7 @@ let objectMetaModel: ModelClass | undefined;
 /** ObjectMeta from @kubernetes-models/apimachinery (a dependency of kubernetes-models). */
 function objectMeta(): ModelClass {
   if (!objectMetaModel) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
     objectMetaModel = require('@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta').ObjectMeta as ModelClass;
   }
   return objectMetaModel;
@@ -308,7 +311,7 @@ function parseCrdFile(file: string): void {
         name: v.name,
         served: v.served !== false,
         // A version without a schema accepts anything (legacy CRDs).
-        schema: v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        schema: v.schema?.openAPIV3Schema ?? { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true },
       })),
     };
     const list = crdsByGroup.get(group) ?? [];

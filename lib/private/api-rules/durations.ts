@@ -26,8 +26,14 @@ const NS_PER_MS = 1_000_000n;
 const INT64_MAX = (1n << 63n) - 1n;
 
 const GO_UNITS: Record<string, bigint> = {
-  'ns': 1n, 'us': 1_000n, '\u00b5s': 1_000n, '\u03bcs': 1_000n, 'ms': 1_000_000n,
-  's': 1_000_000_000n, 'm': 60_000_000_000n, 'h': 3_600_000_000_000n,
+  ns: 1n,
+  us: 1_000n,
+  µs: 1_000n,
+  μs: 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
 };
 
 /**
@@ -75,8 +81,13 @@ export function parsePrometheusDuration(text: string): bigint | undefined {
   if (text === '') return undefined;
   const order = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
   const mult: Record<string, bigint> = {
-    y: 365n * 86_400_000_000_000n, w: 7n * 86_400_000_000_000n, d: 86_400_000_000_000n,
-    h: 3_600_000_000_000n, m: 60_000_000_000n, s: 1_000_000_000n, ms: 1_000_000n,
+    y: 365n * 86_400_000_000_000n,
+    w: 7n * 86_400_000_000_000n,
+    d: 86_400_000_000_000n,
+    h: 3_600_000_000_000n,
+    m: 60_000_000_000n,
+    s: 1_000_000_000n,
+    ms: 1_000_000n,
   };
   let s = text;
   let last = -1;

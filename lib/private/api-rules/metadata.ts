@@ -47,14 +47,12 @@ function qualifiedNameReasons(key: string): string[] {
   const name = parts[parts.length - 1];
   if (parts.length === 2) {
     const prefix = parts[0];
-    if (prefix === '') reasons.push("has an empty prefix before '/'");
-    else {
+    if (prefix === '') {reasons.push("has an empty prefix before '/'");} else {
       if (!DNS1123_SUBDOMAIN.test(prefix)) reasons.push(`prefix "${prefix}" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')`);
       if (prefix.length > DNS1123_SUBDOMAIN_MAX) reasons.push(`prefix is ${prefix.length} characters, over ${DNS1123_SUBDOMAIN_MAX}`);
     }
   }
-  if (name === '') reasons.push('has an empty name part');
-  else {
+  if (name === '') {reasons.push('has an empty name part');} else {
     if (!LABEL_NAME.test(name)) reasons.push(`name part "${name}" must be ${LABEL_NAME_SHAPE}`);
     if (name.length > LABEL_NAME_MAX) reasons.push(`name part is ${name.length} characters, over ${LABEL_NAME_MAX}`);
   }
