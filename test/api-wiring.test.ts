@@ -159,3 +159,74 @@ describe('numbers JavaScript writes in exponent notation render as quantities wi
     expect(c.resources.requests).toMatchObject({ cpu: 1.5, memory: '40.5Gi' });
   });
 });
+
+describe('credentials never as literal env values', () => {
+  test.each([
+    ['HF_TOKEN', /tokenSecret/], ['OPENAI_API_KEY', /secretEnv/], ['db_password', /secretEnv/], ['AWS_SECRET_ACCESS_KEY', /secretEnv/],
+    ['AWS_ACCESS_KEY_ID', /secretEnv/], ['WANDB_SECRET', /secretEnv/], ['GITHUB_TOKEN', /secretEnv/],
+  ])('env %s with a literal value is refused', (name, fix) => {
+    for (const extra of [{ env: { [name]: 'sk-123' } }, { runtime: Runtime.vllm({ env: { [name]: 'sk-123' } }) }]) {
+      const e = refusal(svc(extra));
+      const p = e.problems.find(x => x.property.endsWith(`env["${name}"]`))!;
+      expect(p.reason).toMatch(/looks like a credential/);
+      expect(p.fix).toMatch(fix);
+      // The value never reaches the error message.
+      expect(e.message).not.toContain('sk-123');
+    }
+  });
+
+  test.each(['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL_S3', 'VLLM_LOGGING_LEVEL', 'TOKENIZERS_PARALLELISM', 'KEYCLOAK_URL'])('env %s is not a credential', name => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
+    svc({ env: { [name]: 'x' } })(chart);
+    expect(Testing.synth(chart).find(o => o.kind === 'Deployment').spec.template.spec.containers[0].env).toContainEqual({ name, value: 'x' });
+  });
+
+  test('secretEnv renders secretKeyRefs, sorted, after the token', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
+    svc({
+      model: Model.huggingFace(LLAMA_8B, { tokenSecret: 'hf-token' }),
+      secretEnv: { WANDB_API_KEY: { secretName: 'wandb', key: 'api-key' }, AWS_ACCESS_KEY_ID: { secretName: 's3', key: 'id' } },
+    })(chart);
+    const env = Testing.synth(chart).find(o => o.kind === 'Deployment').spec.template.spec.containers[0].env;
+    expect(env.slice(-3)).toEqual([
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } },
+      { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 's3', key: 'id' } } },
+      { name: 'WANDB_API_KEY', valueFrom: { secretKeyRef: { name: 'wandb', key: 'api-key' } } },
+    ]);
+  });
+
+  test.each([
+    ['a bad Secret name', { API_KEY: { secretName: 'My Secret', key: 'k' } }, 'secretEnv["API_KEY"].secretName'],
+    ['a bad key', { API_KEY: { secretName: 's', key: 'a/b' } }, 'secretEnv["API_KEY"].key'],
+    ['a bad variable name', { 'API KEY': { secretName: 's', key: 'k' } }, 'secretEnv["API KEY"]'],
+    ['a name modelship sets', { HOME: { secretName: 's', key: 'k' } }, 'secretEnv["HOME"]'],
+  ])('secretEnv with %s is refused', (_t, secretEnv, property) => {
+    expect(refusal(svc({ secretEnv })).problems.map(p => p.property)).toContain(property);
+  });
+
+  test('a name in both env and secretEnv is refused', () => {
+    const e = refusal(svc({ env: { MODE: 'a' }, secretEnv: { MODE: { secretName: 's', key: 'k' } } }));
+    expect(e.problems.map(p => p.property)).toEqual(['secretEnv["MODE"]']);
+  });
+});
+
+describe('every Deployment modelship emits has a PodDisruptionBudget', () => {
+  /** Deployments of the output that no PDB of their namespace selects. */
+  const unprotected = (objects: any[]) => objects.filter(o => o.kind === 'Deployment').filter(d => !objects.some(p => p.kind === 'PodDisruptionBudget'
+    && p.metadata.namespace === d.metadata.namespace
+    && Object.entries(p.spec.selector.matchLabels ?? {}).every(([k, v]) => d.spec.template.metadata.labels?.[k] === v))).map(d => d.metadata.name);
+
+  test.each([
+    ['the gateway-weights candidate (llama-canary)', { strategy: TrafficStrategy.gatewayWeights({ currentWeight: 10 }) }],
+    ['a gateway-weights warm-up', { strategy: TrafficStrategy.gatewayWeights() }],
+    ['an Argo Rollouts canary', {}],
+  ])('%s', (_t, extra) => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
+    const p = new GpuNodePool(chart, 'h100', { accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 64 });
+    const s = new ModelService(chart, 'llama', { model: Model.huggingFace(LLAMA_8B), runtime: Runtime.vllm({ version: '0.9.2' }), nodePool: p, replicas: 2, route: { gatewayName: 'gw' } });
+    new CanaryRollout(chart, 'canary', { service: s, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) }, ...extra });
+    const objects = Testing.synth(chart);
+    expect(objects.filter((o: any) => o.kind === 'Deployment').length).toBeGreaterThan(0);
+    expect(unprotected(objects)).toEqual([]);
+  });
+});

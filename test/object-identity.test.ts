@@ -76,6 +76,14 @@ describe('one object per kind, namespace and name', () => {
     expect(e.problems[0].reason).toMatch(/Service llm\/llama is emitted twice: by c\/llama \(c\/llama\/Service\) and by c\/mine/);
   });
 
+  test('in a chart without a namespace too', () => {
+    const app = new App({ outdir: Testing.app().outdir });
+    const chart = new Chart(app, 'c');
+    new ModelService(chart, 'llama', { model: Model.huggingFace(LLAMA_8B), accelerator: Accelerator.NVIDIA_L4 });
+    new k8s.KubeService(chart, 'mine', { metadata: { name: 'llama' }, spec: { ports: [{ port: 80 }] } });
+    expect(refusal(() => synthApp(app)).problems[0].reason).toMatch(/Service llama is emitted twice/);
+  });
+
   test('the same names in two namespaces are two objects', () => {
     const app = new App({ outdir: Testing.app().outdir });
     for (const ns of ['team-a', 'team-b']) {

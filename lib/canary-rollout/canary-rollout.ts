@@ -240,6 +240,9 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     }
     if (a.failureLimit !== undefined && !(Number.isInteger(a.failureLimit) && a.failureLimit >= 0)) {
       problems.add('analysis.failureLimit', a.failureLimit, 'must be a whole number >= 0', `use e.g. ${ANALYSIS_DEFAULTS.failureLimit}`);
+    } else if (a.failureLimit !== undefined) {
+      // An AnalysisTemplate's failureLimit is an int32 IntOrString.
+      checkInt32(problems, 'analysis.failureLimit', a.failureLimit);
     }
     if (!(interval >= 10)) {
       problems.add('analysis.interval', `${interval}s`, 'Prometheus scrapes every 15-30 s; a shorter interval measures the same samples again', 'use at least Duration.seconds(30)');
@@ -522,6 +525,11 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
           revisionHistoryLimit: 5,
           template,
         },
+      });
+      // Like the stable's: node drains evict one candidate replica at a time and never block.
+      new k8s.KubePodDisruptionBudget(this, 'CanaryDisruptionBudget', {
+        metadata: { name: this.canaryName, labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: canarySelector } },
       });
       canaryService = this.addCanaryService(labels, canarySelector);
       this.copyNetworkPolicy(labels, canarySelector);

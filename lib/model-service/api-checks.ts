@@ -14,6 +14,10 @@ import {
   checkAnnotations, checkConfigMapKey, checkDns1123Label, checkDns1123Subdomain, checkEnvVarName, checkInt32, checkLabels, checkNumber,
   checkHttpUrl, checkImageReference, checkPort, INT32_MAX, renderDecimal, renderDuration, renderGiB,
 } from '../private/api-rules';
+import { checkNoLiteralCredential } from '../private/credential-env';
+
+/** Variables the pod template always sets (pod-template.ts). */
+const OWN_ENV = ['HOME', 'HF_HOME'];
 
 /** A Gateway's name also names the proxies' Deployment and Service some implementations create, and labels them: at most 63 characters. */
 const GATEWAY_NAME_MAX = 63;
@@ -41,7 +45,23 @@ export function checkServiceNames(problems: Problems, props: ModelServiceProps, 
   }
 
   for (const [name, map] of [['env', props.env], ['runtime.env', runtime._options.env]] as const) {
-    for (const key of Object.keys(map ?? {})) checkEnvVarName(problems, `${name}["${key}"]`, key);
+    for (const key of Object.keys(map ?? {})) {
+      if (!checkEnvVarName(problems, `${name}["${key}"]`, key)) continue;
+      const hf = /^(HF_TOKEN|HUGGING_FACE_HUB_TOKEN)$/i.test(key);
+      checkNoLiteralCredential(problems, `${name}["${key}"]`, key, hf
+        ? 'reference the Secret instead: Model.huggingFace(id, { tokenSecret: "hf-token" }) (rendered as HF_TOKEN from a secretKeyRef)'
+        : `reference a Secret instead: secretEnv: { ${key}: { secretName: "<secret>", key: "<key>" } } on the ModelService`);
+    }
+  }
+  const literal = new Set([...Object.keys(props.env ?? {}), ...Object.keys(runtime._options.env ?? {})]);
+  for (const [key, ref] of Object.entries(props.secretEnv ?? {})) {
+    const property = `secretEnv["${key}"]`;
+    checkEnvVarName(problems, property, key);
+    checkDns1123Subdomain(problems, `${property}.secretName`, ref.secretName);
+    checkConfigMapKey(problems, `${property}.key`, ref.key);
+    if (literal.has(key)) problems.add(property, key, 'is also given a literal value in env', `remove ${key} from env (or from the runtime's env)`);
+    if (OWN_ENV.includes(key) || key in runtime.engineEnv) problems.add(property, key, `modelship sets ${key} itself (the cache path, or the engine's own setting)`, 'use another name');
+    if (key === 'HF_TOKEN' && model.tokenSecret !== undefined) problems.add(property, key, 'HF_TOKEN already comes from the model\'s tokenSecret', 'remove it from secretEnv');
   }
 
   const net = props.network;

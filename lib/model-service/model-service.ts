@@ -291,6 +291,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       cache: variant.cache ?? MODEL_SERVICE_DEFAULTS.cache(),
       sharedCacheClaim: this.cacheClaim?.name,
       env: variant.env,
+      secretEnv: variant.secretEnv,
       spreadSelector: selectorLabels,
     });
   }

@@ -29,6 +29,8 @@ export interface PodTemplateInput {
   /** Claim name of a shared cache volume modelship created. */
   readonly sharedCacheClaim?: string;
   readonly env?: Record<string, string>;
+  /** Variables read from Secrets. */
+  readonly secretEnv?: Record<string, { readonly secretName: string; readonly key: string }>;
   /** Label that spreads replicas over nodes. */
   readonly spreadSelector: Record<string, string>;
 }
@@ -83,6 +85,10 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   if (token) {
     // Referenced, never inlined: the token stays in the Secret.
     env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: token.name, key: token.key ?? 'token' } } });
+  }
+  const secretEnv = input.secretEnv ?? {};
+  for (const name of Object.keys(secretEnv).sort()) {
+    env.push({ name, valueFrom: { secretKeyRef: { name: secretEnv[name].secretName, key: secretEnv[name].key } } });
   }
   const envFrom: k8s.EnvFromSource[] | undefined = plan.model.credentialsSecret
     ? [{ secretRef: { name: plan.model.credentialsSecret } }] : undefined;

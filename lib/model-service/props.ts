@@ -166,8 +166,20 @@ export interface ModelServiceProps {
   readonly requireStableCapacity?: boolean;
   /** Allow an image tagged `latest` or without a tag (the pod may change under you). @default false */
   readonly allowMutableImageTag?: boolean;
-  /** Extra environment variables. @default - none */
+  /**
+   * Extra environment variables, as literal values. Names that look like credentials (`*_TOKEN`,
+   * `*_KEY`, `*_SECRET`, `*PASSWORD*`, `AWS_*` but region and endpoint settings) are refused: pass
+   * those with `secretEnv`, or the Hugging Face token with `Model.huggingFace(id, { tokenSecret })`.
+   * @default - none
+   */
   readonly env?: Record<string, string>;
+  /**
+   * Environment variables read from Secrets (`valueFrom.secretKeyRef`), so credentials never sit in
+   * the Deployment: `{ OPENAI_API_KEY: { secretName: 'api-keys', key: 'openai' } }`. The Secret must
+   * exist in the service's namespace (the pod does not start until it does).
+   * @default - none
+   */
+  readonly secretEnv?: Record<string, { readonly secretName: string; readonly key: string }>;
   /**
    * Group IDs that own the GPU device files on the nodes, added to the pod's supplemental groups
    * so the non-root server can open them. AMD GPUs need the host's `render` group (owner of

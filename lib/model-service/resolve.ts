@@ -87,7 +87,7 @@ export interface ServicePlan {
 }
 
 /** Fields of ModelServiceProps that a canary candidate may change. */
-export type ServiceVariant = Pick<ModelServiceProps, 'model' | 'runtime' | 'precision' | 'gpusPerReplica' | 'concurrentSequences' | 'resources' | 'allowMutableImageTag' | 'env'>;
+export type ServiceVariant = Pick<ModelServiceProps, 'model' | 'runtime' | 'precision' | 'gpusPerReplica' | 'concurrentSequences' | 'resources' | 'allowMutableImageTag' | 'env' | 'secretEnv'>;
 
 /**
  * Applies defaults, checks the input and plans GPUs. Every problem is recorded in `problems`;

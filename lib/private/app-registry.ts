@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { synthAtomically } from './atomic-synth';
 
 /**
  * The small registry between the constructs and the plan report: constructs register with the
@@ -30,8 +31,8 @@ export function onAfterSynth(listener: AfterSynthListener): void {
 }
 
 /**
- * Registers a modelship construct with its App: the App's `synth()` then also runs the
- * after-synth listeners (PLAN.md). Wraps each App instance once (never cdk8s's prototype); does
+ * Registers a modelship construct with its App: the App's `synth()` then writes atomically
+ * (./atomic-synth.ts) and runs the after-synth listeners (PLAN.md). Wraps each App instance once (never cdk8s's prototype); does
  * nothing when the root is not a cdk8s App (e.g. a bare Construct in a unit test).
  */
 export function registerWithApp(scope: IConstruct): void {
@@ -43,7 +44,8 @@ export function registerWithApp(scope: IConstruct): void {
     configurable: true,
     writable: true,
     value: (...args: unknown[]) => {
-      const result = (synth as (...a: unknown[]) => unknown).apply(root, args);
+      // All files or none: a failure while rendering leaves the previous output as it was.
+      const result = synthAtomically(root as unknown as { outdir: string }, () => (synth as (...a: unknown[]) => unknown).apply(root, args));
       for (const listener of LISTENERS) listener(root);
       return result;
     },

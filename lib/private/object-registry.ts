@@ -38,7 +38,8 @@ export function identityOf(obj: ApiObject): ObjectIdentity {
     const given: unknown = obj.metadata.namespace;
     // A namespace produced at synth (a Lazy, which modelship uses only on cluster-scoped kinds) is
     // not known here: such an object is compared by its construct path, i.e. with nothing.
-    namespace = typeof given === 'string' ? given : `(produced at synth: ${obj.node.path})`;
+    if (given === undefined) namespace = '';
+    else namespace = typeof given === 'string' ? given : `(produced at synth: ${obj.node.path})`;
   }
   return { group, kind: obj.kind, namespace, name: obj.name };
 }

@@ -555,7 +555,9 @@ function annotationErrors(annotations: unknown): string[] {
   const errors: string[] = [];
   let size = 0;
   for (const [key, value] of Object.entries(annotations)) {
-    const keyError = qualifiedNameError(key);
+    // k8s.io/apimachinery pkg/api/validation/objectmeta.go ValidateAnnotations: "The rule is
+    // QualifiedName except that case doesn't matter, so convert to lowercase before checking."
+    const keyError = qualifiedNameError(key.toLowerCase());
     if (keyError) errors.push(`metadata.annotations["${key}"]: invalid key: ${keyError}`);
     if (typeof value !== 'string') {
       errors.push(`metadata.annotations["${key}"]: value must be a string, got ${typeName(value)}`);
