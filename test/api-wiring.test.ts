@@ -112,6 +112,8 @@ export const WIRED: Array<[string, (c: Chart) => unknown, string | RegExp, strin
   ['canary gatewayNamespace "GW NS"', canary({ strategy: TrafficStrategy.gatewayWeights({ gatewayName: 'gw', gatewayNamespace: 'GW NS' }) }), 'strategy.gatewayNamespace'],
   ['canary httpRoute "My Route"', canary({ strategy: TrafficStrategy.argoRollouts({ httpRoute: 'My Route' }) }), 'strategy.httpRoute'],
   ['canary httpRouteNamespace "R NS"', canary({ strategy: TrafficStrategy.argoRollouts({ httpRoute: 'r', httpRouteNamespace: 'R NS' }) }), 'strategy.httpRouteNamespace'],
+  ['custom metric "queue depth"', svc({ runtime: Runtime.custom({ image: 'r/x:v1', metrics: { queueDepth: 'queue depth' } }), model: Model.fromVolume({ claimName: 'w' }), gpusPerReplica: 1 }), 'runtime.metrics.queueDepth'],
+  ['custom counter label "status-code"', svc({ runtime: Runtime.custom({ image: 'r/x:v1', metrics: { errors: { metric: 'req_total', matchers: { 'status-code': '500' } } } }), model: Model.fromVolume({ claimName: 'w' }), gpusPerReplica: 1 }), 'runtime.metrics.errors.matchers["status-code"]'],
   ['chart namespace of a pool', pool(), 'namespace', 'GPU_Ops'],
   ['chart namespace of a ModelNamespace', c => new ModelNamespace(c, 'ns'), 'namespace', 'Team-A'],
 ];

@@ -216,6 +216,11 @@ for (const port of [8000, 0, 65536, 1.5, 80]) add(`custom port ${port}`, custom(
 for (const metricsPort of [9090, 0, 70000]) add(`custom metricsPort ${metricsPort}`, custom({ metricsPort }));
 for (const apiPathPrefix of ['/v1', 'v1', '/api//v1', '/']) add(`custom apiPathPrefix ${apiPathPrefix} with a route`, custom({ apiPathPrefix }, { route: { gatewayName: 'gw', pathPrefix: '/custom/v1' } }));
 for (const image of ['registry.example.com/server:v1', 'Registry.example.com/Server:v1', 'server', 'a b:v1']) add(`custom image ${image}`, custom({ image }, { allowMutableImageTag: true }));
+add('custom metric name with a space, autoscaled', custom({ metrics: { queueDepth: 'queue depth' } }, { autoscaling: { minReplicas: 1, maxReplicas: 2 } }));
+add('custom counter with a bad label name, monitored', c => {
+  custom({ metrics: { queueDepth: 'q', requests: [{ metric: 'req_total' }], errors: { metric: 'req_total', matchers: { 'status-code': '500' } } } })(c);
+  new MonitoringStack(c, 'monitoring', { services: [c.node.findChild('llama') as ModelService] });
+});
 add('custom metrics with counters', custom({ metrics: { queueDepth: 'q', requests: [{ metric: 'requests_total' }], errors: { metric: 'requests_total', matchers: { code: '500' } } } }));
 
 // Accelerators and precisions.

@@ -135,4 +135,35 @@ export function checkServiceEndpoints(problems: Problems, props: ModelServicePro
   }
   const url = props.autoscaling?.prometheusUrl;
   if (url !== undefined) checkHttpUrl(problems, 'autoscaling.prometheusUrl', url);
+  checkMetricNames(problems, runtime);
+}
+
+/**
+ * Prometheus' metric and label name grammar (prometheus/common model `MetricNameRE`
+ * `^[a-zA-Z_:][a-zA-Z0-9_:]*$`, `LabelNameRE` `^[a-zA-Z_][a-zA-Z0-9_]*$`), for the names a custom
+ * runtime declares: modelship writes them unquoted into the KEDA query, the Argo analysis and the
+ * recording rules, where any other character breaks the PromQL.
+ */
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function checkMetricNames(problems: Problems, runtime: Runtime): void {
+  if (!runtime.imageGiven || runtime.driver.versions !== undefined) return;
+  const metrics = runtime.metrics as Record<string, unknown>;
+  const metricFix = 'use the name exactly as the server exports it on /metrics (letters, digits, "_" and ":")';
+  for (const [signal, value] of Object.entries(metrics)) {
+    const refs = Array.isArray(value) ? value : [value];
+    refs.forEach((ref, i) => {
+      const at = `runtime.metrics.${signal}${Array.isArray(value) ? `[${i}]` : ''}`;
+      const name = typeof ref === 'string' ? ref : (ref as { metric?: unknown } | undefined)?.metric;
+      if (typeof name === 'string' && !METRIC_NAME.test(name)) problems.add(typeof ref === 'string' ? at : `${at}.metric`, name, 'is not a Prometheus metric name', metricFix);
+      if (ref !== null && typeof ref === 'object') {
+        for (const field of ['matchers', 'regexMatchers'] as const) {
+          for (const label of Object.keys((ref as Record<string, Record<string, string> | undefined>)[field] ?? {})) {
+            if (!LABEL_NAME.test(label)) problems.add(`${at}.${field}["${label}"]`, label, 'is not a Prometheus label name', 'use letters, digits and "_", not starting with a digit');
+          }
+        }
+      }
+    });
+  }
 }
