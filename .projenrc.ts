@@ -201,6 +201,10 @@ const CRD_IMPORTS: Record<string, string> = {
   scaledobjects: 'keda.sh_scaledobjects',
   triggerauthentications: 'keda.sh_triggerauthentications',
   httproutes: 'gateway.networking.k8s.io_httproutes',
+  leaderworkersets: 'leaderworkerset.x-k8s.io_leaderworkersets',
+  inferencepools: 'inference.networking.k8s.io_inferencepools',
+  inferenceobjectives: 'llm-d.ai_inferenceobjectives',
+  inferencemodelrewrites: 'llm-d.ai_inferencemodelrewrites',
 };
 const importCrds = project.addTask('import-crds', {
   description: 'Regenerate lib/imports/ from the CRDs vendored in vendor/crds/',
