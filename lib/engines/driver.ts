@@ -1,6 +1,7 @@
 import { compareVersions, EngineKind, EngineProfile } from './engine';
 import { GpuVendor } from '../accelerators/accelerator';
 import { KvBudgetRequest, KvCacheBudget } from '../planning/kv-budget';
+import { CrossNodeParallelism } from '../planning/memory-fit';
 import { Precision } from '../planning/precision';
 
 /** Object stores an engine can stream weights from without a copy to a volume. */
@@ -26,6 +27,19 @@ export interface EngineCapabilities {
    * issue). The service then refuses unless the user gives a non-root image or accepts running as root.
    */
   readonly publicImageNeedsRoot?: string;
+  /**
+   * How the engine runs one replica across nodes, as its documentation does it. Absent: the engine
+   * cannot span nodes, and a model larger than one node does not fit.
+   */
+  readonly multiNode?: MultiNodeCapability;
+}
+
+/** An engine's documented way of spanning nodes. */
+export interface MultiNodeCapability {
+  /** Tensor parallelism within a node and pipeline parallelism across nodes, or tensor parallelism across all of them. */
+  readonly crossNode: CrossNodeParallelism;
+  /** Where the engine documents it (repository, path, version). */
+  readonly source: string;
 }
 
 /** Where the container runs: what a driver needs beyond the version to pick its command. */
