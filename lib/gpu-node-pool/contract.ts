@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Accelerator } from '../accelerators';
+import { Interconnect } from './interconnect';
 
 /**
  * What a workload must meet to land on a pool of GPU nodes, and what the pool can give.
@@ -28,6 +29,11 @@ export interface IGpuNodePool extends IConstruct {
    * @default - unknown (nodes provisioned elsewhere)
    */
   readonly nodeTerminationGracePeriodSeconds?: number;
+  /**
+   * The fabric between the pool's nodes, which a replica spanning nodes requests on each node.
+   * @default - not declared (no fast fabric is assumed)
+   */
+  readonly interconnect?: Interconnect;
   /** Records a workload placed on the pool, for the GPU budget and cost checks at synth. */
   registerConsumer(consumer: IGpuConsumer): void;
 }
@@ -57,4 +63,10 @@ export interface IGpuConsumer extends IConstruct {
    * @default 0
    */
   readonly nodeCacheGiB?: number;
+  /**
+   * Nodes one replica spans (a LeaderWorkerSet group), for the budget's breakdown: every node of a
+   * group is held whole.
+   * @default 1
+   */
+  readonly nodesPerReplica?: number;
 }

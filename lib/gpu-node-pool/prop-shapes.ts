@@ -4,6 +4,7 @@
  */
 import { Accelerator } from '../accelerators';
 import { DevicePlugin, GpuSharing, MigStrategy } from './device-plugin';
+import { Interconnect } from './interconnect';
 import { CapacityType, ConsolidationPolicy, Provisioner, ProvisionerKind } from './provisioner';
 import { TaintEffect } from './scheduling';
 import { Fields, Guard, is, required } from '../private/prop-guards';
@@ -32,6 +33,8 @@ const KARPENTER_FIELDS: Fields = {
   terminationGracePeriod: is.duration('Duration.hours(2)'),
   disruptionBudgetPercent: is.number(10),
   capacityReservationIds: strings('cr-0123456789abcdef0'),
+  zones: strings('us-east-1a'),
+  placementGroup: is.string('inference-cluster-pg'),
 };
 
 const EXISTING_FIELDS: Fields = {
@@ -72,5 +75,6 @@ export const GPU_NODE_POOL_FIELDS: Fields = {
   usdPerGpuHour: is.number(3.5),
   devicePlugin: devicePluginGuard,
   name: is.string('h100'),
+  interconnect: is.instance(Interconnect, 'Interconnect.efa(), Interconnect.infiniband({ resource: "rdma/ib" }) or Interconnect.none()'),
 };
 
