@@ -104,9 +104,13 @@ describe('declared interconnects', () => {
       /environment variable name/, /use a name like/],
     ['a string from JavaScript', () => pool(Accelerator.NVIDIA_H100_80GB, Provisioner.existing(), { interconnect: 'efa' }),
       /got a string/, /Interconnect\.efa\(\)/],
+    ['no options from JavaScript', () => pool(Accelerator.NVIDIA_H100_80GB, Provisioner.existing(), { interconnect: Interconnect.infiniband(null as never) }),
+      /not an extended resource name/, /rdma\/ib/],
+    ['env as a string from JavaScript', () => Interconnect.efa({ env: 'NCCL_DEBUG=WARN' as never }),
+      /env must be an object/, /NCCL_DEBUG/],
   ])('refused: %s', (_, make, reason, fix) => {
     const e = expectValidationError(make);
-    const found = e.problems.find(p => p.property.startsWith('interconnect'));
+    const found = e.problems.find(p => p.property.startsWith('interconnect') || p.property === 'env');
     expect(found).toBeDefined();
     expect(found!.reason).toMatch(reason);
     expect(found!.fix).toMatch(fix);

@@ -226,6 +226,7 @@ describe('planner table (vLLM 0.9.2 and SGLang 0.4.9, maxModelLen 8192, 4 sequen
     expect(plan.why).toContain('4 nodes x 8 GPUs (tensor parallel 8 within each node, pipeline parallel 4 across nodes: at most 16 of 61 layers a stage)');
     expect(plan.why).toContain('weights 61.2 GiB ((1858.3 x 16/61 + 2.2) / 8)');
     expect(plan.why).toContain('raise maxNodesPerReplica to 16');
+    expect(plan.nodesNeeded).toBe(16);
     // Nodes 1 (TP 1..8), then 2, 3, 4 were considered.
     expect(plan.considered.map(f => f.nodes)).toEqual([1, 1, 1, 1, 2, 3, 4]);
     // With the ceiling raised to 16 it plans 16 x 8, stages of 4 layers.

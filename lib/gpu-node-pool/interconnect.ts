@@ -2,6 +2,8 @@
  * The fabric between a pool's nodes: what a replica spanning nodes requests on each node (RDMA
  * devices as extended resources) and the environment NCCL needs to use it.
  */
+import { show, ValidationError } from '../errors';
+import { describeValue, factoryOptions } from '../private/prop-guards';
 
 /** Kind of node-to-node fabric. */
 export type InterconnectKind = 'efa' | 'infiniband' | 'roce' | 'none';
@@ -82,8 +84,9 @@ export class Interconnect {
    * types (`EFA_INTERFACES_BY_INSTANCE_TYPE`); give `interfacesPerNode` elsewhere.
    */
   public static efa(options: EfaOptions = {}): Interconnect {
-    const count = options.interfacesPerNode;
-    return new Interconnect('efa', count !== undefined ? { [EFA_RESOURCE]: count } : {}, { ...EFA_NCCL_ENV, ...(options.env ?? {}) }, count === undefined);
+    const o = factoryOptions('Interconnect.efa', options, '{ interfacesPerNode: 32 }');
+    const count = o.interfacesPerNode;
+    return new Interconnect('efa', count !== undefined ? { [EFA_RESOURCE]: count } : {}, { ...EFA_NCCL_ENV, ...envOf('Interconnect.efa', o.env) }, count === undefined);
   }
 
   /**
@@ -97,12 +100,14 @@ export class Interconnect {
 
   /** InfiniBand through an RDMA device plugin's resource (e.g. `rdma/ib`). */
   public static infiniband(options: RdmaOptions): Interconnect {
-    return new Interconnect('infiniband', { [options.resource]: options.count ?? 1 }, { ...(options.env ?? {}) }, false);
+    const o = factoryOptions('Interconnect.infiniband', options, '{ resource: "rdma/ib" }');
+    return new Interconnect('infiniband', { [String(o.resource)]: o.count ?? 1 }, envOf('Interconnect.infiniband', o.env), false);
   }
 
   /** RDMA over Converged Ethernet through an RDMA device plugin's resource. */
   public static roce(options: RdmaOptions): Interconnect {
-    return new Interconnect('roce', { [options.resource]: options.count ?? 1 }, { ...(options.env ?? {}) }, false);
+    const o = factoryOptions('Interconnect.roce', options, '{ resource: "rdma/roce" }');
+    return new Interconnect('roce', { [String(o.resource)]: o.count ?? 1 }, envOf('Interconnect.roce', o.env), false);
   }
 
   /** No fast fabric: nodes talk over the pod network (TCP). */
@@ -132,4 +137,17 @@ export class Interconnect {
     const resources = Object.entries(this.resourcesPerNode).map(([r, n]) => `${n} x ${r}`).join(', ');
     return resources ? `${name} (${resources} a node)` : name;
   }
+}
+
+/** A copy of the given environment; anything but an object (from JavaScript) is refused here. */
+function envOf(factory: string, env: Record<string, string> | undefined): Record<string, string> {
+  if (env === undefined || env === null) return {};
+  if (typeof env === 'object' && !Array.isArray(env)) return { ...env };
+  throw new ValidationError([{
+    path: factory,
+    property: 'env',
+    value: show(env),
+    reason: `env must be an object of environment variables, got ${describeValue(env)}`,
+    fix: `pass e.g. ${factory}({ ..., env: { NCCL_DEBUG: 'WARN' } })`,
+  }]);
 }

@@ -155,6 +155,11 @@ export interface MemoryPlan {
   readonly considered: MemoryFit[];
   /** Why this GPU count (or why nothing fits), for the plan table and errors. */
   readonly why: string;
+  /**
+   * When nothing fits within `maxNodesPerReplica` but more nodes would: the fewest that fit (looked
+   * up to 32 nodes beyond the ceiling), for the fix "raise maxNodesPerReplica to N".
+   */
+  readonly nodesNeeded?: number;
 }
 
 function round1(x: number): string {
@@ -427,21 +432,26 @@ function planAcrossNodes(input: MemoryFitInput, crossNode: CrossNodeParallelism,
     ? 'no tensor parallel size divides the heads'
     : last.nodes > 1 ? last.arithmetic : `one node: ${last.arithmetic}`;
   const skippedText = skipped.length > 0 ? ` (${skipped.join('; ')})` : '';
+  const needed = nodesNeeded(input, crossNode, ceiling);
+  const fix = needed !== undefined
+    ? `it would fit on ${needed} nodes: raise maxNodesPerReplica to ${needed}, or lower the precision`
+    : `it does not fit on ${ceiling + LOOKAHEAD_NODES} nodes either: lower the precision or use GPUs with more memory`;
   return {
     considered,
     why: `does not fit on ${ceiling} node${ceiling === 1 ? '' : 's'} of ${perNode} GPUs (maxNodesPerReplica ${ceiling}; ${crossNode} parallelism across nodes)${skippedText}: ` +
-      `${lastText}${oneNode && last !== oneNode ? `; one node: ${shortfall(oneNode)}` : ''}; ${neededNodesText(input, crossNode, ceiling)}`,
+      `${lastText}${oneNode && last !== oneNode ? `; one node: ${shortfall(oneNode)}` : ''}; ${fix}`,
+    nodesNeeded: needed,
   };
 }
 
-/** How many nodes the replica would need, from the ceiling up to the look-ahead, as a fix. */
-function neededNodesText(input: MemoryFitInput, crossNode: CrossNodeParallelism, ceiling: number): string {
+/** The fewest nodes beyond the ceiling (up to the look-ahead) on which the replica fits, if any. */
+function nodesNeeded(input: MemoryFitInput, crossNode: CrossNodeParallelism, ceiling: number): number | undefined {
   for (let nodes = Math.max(2, ceiling + 1); nodes <= ceiling + LOOKAHEAD_NODES; nodes++) {
     const layout = crossNodeLayout(crossNode, nodes, input.maxGpusPerNode);
     if (layoutProblem(input.model, layout)) continue;
-    if (memoryFit(input, nodes * input.maxGpusPerNode, layout).fits) return `it would fit on ${nodes} nodes: raise maxNodesPerReplica to ${nodes}, or lower the precision`;
+    if (memoryFit(input, nodes * input.maxGpusPerNode, layout).fits) return nodes;
   }
-  return `it does not fit on ${ceiling + LOOKAHEAD_NODES} nodes either: lower the precision or use GPUs with more memory`;
+  return undefined;
 }
 
 /** A given GPU count above one node: whole nodes, the engine's way. */
@@ -458,7 +468,7 @@ function planGivenAcrossNodes(input: MemoryFitInput, crossNode: CrossNodeParalle
   const layout = crossNodeLayout(crossNode, nodes, perNode);
   const fit = memoryFit(input, gpus, layout);
   if (nodes > ceiling) {
-    return { considered: [fit], why: `${gpus} GPUs are ${nodes} nodes of ${perNode} GPUs, above maxNodesPerReplica (${ceiling}): raise maxNodesPerReplica to ${nodes}` };
+    return { considered: [fit], why: `${gpus} GPUs are ${nodes} nodes of ${perNode} GPUs, above maxNodesPerReplica (${ceiling}): raise maxNodesPerReplica to ${nodes}`, nodesNeeded: nodes };
   }
   const problem = layoutProblem(input.model, layout);
   if (problem) return { considered: [fit], why: problem };
