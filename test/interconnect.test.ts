@@ -133,7 +133,10 @@ describe('keeping a group together on Karpenter: zone and placement group', () =
     const cel = evaluateCelRules(objs);
     const failed = cel.outcomes.filter(o => o.status !== 'pass');
     expect(failed.map(formatOutcome)).toEqual([]);
-    expect(cel.outcomes.length).toBeGreaterThan(0);
+    // The placement group selector's own rules ran (name or id, not both).
+    expect(cel.outcomes.filter(o => o.valuePath === 'spec.placementGroupSelector').map(o => o.rule.message)).toEqual([
+      'expected at least one, got none, [\'name\', \'id\']', '\'name\' and \'id\' are mutually exclusive',
+    ]);
     const nodeClass = objs.find(o => o.kind === 'EC2NodeClass');
     const nodePool = objs.find(o => o.kind === 'NodePool');
     expect(nodeClass.spec.placementGroupSelector).toEqual(selector);
