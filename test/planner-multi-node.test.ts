@@ -4,6 +4,7 @@
  * (docs/planner.md), then asserted. The planner's own helpers are not used to make the expected
  * values.
  */
+import * as fc from 'fast-check';
 import { Accelerator, DEFAULT_MAX_NODES_PER_REPLICA, planMemory, Precision } from '../lib';
 import { EngineKind } from '../lib/engines/engine';
 import { ENGINE_DRIVERS } from '../lib/engines/registry';
@@ -289,4 +290,55 @@ test('weights per GPU without pipeline parallelism are weights / TP', () => {
   // 756.05 / 8 = 94.51 GiB.
   expect(weightsPerGpuGiB(llama405b, Precision.BF16, { nodes: 1, gpusPerNode: 8, tensorParallelSize: 8, pipelineParallelSize: 1 })).toBeCloseTo(94.51, 2);
   expect(weightsGiB(llama405b, Precision.BF16)).toBeCloseTo(756.05, 2);
+});
+
+describe('properties over random shapes (fast-check, fixed seed)', () => {
+  const shape = fc.record({
+    parametersBillions: fc.double({ min: 1, max: 2000, noNaN: true }),
+    layers: fc.integer({ min: 8, max: 128 }),
+    attentionHeads: fc.constantFrom(32, 40, 48, 64, 96, 128),
+    kvHeads: fc.constantFrom(1, 4, 8, 16),
+    headDim: fc.constantFrom(64, 128),
+    mla: fc.option(fc.constant({ kvLoraRank: 512, qkRopeHeadDim: 64 }), { nil: undefined }),
+    expertsPerToken: fc.option(fc.constantFrom(2, 8), { nil: undefined }),
+  });
+  const setting = fc.record({
+    model: shape,
+    precision: fc.constantFrom(Precision.BF16, Precision.FP8),
+    accelerator: fc.constantFrom(Accelerator.NVIDIA_H100_80GB, Accelerator.NVIDIA_H200, Accelerator.NVIDIA_L4, Accelerator.NVIDIA_A100_80GB),
+    engine: fc.constantFrom<Engine>('vllm', 'sglang'),
+    maxNodesPerReplica: fc.integer({ min: 1, max: 8 }),
+  });
+
+  test('a single-node plan is the same with and without crossNode; a multi-node plan is the fewest whole nodes that fit, within the ceiling', () => {
+    fc.assert(fc.property(setting, s => {
+      const base = input(s.model, s.precision, s.accelerator, s.engine, { maxNodesPerReplica: s.maxNodesPerReplica });
+      const single = planMemory({ ...base, crossNode: undefined });
+      const across = planMemory(base);
+      if (single.chosen) {
+        expect(across.chosen).toEqual(single.chosen);
+        expect(across.why).toBe(single.why);
+        return;
+      }
+      const c = across.chosen;
+      if (!c) {
+        // Nothing within the ceiling: the why names it, and a nodesNeeded above it is a real fit.
+        expect(across.why).toContain(`maxNodesPerReplica ${s.maxNodesPerReplica}`);
+        if (across.nodesNeeded !== undefined) {
+          expect(across.nodesNeeded).toBeGreaterThan(s.maxNodesPerReplica);
+          expect(planMemory({ ...base, maxNodesPerReplica: across.nodesNeeded }).chosen?.nodes).toBe(across.nodesNeeded);
+        }
+        return;
+      }
+      expect(c.nodes).toBeGreaterThan(1);
+      expect(c.nodes).toBeLessThanOrEqual(s.maxNodesPerReplica);
+      expect(c.gpus).toBe(c.nodes * c.gpusPerNode);
+      expect(c.gpusPerNode).toBe(8);
+      expect(c.tensorParallelSize * c.pipelineParallelSize).toBe(c.gpus);
+      expect(s.model.attentionHeads % c.tensorParallelSize).toBe(0);
+      // Fewest nodes: one node fewer (if any was tried) did not fit.
+      const fewer = across.considered.filter(f => f.nodes === c.nodes - 1);
+      expect(fewer.every(f => !f.fits)).toBe(true);
+    }), { numRuns: 300, seed: 20261201 });
+  });
 });
