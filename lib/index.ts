@@ -40,7 +40,7 @@ export { POOL_LABEL, TaintEffect } from './gpu-node-pool/scheduling';
 export type { NodeTaint } from './gpu-node-pool/scheduling';
 export type { IGpuConsumer, IGpuNodePool } from './gpu-node-pool/contract';
 export type { FleetCost, GpuDemand, PoolCost, ServiceCost } from './gpu-node-pool/cost';
-export { EFA_INTERFACES_BY_INSTANCE_TYPE, EFA_NCCL_ENV, EFA_RESOURCE, Interconnect } from './gpu-node-pool/interconnect';
+export { describeInterconnect, EFA_INTERFACES_BY_INSTANCE_TYPE, EFA_NCCL_ENV, EFA_RESOURCE, Interconnect, isFastInterconnect } from './gpu-node-pool/interconnect';
 export type { EfaOptions, InterconnectKind, RdmaOptions } from './gpu-node-pool/interconnect';
 
 // ModelService

@@ -6,7 +6,7 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Accelerator, EFA_RESOURCE, GpuNodePool, IGpuConsumer, Interconnect, Provisioner, ValidationError,
+  Accelerator, describeInterconnect, EFA_RESOURCE, GpuNodePool, IGpuConsumer, Interconnect, isFastInterconnect, Provisioner, ValidationError,
 } from '../lib';
 import { evaluateCelRules, formatOutcome } from './support/cel-rules';
 import { expectValidationError } from './support/errors';
@@ -74,13 +74,27 @@ describe('declared interconnects', () => {
   test('InfiniBand on existing nodes with the device plugin\'s resource', () => {
     const p = pool(Accelerator.NVIDIA_H100_80GB, Provisioner.existing(), { interconnect: Interconnect.infiniband({ resource: 'rdma/ib', count: 8, env: { NCCL_IB_HCA: 'mlx5' } }) });
     expect([p.interconnect?.kind, p.interconnect?.resourcesPerNode, p.interconnect?.env]).toEqual(['infiniband', { 'rdma/ib': 8 }, { NCCL_IB_HCA: 'mlx5' }]);
-    expect(p.interconnect?.describe()).toBe('InfiniBand (8 x rdma/ib a node)');
+    expect(describeInterconnect(p.interconnect!)).toBe('InfiniBand (8 x rdma/ib a node)');
   });
   test('RoCE and none', () => {
     expect(pool(Accelerator.NVIDIA_H100_80GB, Provisioner.existing(), { interconnect: Interconnect.roce({ resource: 'nvidia.com/hostdev' }) }).interconnect?.resourcesPerNode)
       .toEqual({ 'nvidia.com/hostdev': 1 });
     const none = pool(Accelerator.NVIDIA_H100_80GB, Provisioner.karpenter(karpenter), { interconnect: Interconnect.none() }).interconnect!;
-    expect([none.kind, none.isFast, none.resourcesPerNode]).toEqual(['none', false, {}]);
+    expect([none.kind, isFastInterconnect(none), none.resourcesPerNode]).toEqual(['none', false, {}]);
+    expect(isFastInterconnect(undefined)).toBe(false);
+  });
+  test('a plain { kind, resourcesPerNode, env } (JavaScript, config files) is accepted and checked the same way', () => {
+    const plain = { kind: 'efa' as const, resourcesPerNode: { [EFA_RESOURCE]: 32 }, env: { FI_PROVIDER: 'efa' } };
+    const p = pool(Accelerator.NVIDIA_H100_80GB, Provisioner.karpenter(karpenter), { interconnect: plain });
+    expect(p.interconnect).toEqual(plain);
+    // EFA without resources takes the count from the instance types, like Interconnect.efa().
+    const filled = pool(Accelerator.NVIDIA_H200, Provisioner.karpenter(karpenter), { interconnect: { kind: 'efa', resourcesPerNode: {}, env: {} } }).interconnect!;
+    expect(filled.resourcesPerNode).toEqual({ [EFA_RESOURCE]: 16 });
+    // The same checks: 32 interfaces on p5en (16) is refused.
+    expect(() => pool(Accelerator.NVIDIA_H200, Provisioner.karpenter(karpenter), { interconnect: plain })).toThrow(/p5en\.48xlarge has 16/);
+    // A wrong shape is refused with the factories as the fix.
+    const e = expectValidationError(() => pool(Accelerator.NVIDIA_H100_80GB, Provisioner.existing(), { interconnect: { kind: 'ethernet', resourcesPerNode: {}, env: {} } }));
+    expect(e.problems[0].fix).toMatch(/Interconnect\.efa\(\)/);
   });
 
   test.each<[string, () => unknown, RegExp, RegExp]>([

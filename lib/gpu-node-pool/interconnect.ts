@@ -77,6 +77,10 @@ export interface RdmaOptions {
  * The fabric between the nodes of a pool. A replica that spans nodes requests `resourcesPerNode`
  * on every node of its group and sets `env` in its containers. Pools without a fast fabric
  * (`Interconnect.none()`, or none declared) carry inter-node traffic over the ordinary pod network.
+ *
+ * Make one with the factories; a plain `{ kind, resourcesPerNode, env }` (from JavaScript or a
+ * config file) is accepted too and checked the same way. EFA with no resources takes its interface
+ * count from the pool's instance types.
  */
 export class Interconnect {
   /**
@@ -86,7 +90,7 @@ export class Interconnect {
   public static efa(options: EfaOptions = {}): Interconnect {
     const o = factoryOptions('Interconnect.efa', options, '{ interfacesPerNode: 32 }');
     const count = o.interfacesPerNode;
-    return new Interconnect('efa', count !== undefined ? { [EFA_RESOURCE]: count } : {}, { ...EFA_NCCL_ENV, ...envOf('Interconnect.efa', o.env) }, count === undefined);
+    return new Interconnect('efa', count !== undefined ? { [EFA_RESOURCE]: count } : {}, { ...EFA_NCCL_ENV, ...envOf('Interconnect.efa', o.env) });
   }
 
   /**
@@ -101,42 +105,44 @@ export class Interconnect {
   /** InfiniBand through an RDMA device plugin's resource (e.g. `rdma/ib`). */
   public static infiniband(options: RdmaOptions): Interconnect {
     const o = factoryOptions('Interconnect.infiniband', options, '{ resource: "rdma/ib" }');
-    return new Interconnect('infiniband', { [String(o.resource)]: o.count ?? 1 }, envOf('Interconnect.infiniband', o.env), false);
+    return new Interconnect('infiniband', { [String(o.resource)]: o.count ?? 1 }, envOf('Interconnect.infiniband', o.env));
   }
 
   /** RDMA over Converged Ethernet through an RDMA device plugin's resource. */
   public static roce(options: RdmaOptions): Interconnect {
     const o = factoryOptions('Interconnect.roce', options, '{ resource: "rdma/roce" }');
-    return new Interconnect('roce', { [String(o.resource)]: o.count ?? 1 }, envOf('Interconnect.roce', o.env), false);
+    return new Interconnect('roce', { [String(o.resource)]: o.count ?? 1 }, envOf('Interconnect.roce', o.env));
   }
 
   /** No fast fabric: nodes talk over the pod network (TCP). */
   public static none(): Interconnect {
-    return new Interconnect('none', {}, {}, false);
+    return new Interconnect('none', {}, {});
   }
 
   private constructor(
     /** Kind of fabric. */
     public readonly kind: InterconnectKind,
-    /** Extended resources a pod holding a whole node requests for the fabric, e.g. `{ 'vpc.amazonaws.com/efa': 32 }`. */
+    /**
+     * Extended resources a pod holding a whole node requests for the fabric, e.g.
+     * `{ 'vpc.amazonaws.com/efa': 32 }`. Empty for EFA means: from the pool's instance types.
+     */
     public readonly resourcesPerNode: Record<string, number>,
     /** Environment a pod needs to use the fabric (NCCL, libfabric). */
     public readonly env: Record<string, string>,
-    /** Whether the EFA interface count is still to be taken from the pool's instance types. */
-    public readonly countFromInstanceTypes: boolean,
   ) {}
+}
 
-  /** Whether nodes have a fabric faster than the pod network. */
-  public get isFast(): boolean {
-    return this.kind !== 'none';
-  }
+/** Whether a pool's nodes have a fabric faster than the pod network. */
+export function isFastInterconnect(interconnect: Interconnect | undefined): boolean {
+  return interconnect !== undefined && interconnect !== null && interconnect.kind !== 'none';
+}
 
-  /** One line for plans and errors, e.g. `EFA (32 x vpc.amazonaws.com/efa a node)`. */
-  public describe(): string {
-    const name = { efa: 'EFA', infiniband: 'InfiniBand', roce: 'RoCE', none: 'no fast interconnect' }[this.kind];
-    const resources = Object.entries(this.resourcesPerNode).map(([r, n]) => `${n} x ${r}`).join(', ');
-    return resources ? `${name} (${resources} a node)` : name;
-  }
+/** One line for plans and errors, e.g. `EFA (32 x vpc.amazonaws.com/efa a node)`. */
+export function describeInterconnect(interconnect: Interconnect): string {
+  const names: Record<InterconnectKind, string> = { efa: 'EFA', infiniband: 'InfiniBand', roce: 'RoCE', none: 'no fast interconnect' };
+  const resources = Object.entries(interconnect.resourcesPerNode ?? {}).map(([r, n]) => `${n} x ${r}`).join(', ');
+  const name = names[interconnect.kind] ?? String(interconnect.kind);
+  return resources ? `${name} (${resources} a node)` : name;
 }
 
 /** A copy of the given environment; anything but an object (from JavaScript) is refused here. */

@@ -75,6 +75,14 @@ export const GPU_NODE_POOL_FIELDS: Fields = {
   usdPerGpuHour: is.number(3.5),
   devicePlugin: devicePluginGuard,
   name: is.string('h100'),
-  interconnect: is.instance(Interconnect, 'Interconnect.efa(), Interconnect.infiniband({ resource: "rdma/ib" }) or Interconnect.none()'),
+  // A factory's instance, or the same shape as a plain object (JavaScript, config files).
+  interconnect: is.either([
+    is.instance(Interconnect, 'Interconnect.efa()'),
+    is.object({
+      kind: required(is.oneOf(['efa', 'infiniband', 'roce', 'none'], 'InterconnectKind')),
+      resourcesPerNode: required(is.record(is.number(1), '{ "vpc.amazonaws.com/efa": 32 }')),
+      env: required(is.record(is.string('efa'), '{ FI_PROVIDER: "efa" }')),
+    }, '{ kind: "efa", resourcesPerNode: { "vpc.amazonaws.com/efa": 32 }, env: { FI_PROVIDER: "efa" } }'),
+  ], 'an Interconnect (or { kind, resourcesPerNode, env })', 'use Interconnect.efa(), Interconnect.infiniband({ resource: "rdma/ib" }) or Interconnect.none()'),
 };
 

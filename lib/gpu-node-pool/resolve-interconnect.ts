@@ -1,5 +1,5 @@
 import { Problems } from '../errors';
-import { EFA_INTERFACES_BY_INSTANCE_TYPE, Interconnect } from './interconnect';
+import { describeInterconnect, EFA_INTERFACES_BY_INSTANCE_TYPE, Interconnect } from './interconnect';
 import { ProvisionerKind } from './provisioner';
 import { isQualifiedName } from './scheduling';
 import { checkEnvVarName } from '../private/api-rules';
@@ -34,14 +34,15 @@ export function resolveInterconnect(problems: Problems, given: Interconnect | un
   const property = 'interconnect';
   if (given.kind === 'efa') {
     if (ctx.provisioner === ProvisionerKind.GKE) {
-      problems.add(property, given.describe(), 'EFA is an AWS network device; GKE nodes do not have it',
+      problems.add(property, describeInterconnect(given), 'EFA is an AWS network device; GKE nodes do not have it',
         'use Interconnect.infiniband({...}) or Interconnect.roce({...}) with your RDMA device plugin\'s resource, or Interconnect.none()');
       return undefined;
     }
-    if (given.countFromInstanceTypes) {
+    // No resources: the interface count comes from the instance types (`Interconnect.efa()`).
+    if (Object.keys(given.resourcesPerNode).length === 0) {
       if (documented !== undefined) return Interconnect.efa({ interfacesPerNode: documented, env: given.env });
       const unknown = wholeNodeTypes.filter(t => EFA_INTERFACES_BY_INSTANCE_TYPE[t] === undefined);
-      problems.add(property, given.describe(),
+      problems.add(property, describeInterconnect(given),
         karpenter
           ? `the EFA interface count of ${unknown.join(', ') || 'the pool\'s instance types'} is not on record (known: ${Object.keys(EFA_INTERFACES_BY_INSTANCE_TYPE).join(', ')})`
           : 'the pool does not know its nodes\' instance types, so the EFA interface count cannot be looked up',
@@ -60,7 +61,7 @@ export function resolveInterconnect(problems: Problems, given: Interconnect | un
     return given;
   }
   if (karpenter && given.kind !== 'none') {
-    problems.add(property, given.describe(), `EC2 instances have no ${given.kind === 'infiniband' ? 'InfiniBand' : 'RoCE'} fabric that Karpenter launches; their node-to-node fabric is EFA`,
+    problems.add(property, describeInterconnect(given), `EC2 instances have no ${given.kind === 'infiniband' ? 'InfiniBand' : 'RoCE'} fabric that Karpenter launches; their node-to-node fabric is EFA`,
       'use Interconnect.efa() (the count comes from the instance types), or Interconnect.none()');
     return undefined;
   }
