@@ -258,6 +258,8 @@ describe('single-node plans are unchanged by crossNode', () => {
     expect(plan.chosen).toBeUndefined();
     expect(plan.why).toMatch(/^does not fit on one node of 8 GPUs \(tensor parallel sizes dividing 128 heads\): per GPU: /);
     expect(plan.considered.every(f => f.nodes === 1)).toBe(true);
+    // It still says how many nodes an engine that spans nodes would take: 2 (see the table above).
+    expect(plan.nodesNeeded).toBe(2);
   });
 });
 
@@ -268,15 +270,17 @@ describe('a given GPU count above one node', () => {
     expect([plan.chosen?.nodes, plan.chosen?.pipelineParallelSize]).toEqual([2, 2]);
     expect(plan.why).toMatch(/^16 GPUs given; fits: 2 nodes x 8 GPUs/);
   });
-  test('12 GPUs are not whole nodes', () => {
+  // Whether a given count is allowed (whole nodes, the ceiling) is ModelService's to refuse with the
+  // property the user gave; the planner checks the memory only.
+  test('12 GPUs are not whole nodes: checked as one node of 12, as before (TP 12 does not divide 128 heads)', () => {
     const plan = planMemory({ ...base(), gpus: 12 });
     expect(plan.chosen).toBeUndefined();
-    expect(plan.why).toContain('give a multiple of 8');
+    expect(plan.considered.map(f => [f.nodes, f.tensorParallelSize])).toEqual([[1, 12]]);
+    expect(plan.why).toBe('tensor parallel size 12 does not divide the model\'s 128 attention heads');
   });
-  test('40 GPUs are 5 nodes, above the ceiling', () => {
+  test('40 GPUs are 5 whole nodes: the memory of 5 nodes is checked, the ceiling left to the caller', () => {
     const plan = planMemory({ ...base(), gpus: 40 });
-    expect(plan.chosen).toBeUndefined();
-    expect(plan.why).toContain('raise maxNodesPerReplica to 5');
+    expect([plan.chosen?.nodes, plan.chosen?.pipelineParallelSize]).toEqual([5, 5]);
   });
   test('a TP size that does not divide the heads across nodes is refused (SGLang, 24 heads over TP 16)', () => {
     const odd: ModelSpec = { ...llama405b, attentionHeads: 24 };

@@ -156,8 +156,11 @@ export interface MemoryPlan {
   /** Why this GPU count (or why nothing fits), for the plan table and errors. */
   readonly why: string;
   /**
-   * When nothing fits within `maxNodesPerReplica` but more nodes would: the fewest that fit (looked
-   * up to 32 nodes beyond the ceiling), for the fix "raise maxNodesPerReplica to N".
+   * When no searched count fits but more whole nodes would: the fewest that fit, looked up to 32
+   * nodes beyond the ceiling. With `crossNode`, beyond `maxNodesPerReplica` (the fix "raise
+   * maxNodesPerReplica to N"); without it (an engine that cannot span nodes), from 2 nodes, split as
+   * tensor parallel within a node and pipeline parallel across nodes (for "N nodes would hold it, and
+   * this engine cannot span nodes").
    */
   readonly nodesNeeded?: number;
 }
@@ -363,11 +366,15 @@ const LOOKAHEAD_NODES = 32;
  * Finds the smallest tensor-parallel GPU count (a divisor of the attention heads, at most one
  * node) whose KV cache, as the engine sizes it, holds `concurrentSequences` x `maxModelLen` tokens.
  * When none fits and the engine spans nodes (`crossNode`), tries whole nodes, fewest first, up to
- * `maxNodesPerReplica`. With `gpus` given, checks that count instead.
+ * `maxNodesPerReplica`. With `gpus` given, checks that count instead (a multiple of a node's GPUs
+ * as whole nodes; the ceiling is then the caller's to enforce).
  */
 export function planMemory(input: MemoryFitInput): MemoryPlan {
   if (input.gpus !== undefined) {
-    if (input.crossNode !== undefined && input.gpus > input.maxGpusPerNode) return planGivenAcrossNodes(input, input.crossNode, input.gpus);
+    // Whole nodes span them; any other count is checked as one node, as before (the caller refuses it).
+    if (input.crossNode !== undefined && input.gpus > input.maxGpusPerNode && input.gpus % input.maxGpusPerNode === 0) {
+      return planGivenAcrossNodes(input, input.crossNode, input.gpus);
+    }
     const fit = memoryFit(input, input.gpus);
     if (!fit.dividesHeads) {
       return { considered: [fit], why: `tensor parallel size ${input.gpus} does not divide the model's ${input.model.attentionHeads} attention heads` };
@@ -392,6 +399,8 @@ export function planMemory(input: MemoryFitInput): MemoryPlan {
   return {
     considered,
     why: `does not fit on one node of ${input.maxGpusPerNode} GPUs (tensor parallel sizes dividing ${input.model.attentionHeads} heads): ${largest ? largest.arithmetic : 'no tensor parallel size divides the heads'}`,
+    // For the message of an engine that cannot span nodes: how many nodes it would take one that can.
+    nodesNeeded: nodesNeeded(input, 'pipeline', 1),
   };
 }
 
@@ -454,22 +463,15 @@ function nodesNeeded(input: MemoryFitInput, crossNode: CrossNodeParallelism, cei
   return undefined;
 }
 
-/** A given GPU count above one node: whole nodes, the engine's way. */
+/**
+ * A given GPU count of whole nodes: the memory arithmetic of those nodes, split the engine's way.
+ * Whether the count is allowed (`maxNodesPerReplica`, whole nodes) is the caller's to check, with
+ * the property the user gave (ModelService refuses it there); the planner only checks the memory.
+ */
 function planGivenAcrossNodes(input: MemoryFitInput, crossNode: CrossNodeParallelism, gpus: number): MemoryPlan {
   const perNode = input.maxGpusPerNode;
-  const ceiling = input.maxNodesPerReplica ?? DEFAULT_MAX_NODES_PER_REPLICA;
-  if (gpus % perNode !== 0) {
-    return {
-      considered: [memoryFit(input, gpus)],
-      why: `${gpus} GPUs span nodes of ${perNode} GPUs: a multi-node replica takes every GPU of each node, so give a multiple of ${perNode}`,
-    };
-  }
-  const nodes = gpus / perNode;
-  const layout = crossNodeLayout(crossNode, nodes, perNode);
+  const layout = crossNodeLayout(crossNode, gpus / perNode, perNode);
   const fit = memoryFit(input, gpus, layout);
-  if (nodes > ceiling) {
-    return { considered: [fit], why: `${gpus} GPUs are ${nodes} nodes of ${perNode} GPUs, above maxNodesPerReplica (${ceiling}): raise maxNodesPerReplica to ${nodes}`, nodesNeeded: nodes };
-  }
   const problem = layoutProblem(input.model, layout);
   if (problem) return { considered: [fit], why: problem };
   return fit.fits
