@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Accelerator } from '../accelerators';
+import type { Interconnect } from './interconnect';
 
 /**
  * What a workload must meet to land on a pool of GPU nodes, and what the pool can give.
@@ -28,6 +29,11 @@ export interface IGpuNodePool extends IConstruct {
    * @default - unknown (nodes provisioned elsewhere)
    */
   readonly nodeTerminationGracePeriodSeconds?: number;
+  /**
+   * The fabric between the pool's nodes, which multi-node replicas request (interface shared with wip-mn-plan).
+   * @default - none declared: multi-node replicas are refused unless `allowSlowInterconnect`
+   */
+  readonly interconnect?: Interconnect;
   /** Records a workload placed on the pool, for the GPU budget and cost checks at synth. */
   registerConsumer(consumer: IGpuConsumer): void;
 }

@@ -12,6 +12,7 @@ import { GPU_NODE_POOL_FIELDS } from './prop-shapes';
 import { KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner';
 import { PoolContract, resolvePoolContract } from './resolve';
 import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
+import type { Interconnect } from './interconnect';
 import { checkDns1123Label, checkImageReference } from '../private/api-rules';
 import { guardProps } from '../private/prop-guards';
 
@@ -38,6 +39,11 @@ export interface GpuNodePoolProps {
   readonly devicePlugin?: DevicePlugin;
   /** Name of the NodePool, EC2NodeClass and device plugin objects. @default - the construct id */
   readonly name?: string;
+  /**
+   * The fabric between the nodes (stand-in, interface shared with wip-mn-plan).
+   * @default - none declared
+   */
+  readonly interconnect?: Interconnect;
 }
 
 /**
@@ -62,6 +68,8 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
   public readonly maxGpus?: number;
   public readonly interruptible: boolean;
   public readonly usdPerGpuHour: number;
+  /** The fabric between the nodes, if declared (interface shared with wip-mn-plan). */
+  public readonly interconnect?: Interconnect;
   /** Where `usdPerGpuHour` comes from. */
   public readonly priceSource: string;
   /** The Karpenter NodePool, if the pool creates nodes. */
@@ -124,6 +132,7 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
     this.gpusPerNode = c.gpusPerNode;
     this.maxGpus = props.maxGpus;
     this.interruptible = c.interruptible;
+    this.interconnect = props.interconnect;
     this.usdPerGpuHour = props.usdPerGpuHour ?? props.accelerator.spec.onDemandUsdPerGpuHour;
     this.priceSource = props.usdPerGpuHour !== undefined ? 'given (usdPerGpuHour)' : props.accelerator.spec.priceSource;
 

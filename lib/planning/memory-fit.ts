@@ -29,6 +29,9 @@ export const OVERHEAD_GIB_PER_GPU = 2;
 /** Bytes per KV-cache element: 16-bit unless the engine is told to store FP8 KV. */
 export const DEFAULT_KV_CACHE_BYTES = 2;
 
+/** Most nodes one replica spans unless `maxNodesPerReplica` says otherwise (interface shared with wip-mn-plan). */
+export const DEFAULT_MAX_NODES_PER_REPLICA = 4;
+
 /** What the planner needs to decide whether a model fits. */
 export interface MemoryFitInput {
   readonly model: ModelSpec;
@@ -55,11 +58,27 @@ export interface MemoryFitInput {
    * @default - the generic estimate: memoryUtilization of gpuMemoryGiB less OVERHEAD_GIB_PER_GPU
    */
   readonly kvCacheBudget?: (gpus: number) => KvCacheBudget | undefined;
+  // interface shared with wip-mn-plan
+  /** Most nodes one replica may span. @default DEFAULT_MAX_NODES_PER_REPLICA */
+  readonly maxNodesPerReplica?: number;
+  /**
+   * How the engine splits a replica across nodes: pipeline stages (vLLM) or one tensor-parallel
+   * group over every GPU (SGLang). @default 'pipeline'
+   */
+  readonly crossNode?: 'pipeline' | 'tensor';
 }
 
 /** The memory arithmetic for one GPU count. */
 export interface MemoryFit {
+  /** GPUs of the whole replica (every node). */
   readonly gpus: number;
+  // interface shared with wip-mn-plan
+  /** Nodes one replica spans (1: a single pod). */
+  readonly nodes: number;
+  /** GPUs on each node of the replica. */
+  readonly gpusPerNode: number;
+  readonly tensorParallelSize: number;
+  readonly pipelineParallelSize: number;
   /** Weights of the whole replica on its GPUs, GiB (served precision; embeddings in 16 bits). */
   readonly weightsGiB: number;
   /** KV-cache bytes per token of the whole model (all GPUs). */
@@ -179,6 +198,10 @@ export function memoryFit(input: MemoryFitInput, gpus: number): MemoryFit {
     ` (max concurrency ${maxConcurrency.toFixed(2)}x at ${formatTokens(input.maxModelLen)})`;
   return {
     gpus,
+    nodes: 1,
+    gpusPerNode: gpus,
+    tensorParallelSize: gpus,
+    pipelineParallelSize: 1,
     weightsGiB: weights,
     kvBytesPerToken: perToken,
     kvCacheTokens: wanted,
@@ -207,7 +230,9 @@ function shortfall(fit: MemoryFit): string {
  */
 export function planMemory(input: MemoryFitInput): MemoryPlan {
   if (input.gpus !== undefined) {
-    const fit = memoryFit(input, input.gpus);
+    // interface shared with wip-mn-plan: a given count of whole nodes spans them.
+    const perNode = input.maxGpusPerNode;
+    const fit = input.gpus > perNode && input.gpus % perNode === 0 ? acrossNodesFit(input, input.gpus / perNode, perNode) : memoryFit(input, input.gpus);
     if (!fit.dividesHeads) {
       return { considered: [fit], why: `tensor parallel size ${input.gpus} does not divide the model's ${input.model.attentionHeads} attention heads` };
     }
@@ -227,8 +252,43 @@ export function planMemory(input: MemoryFitInput): MemoryPlan {
     }
   }
   const largest = considered[considered.length - 1];
+  const across = planAcrossNodes(input, considered);
+  if (across) return across;
   return {
     considered,
     why: `does not fit on one node of ${input.maxGpusPerNode} GPUs (tensor parallel sizes dividing ${input.model.attentionHeads} heads): ${largest ? largest.arithmetic : 'no tensor parallel size divides the heads'}`,
+  };
+}
+
+// interface shared with wip-mn-plan: a STAND-IN for the planner across nodes, just enough to drive the
+// LeaderWorkerSet; the lead keeps wip-mn-plan's planner at merge. Whole nodes of maxGpusPerNode,
+// smallest count first; the KV arithmetic is memoryFit's at the total GPU count (conservative for
+// pipeline parallelism, which holds fewer layers per GPU).
+function planAcrossNodes(input: MemoryFitInput, considered: MemoryFit[]): MemoryPlan | undefined {
+  const maxNodes = input.maxNodesPerReplica ?? DEFAULT_MAX_NODES_PER_REPLICA;
+  const perNode = input.maxGpusPerNode;
+  for (let nodes = 2; nodes <= maxNodes; nodes++) {
+    const fit = acrossNodesFit(input, nodes, perNode);
+    considered.push(fit);
+    if (fit.fits && fit.dividesHeads) return { chosen: fit, considered, why: `smallest fit across nodes: ${fit.arithmetic}` };
+  }
+  return undefined;
+}
+
+/** The memory arithmetic of `nodes` whole nodes of `perNode` GPUs (stand-in, interface shared with wip-mn-plan). */
+export function acrossNodesFit(input: MemoryFitInput, nodes: number, perNode: number): MemoryFit {
+  const total = nodes * perNode;
+  const fit = memoryFit(input, total);
+  const tensor = input.crossNode === 'tensor';
+  const tp = tensor ? total : perNode;
+  const pp = tensor ? 1 : nodes;
+  return {
+    ...fit,
+    nodes,
+    gpusPerNode: perNode,
+    tensorParallelSize: tp,
+    pipelineParallelSize: pp,
+    dividesHeads: input.model.attentionHeads % tp === 0,
+    arithmetic: `${nodes} nodes x ${perNode} GPUs (tensor parallel ${tp}, pipeline parallel ${pp}): ${fit.arithmetic}`,
   };
 }
