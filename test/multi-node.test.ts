@@ -7,7 +7,7 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import {
-  Accelerator, AutoscalerProvider, GpuNodePool, Model, ModelService, ModelServiceProps, Provisioner, Runtime,
+  Accelerator, AutoscalerProvider, CanaryRollout, GpuNodePool, Model, ModelService, ModelServiceProps, Provisioner, Runtime, TrafficStrategy,
 } from '../lib';
 import { crdVersionOf, evaluateCelRules, formatOutcome, vendoredRules } from './support/cel-rules';
 import { expectValidationError } from './support/errors';
@@ -215,5 +215,49 @@ describe('refusals, each with the fix', () => {
   test('JavaScript callers: wrong types are ValidationErrors', () => {
     const e = expectValidationError(() => synth({ allowSlowInterconnect: 'yes' as any, maxNodesPerReplica: '2' as any }));
     expect(e.problems.map(p => p.property).sort()).toEqual(['allowSlowInterconnect', 'maxNodesPerReplica']);
+  });
+});
+
+describe('CanaryRollout of a multi-node service', () => {
+  const setup = () => {
+    const chart = Testing.chart();
+    const service = new ModelService(chart, 'llama', {
+      model: Model.huggingFace(LLAMA_405B), runtime: Runtime.vllm({ version: '0.9.2' }), nodePool: new GpuNodePool(chart, 'h100', {
+        accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 128, interconnect: EFA,
+      } as any), replicas: 2, route: { gatewayName: 'inference' },
+    });
+    return { chart, service };
+  };
+
+  test('Argo Rollouts is refused with the fix', () => {
+    const { chart, service } = setup();
+    const e = expectValidationError(() => new CanaryRollout(chart, 'canary', { service, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) } }));
+    const p = e.problems.find(x => x.property === 'strategy')!;
+    expect(p.reason).toMatch(/LeaderWorkerSet, which Argo Rollouts cannot drive/);
+    expect(p.fix).toMatch(/TrafficStrategy\.gatewayWeights/);
+  });
+
+  test('gateway weights: the candidate is a second LeaderWorkerSet behind the weighted route; schema, CEL and PSS hold', () => {
+    const { chart, service } = setup();
+    new CanaryRollout(chart, 'canary', {
+      service, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) }, strategy: TrafficStrategy.gatewayWeights({ currentWeight: 10 }), steps: [10, 50],
+    });
+    const objs = Testing.synth(chart);
+    const groups = objs.filter(o => o.kind === 'LeaderWorkerSet');
+    expect(groups.map(o => o.metadata.name).sort()).toEqual(['llama', 'llama-canary']);
+    expect(objs.filter(o => o.kind === 'Deployment')).toHaveLength(0);
+    const canary = groups.find(o => o.metadata.name === 'llama-canary');
+    expect(container(canary.spec.leaderWorkerTemplate.leaderTemplate).image).toBe('vllm/vllm-openai:v0.10.0');
+    expect(canary.spec.leaderWorkerTemplate.size).toBe(2);
+    const canaryService = objs.find(o => o.kind === 'Service' && o.metadata.name === 'llama-canary');
+    expect(canaryService.spec.selector).toEqual({ 'modelship.dev/service': 'llama-canary', 'leaderworkerset.sigs.k8s.io/worker-index': '0' });
+    const route = only(objs, 'HTTPRoute');
+    expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'llama', port: 8000, weight: 90 }, { name: 'llama-canary', port: 8000, weight: 10 }]);
+    const canaryPdb = objs.find(o => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'llama-canary');
+    expect(selects(canaryPdb.spec.selector.matchLabels, canary.spec.leaderWorkerTemplate.workerTemplate.metadata.labels)).toBe(true);
+    expectSchemaValid(objs);
+    expectRestricted(objs);
+    expect(modelPodSpecs(objs)).toHaveLength(4);
+    expect(evaluateCelRules(objs).outcomes.filter(o => o.status !== 'pass').map(formatOutcome)).toEqual([]);
   });
 });
