@@ -9,6 +9,8 @@ import { Chart, Testing } from 'cdk8s';
 import {
   Accelerator, AutoscalerProvider, CanaryRollout, GpuNodePool, Model, ModelService, ModelServiceProps, Provisioner, Runtime, TrafficStrategy,
 } from '../lib';
+import { planFleet } from '../lib/pulumi/plan';
+import { PROVISIONING_MARGIN_SECONDS } from '../lib/pulumi/timeouts';
 import { crdVersionOf, evaluateCelRules, formatOutcome, vendoredRules } from './support/cel-rules';
 import { expectValidationError } from './support/errors';
 import { expectRestricted, modelPodSpecs, restrictedViolations } from './support/pss';
@@ -259,5 +261,22 @@ describe('CanaryRollout of a multi-node service', () => {
     expectRestricted(objs);
     expect(modelPodSpecs(objs)).toHaveLength(4);
     expect(evaluateCelRules(objs).outcomes.filter(o => o.status !== 'pass').map(formatOutcome)).toEqual([]);
+  });
+});
+
+describe('the Pulumi adapter registers the LeaderWorkerSet with timeouts from the group\'s startup budget', () => {
+  test('waves of whole groups (maxSurge 1), each the leader\'s startup budget + provisioning margin; the autoscaler\'s bounds', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+    const service = new ModelService(chart, 'llama', {
+      model: Model.huggingFace(LLAMA_405B), runtime: Runtime.vllm({ version: '0.9.2' }), nodePool: h100(chart, EFA), autoscaling: { minReplicas: 1, maxReplicas: 3 },
+    });
+    const plan = planFleet(chart);
+    const lws = plan.objects.find(o => o.kind === 'LeaderWorkerSet')!;
+    expect(lws.type).toBe('kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet');
+    // 3970 s budget + 600 s margin = 4570 s per wave; create: 1 group = 77 min; update: 3 groups, 1 per wave = 229 min.
+    const perWave = service.plan.startupBudgetSeconds + PROVISIONING_MARGIN_SECONDS;
+    expect(perWave).toBe(4570);
+    expect(lws.timeouts).toEqual({ create: '77m', update: '229m' });
+    expect(plan.objects.filter(o => o.timeouts).map(o => o.kind)).toEqual(['LeaderWorkerSet']);
   });
 });
