@@ -7,8 +7,9 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import {
-  Accelerator, AutoscalerProvider, CanaryRollout, GpuNodePool, Model, ModelService, ModelServiceProps, Provisioner, Runtime, TrafficStrategy,
+  Accelerator, AutoscalerProvider, CanaryRollout, GpuNodePool, Model, ModelService, ModelServiceProps, Provisioner, renderPlanMarkdown, renderPlanText, Runtime, TrafficStrategy,
 } from '../lib';
+import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
 import { planFleet } from '../lib/pulumi/plan';
 import { PROVISIONING_MARGIN_SECONDS } from '../lib/pulumi/timeouts';
 import { crdVersionOf, evaluateCelRules, formatOutcome, vendoredRules } from './support/cel-rules';
@@ -278,5 +279,17 @@ describe('the Pulumi adapter registers the LeaderWorkerSet with timeouts from th
     expect(perWave).toBe(4570);
     expect(lws.timeouts).toEqual({ create: '77m', update: '229m' });
     expect(plan.objects.filter(o => o.timeouts).map(o => o.kind)).toEqual(['LeaderWorkerSet']);
+  });
+});
+
+describe('PLAN.md and the topology show nodes per replica', () => {
+  const { service } = synth({});
+  const md = renderPlanMarkdown(service.node.root);
+  test('the service table, the memory-fit line, the Mermaid node and the text plan', () => {
+    expect(md).toMatch(/\| 16 \(2 nodes x 8\) \|/);
+    expect(md).toContain('16 x NVIDIA H100 80GB (2 nodes x 8); smallest fit across nodes: 2 nodes x 8 GPUs (tensor parallel 8, pipeline parallel 2)');
+    const labels = [...parseFlowchart(mermaidBlock(md)).nodes.values()].map(n => n.label);
+    expect(labels.some(l => l.includes('2 x 16 NVIDIA H100 80GB (2 nodes x 8)'))).toBe(true);
+    expect(renderPlanText(service.node.root)).toContain('16 x NVIDIA H100 80GB (2 nodes x 8)');
   });
 });
