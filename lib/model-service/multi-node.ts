@@ -66,7 +66,7 @@ export function resolveMultiNode(problems: Problems, input: MultiNodeInput): Mul
     problems.add(property, input.given ? gpus : undefined, `${across}, more than maxNodesPerReplica (${maxNodes})`,
       `raise maxNodesPerReplica to ${nodes}, or make the replica smaller (lower precision, shorter maxModelLen)`);
   }
-  const fabric = pool?.interconnect;
+  const fabric = pool?.interconnect ?? undefined;
   const slow = fabric === undefined || fabric.kind === 'none';
   if (slow && !input.allowSlowInterconnect) {
     const where = pool ? `the pool ${pool.node.path} declares no fast interconnect (EFA, InfiniBand or RoCE)` : 'without a nodePool no interconnect between the nodes is known';
