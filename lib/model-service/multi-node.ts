@@ -98,5 +98,5 @@ export function gpusPerReplicaText(gpus: number, multiNode: MultiNodePlan | unde
 export function groupPlacementWarning(mn: MultiNodePlan, maxReplicas: number, maxSurge: number): string {
   const groups = maxReplicas + maxSurge;
   const s = groups === 1 ? '' : 's';
-  return `each replica is a group of ${mn.nodes} nodes kept in one zone by LeaderWorkerSet exclusive placement, which admits one group per zone in the namespace: ${maxReplicas} replicas + surge ${maxSurge} = ${groups} group${s} need ${groups} zone${s} with ${mn.nodes} free nodes each`;
+  return `each replica is a group of ${mn.nodes} nodes kept in one zone by LeaderWorkerSet exclusive placement, which admits one group per zone in the namespace (counting every LeaderWorkerSet's groups there): ${maxReplicas} replica${maxReplicas === 1 ? '' : 's'} + surge ${maxSurge} = ${groups} group${s} need ${groups} zone${s} with ${mn.nodes} free nodes each`;
 }
