@@ -10,6 +10,7 @@ import {
   Accelerator, AutoscalerProvider, CanaryRollout, GpuNodePool, Model, ModelService, ModelServiceProps, Provisioner, renderPlanMarkdown, renderPlanText, Runtime, TrafficStrategy,
 } from '../lib';
 import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
+import { ENGINE_DRIVERS } from '../lib/engines/registry';
 import { planFleet } from '../lib/pulumi/plan';
 import { PROVISIONING_MARGIN_SECONDS } from '../lib/pulumi/timeouts';
 import { crdVersionOf, evaluateCelRules, formatOutcome, vendoredRules } from './support/cel-rules';
@@ -215,6 +216,11 @@ describe('refusals, each with the fix', () => {
     expect(over.problems.find(p => p.property === 'gpusPerReplica')!.reason).toMatch(/24 GPUs, 3 nodes of 8, more than maxNodesPerReplica \(2\)/);
   });
 
+  test('maxNodesPerReplica is checked even when the replica fits one node', () => {
+    const e = expectValidationError(() => synth({ model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), maxNodesPerReplica: 0 }));
+    expect(e.problems.find(p => p.property === 'maxNodesPerReplica')!.fix).toMatch(/whole number|e\.g\. 4/);
+  });
+
   test('JavaScript callers: wrong types are ValidationErrors', () => {
     const e = expectValidationError(() => synth({ allowSlowInterconnect: 'yes' as any, maxNodesPerReplica: '2' as any }));
     expect(e.problems.map(p => p.property).sort()).toEqual(['allowSlowInterconnect', 'maxNodesPerReplica']);
@@ -291,5 +297,46 @@ describe('PLAN.md and the topology show nodes per replica', () => {
     const labels = [...parseFlowchart(mermaidBlock(md)).nodes.values()].map(n => n.label);
     expect(labels.some(l => l.includes('2 x 16 NVIDIA H100 80GB (2 nodes x 8)'))).toBe(true);
     expect(renderPlanText(service.node.root)).toContain('16 x NVIDIA H100 80GB (2 nodes x 8)');
+  });
+});
+
+describe('engine drivers', () => {
+  test('exactly the drivers that declare multiNode render a multi-node command (vLLM, SGLang)', () => {
+    const spanning = Object.values(ENGINE_DRIVERS).filter(d => d.capabilities(d.profile(d.defaultVersion || '1.0.0')).multiNode !== undefined);
+    expect(spanning.map(d => d.kind).sort()).toEqual(['sglang', 'vllm']);
+    for (const d of Object.values(ENGINE_DRIVERS)) {
+      const declares = d.capabilities(d.profile(d.defaultVersion || '1.0.0')).multiNode !== undefined;
+      expect([d.kind, typeof d.multiNodeCommand === 'function']).toEqual([d.kind, declares]);
+    }
+  });
+
+  test('the user\'s extra arguments come last on the leader (they win)', () => {
+    const { objs } = synth({ runtime: Runtime.vllm({ version: '0.9.2', extraArgs: ['--enforce-eager'] }) });
+    const args = container(only(objs, 'LeaderWorkerSet').spec.leaderWorkerTemplate.leaderTemplate).args;
+    expect(args[args.length - 1]).toBe('--enforce-eager');
+    expect(args.indexOf('--distributed-executor-backend')).toBeLessThan(args.indexOf('--enforce-eager'));
+  });
+});
+
+describe('gateway-weights promotion of a multi-node candidate', () => {
+  test('the stable LeaderWorkerSet rolls to the candidate\'s group templates', () => {
+    const chart = Testing.chart();
+    const service = new ModelService(chart, 'llama', {
+      model: Model.huggingFace(LLAMA_405B), runtime: Runtime.vllm({ version: '0.9.2' }), nodePool: new GpuNodePool(chart, 'h100', {
+        accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 128, interconnect: EFA,
+      } as any), replicas: 2, route: { gatewayName: 'inference' },
+    });
+    new CanaryRollout(chart, 'canary', {
+      service, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) }, steps: [10, 50],
+      strategy: TrafficStrategy.gatewayWeights({ currentWeight: 50, promote: true }),
+    });
+    const objs = Testing.synth(chart);
+    const stable = objs.find(o => o.kind === 'LeaderWorkerSet' && o.metadata.name === 'llama');
+    for (const t of [stable.spec.leaderWorkerTemplate.leaderTemplate, stable.spec.leaderWorkerTemplate.workerTemplate]) {
+      expect(container(t).image).toBe('vllm/vllm-openai:v0.10.0');
+      expect(t.metadata.labels['modelship.dev/service']).toBe('llama');
+    }
+    expectSchemaValid(objs);
+    expectRestricted(objs);
   });
 });

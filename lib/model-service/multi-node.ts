@@ -60,9 +60,8 @@ export function resolveMultiNode(problems: Problems, input: MultiNodeInput): Mul
       `use a multiple of ${gpusPerNode} (e.g. ${Math.ceil(gpus / gpusPerNode) * gpusPerNode}), or at most ${gpusPerNode}`);
   }
   const maxNodes = input.maxNodesPerReplica ?? DEFAULT_MAX_NODES_PER_REPLICA;
-  if (input.maxNodesPerReplica !== undefined && !(Number.isInteger(maxNodes) && maxNodes >= 1)) {
-    problems.add('maxNodesPerReplica', input.maxNodesPerReplica, 'must be a whole number of nodes >= 1', `use e.g. ${DEFAULT_MAX_NODES_PER_REPLICA}`);
-  } else if (nodes > maxNodes) {
+  // A maxNodesPerReplica that is not a whole number >= 1 is reported by checkMaxNodes.
+  if (validMaxNodes(input.maxNodesPerReplica) && nodes > maxNodes) {
     problems.add(property, input.given ? gpus : undefined, `${across}, more than maxNodesPerReplica (${maxNodes})`,
       `raise maxNodesPerReplica to ${nodes}, or make the replica smaller (lower precision, shorter maxModelLen)`);
   }
@@ -85,9 +84,15 @@ export function resolveMultiNode(problems: Problems, input: MultiNodeInput): Mul
   };
 }
 
-/** `16 GPUs (2 nodes x 8)` for a multi-node replica, `8` otherwise: the GPU figure plans and tables show. */
-export function gpusPerReplicaText(gpus: number, multiNode: MultiNodePlan | undefined): string {
-  return multiNode ? `${gpus} (${multiNode.nodes} nodes x ${multiNode.gpusPerNode})` : String(gpus);
+function validMaxNodes(n: number | undefined): boolean {
+  return n === undefined || (Number.isInteger(n) && n >= 1);
+}
+
+/** Checks `maxNodesPerReplica` whether or not the replica needs more than one node. */
+export function checkMaxNodes(problems: Problems, maxNodesPerReplica: number | undefined): void {
+  if (!validMaxNodes(maxNodesPerReplica)) {
+    problems.add('maxNodesPerReplica', maxNodesPerReplica, 'must be a whole number of nodes >= 1', `use e.g. ${DEFAULT_MAX_NODES_PER_REPLICA} (1 keeps every replica on one node)`);
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkS
 import { resolveDrain } from './drain';
 import { mutableImageReason } from './image-reference';
 import { Model, ModelSourceKind } from './model';
-import { groupPlacementWarning, MultiNodePlan, resolveMultiNode } from './multi-node';
+import { checkMaxNodes, groupPlacementWarning, MultiNodePlan, resolveMultiNode } from './multi-node';
 import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
@@ -173,6 +173,7 @@ export function resolveServicePlan(
   }
 
   // GPUs per replica.
+  checkMaxNodes(problems, props.maxNodesPerReplica);
   const given = props.gpusPerReplica;
   if (given !== undefined && !(Number.isInteger(given) && given >= 1)) {
     problems.add('gpusPerReplica', given, 'must be a whole number of GPUs >= 1', 'use 1, 2, 4 or 8, or leave it out to plan from memory fit');
