@@ -14,7 +14,7 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   Accelerator, AlertThresholds, AutoscalerProvider, CanaryAnalysisOptions, CanaryCandidate, CanaryRollout, CapacityType,
-  ConsolidationPolicy, Dcgm, DevicePlugin, EngineKind, GpuNodePool, GpuSharing, GpuVendor, KarpenterOptions, MigStrategy, Model,
+  ConsolidationPolicy, Dcgm, DevicePlugin, EngineKind, GpuNodePool, GpuSharing, GpuVendor, Interconnect, KarpenterOptions, MigStrategy, Model,
   ModelCache, ModelService, ModelServiceProps, MonitoringRule, MonitoringStack, MonitoringStackProps, NodeTaint, Precision,
   Provisioner, ProvisionerKind, renderPlanMarkdown, Runtime, SloOptions, SurgePolicy, TaintEffect, TrafficStrategy, ValidationError,
 } from '../lib';
@@ -50,7 +50,7 @@ interface PoolSpec {
   readonly devicePlugin?: DevicePlugin;
   readonly name?: string;
   /** The fabric between the nodes (multi-node replicas need one, or allowSlowInterconnect). */
-  readonly interconnect?: unknown;
+  readonly interconnect?: Interconnect;
 }
 
 interface ServiceSpec {
@@ -199,7 +199,7 @@ function fleetArbitrary(bad: number): fc.Arbitrary<FleetSpec> {
     usdPerGpuHour: maybe(mostly(fc.constantFrom(0, 1.25, 4), fc.constantFrom(-1, Number.NaN)), 4),
     devicePlugin: devicePluginArb(accelerator),
     name: maybe(mostly(fc.constantFrom('gpu-a', 'gpu-b'), fc.constantFrom('GPU_Pool', 'x'.repeat(41))), 6),
-    interconnect: maybe(fc.constantFrom(
+    interconnect: maybe(fc.constantFrom<Interconnect>(
       { kind: 'efa', resourcesPerNode: { 'vpc.amazonaws.com/efa': 32 }, env: { FI_PROVIDER: 'efa' } },
       { kind: 'infiniband', resourcesPerNode: { 'nvidia.com/hostdev': 8 }, env: { NCCL_IB_HCA: 'mlx5' } },
       { kind: 'none', resourcesPerNode: {}, env: {} },
@@ -538,7 +538,7 @@ describe('fleet property: a ValidationError naming every problem, or a valid fle
  * Services, PDBs over every group pod) and a plan.
  */
 describe('fleet property: multi-node replicas', () => {
-  const FABRICS = [
+  const FABRICS: Interconnect[] = [
     { kind: 'efa', resourcesPerNode: { 'vpc.amazonaws.com/efa': 32 }, env: { FI_PROVIDER: 'efa' } },
     { kind: 'infiniband', resourcesPerNode: { 'nvidia.com/hostdev': 8 }, env: { NCCL_IB_HCA: 'mlx5' } },
     { kind: 'none', resourcesPerNode: {}, env: {} },

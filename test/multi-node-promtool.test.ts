@@ -26,7 +26,7 @@ function rules(): { groups: any[]; budget: number } {
   const pool = new GpuNodePool(chart, 'h100', {
     accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 64,
     interconnect: { kind: 'efa', resourcesPerNode: { 'vpc.amazonaws.com/efa': 32 }, env: { FI_PROVIDER: 'efa' } },
-  } as any);
+  });
   const llama = new ModelService(chart, 'llama', { model: Model.huggingFace('meta-llama/Llama-3.1-405B-Instruct'), runtime: Runtime.vllm(), nodePool: pool, replicas: 2 });
   const small = new ModelService(chart, 'small', { model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), nodePool: pool });
   new MonitoringStack(chart, 'mon', { services: [llama, small] });

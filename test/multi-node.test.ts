@@ -7,7 +7,7 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import {
-  Accelerator, AutoscalerProvider, CanaryRollout, GpuNodePool, Model, ModelService, ModelServiceProps, Provisioner, renderPlanMarkdown, renderPlanText, Runtime, TrafficStrategy,
+  Accelerator, AutoscalerProvider, CanaryRollout, GpuNodePool, Interconnect, Model, ModelService, ModelServiceProps, Provisioner, renderPlanMarkdown, renderPlanText, Runtime, TrafficStrategy,
 } from '../lib';
 import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
 import { ENGINE_DRIVERS } from '../lib/engines/registry';
@@ -20,7 +20,7 @@ import { expectSchemaValid, schemaErrors } from './support/schema';
 
 const LLAMA_405B = 'meta-llama/Llama-3.1-405B-Instruct';
 /** p5.48xlarge: 32 EFA interfaces (AWS EFA docs, "Supported instance types"). */
-const EFA = { kind: 'efa' as const, resourcesPerNode: { 'vpc.amazonaws.com/efa': 32 }, env: { FI_PROVIDER: 'efa' } };
+const EFA: Interconnect = { kind: 'efa', resourcesPerNode: { 'vpc.amazonaws.com/efa': 32 }, env: { FI_PROVIDER: 'efa' } };
 
 /** An H100 pool; `null` declares no interconnect. */
 function h100(chart: Chart, interconnect: unknown): GpuNodePool {
@@ -233,7 +233,7 @@ describe('CanaryRollout of a multi-node service', () => {
     const service = new ModelService(chart, 'llama', {
       model: Model.huggingFace(LLAMA_405B), runtime: Runtime.vllm({ version: '0.9.2' }), nodePool: new GpuNodePool(chart, 'h100', {
         accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 128, interconnect: EFA,
-      } as any), replicas: 2, route: { gatewayName: 'inference' },
+      }), replicas: 2, route: { gatewayName: 'inference' },
     });
     return { chart, service };
   };
@@ -324,7 +324,7 @@ describe('gateway-weights promotion of a multi-node candidate', () => {
     const service = new ModelService(chart, 'llama', {
       model: Model.huggingFace(LLAMA_405B), runtime: Runtime.vllm({ version: '0.9.2' }), nodePool: new GpuNodePool(chart, 'h100', {
         accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 128, interconnect: EFA,
-      } as any), replicas: 2, route: { gatewayName: 'inference' },
+      }), replicas: 2, route: { gatewayName: 'inference' },
     });
     new CanaryRollout(chart, 'canary', {
       service, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) }, steps: [10, 50],
