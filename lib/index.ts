@@ -20,6 +20,7 @@ export { DEFAULT_ENGINE_VERSIONS } from './engines/registry';
 // Planning
 export { Precision } from './planning/precision';
 export { DEFAULT_CONCURRENT_SEQUENCES, DEFAULT_MEMORY_UTILIZATION, OVERHEAD_GIB_PER_GPU, planMemory } from './planning/memory-fit';
+export { DEFAULT_MAX_NODES_PER_REPLICA } from './planning/memory-fit';
 export type { MemoryFit, MemoryFitInput, MemoryPlan } from './planning/memory-fit';
 export { DEFAULT_MAX_NODES_PER_REPLICA } from './planning/memory-fit';
 export type { CrossNodeParallelism, ParallelLayout } from './planning/memory-fit';
@@ -39,6 +40,7 @@ export type { NvidiaDevicePluginOptions } from './gpu-node-pool/device-plugin';
 export { POOL_LABEL, TaintEffect } from './gpu-node-pool/scheduling';
 export type { NodeTaint } from './gpu-node-pool/scheduling';
 export type { IGpuConsumer, IGpuNodePool } from './gpu-node-pool/contract';
+export type { Interconnect, InterconnectKind } from './gpu-node-pool/interconnect';
 export type { FleetCost, GpuDemand, PoolCost, ServiceCost } from './gpu-node-pool/cost';
 export { describeInterconnect, EFA_INTERFACES_BY_INSTANCE_TYPE, EFA_NCCL_ENV, EFA_RESOURCE, Interconnect, isFastInterconnect } from './gpu-node-pool/interconnect';
 export type { EfaOptions, InterconnectKind, RdmaOptions } from './gpu-node-pool/interconnect';
@@ -64,6 +66,7 @@ export type { DrainOptions } from './model-service/drain';
 export { MODEL_NAMESPACE_DEFAULTS, ModelNamespace, PodSecurityLevel } from './model-service/model-namespace';
 export type { ModelNamespaceProps } from './model-service/model-namespace';
 export type { ServicePlan, ServiceVariant } from './model-service/resolve';
+export type { MultiNodePlan } from './model-service/multi-node';
 
 // CanaryRollout
 export { CanaryRollout, TRACK_LABEL } from './canary-rollout/canary-rollout';

@@ -377,6 +377,32 @@ for (const [t, p] of [
 add('two ModelNamespaces', c => { new ModelNamespace(c, 'a'); new ModelNamespace(c, 'b'); });
 add('a user object named like a service object', c => { service()(c); new k8s.KubeService(c, 'mine', { metadata: { name: 'llama' }, spec: { ports: [{ port: 80 }] } }); });
 
+// Issue 13: multi-node replicas (LeaderWorkerSet groups).
+const LLAMA_405B = 'meta-llama/Llama-3.1-405B-Instruct';
+const EFA = { kind: 'efa', resourcesPerNode: { 'vpc.amazonaws.com/efa': 32 }, env: { FI_PROVIDER: 'efa' } };
+const fabricPool = (c: Chart, interconnect: unknown = EFA): GpuNodePool => (c.node.tryFindChild('h100x') as GpuNodePool | undefined)
+  ?? new GpuNodePool(c, 'h100x', { accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 128, interconnect } as any);
+const multiNode = (extra: Record<string, unknown> = {}, interconnect?: unknown) => (c: Chart) =>
+  new ModelService(c, 'big', { model: Model.huggingFace(LLAMA_405B), nodePool: fabricPool(c, interconnect), replicas: 2, ...extra });
+add('multi-node vLLM 405B bf16 on H100 with EFA', multiNode());
+add('multi-node SGLang 405B bf16 on H100 with EFA', multiNode({ runtime: Runtime.sglang() }));
+add('multi-node autoscaled (KEDA on the LWS)', multiNode({ replicas: undefined, autoscaling: { minReplicas: 1, maxReplicas: 2 } }));
+add('multi-node autoscaled (HPA on the LWS)', multiNode({ replicas: undefined, autoscaling: { minReplicas: 1, maxReplicas: 2, provider: AutoscalerProvider.HPA } }));
+add('multi-node TGI refused', multiNode({ runtime: Runtime.tgi({ allowRootImage: true }) }));
+add('multi-node Triton refused', multiNode({ runtime: Runtime.triton(), model: Model.fromVolume({ claimName: 'models' }), gpusPerReplica: 16 }));
+add('multi-node on a pool without fabric refused', multiNode({}, null));
+add('multi-node on a pool with fabric "none" refused', multiNode({}, { kind: 'none', resourcesPerNode: {}, env: {} }));
+add('multi-node on a pool without fabric, allowSlowInterconnect', multiNode({ allowSlowInterconnect: true }, null));
+add('multi-node over maxNodesPerReplica', multiNode({ gpusPerReplica: 24, maxNodesPerReplica: 2 }));
+add('multi-node maxNodesPerReplica 0', multiNode({ maxNodesPerReplica: 0 }));
+add('multi-node gpusPerReplica not whole nodes', multiNode({ gpusPerReplica: 12, model: Model.fromVolume({ claimName: 'models' }) }));
+add('multi-node canary argo refused', c => { const s = multiNode()(c); new CanaryRollout(c, 'canary', { service: s, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) } }); });
+add('multi-node canary gateway weights', c => {
+  const s = multiNode({ route: { gatewayName: 'gw' } })(c);
+  new CanaryRollout(c, 'canary', { service: s, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) }, strategy: TrafficStrategy.gatewayWeights({ currentWeight: 10 }), steps: [10, 50] });
+});
+add('multi-node with a MonitoringStack', c => { const s = multiNode()(c); new MonitoringStack(c, 'mon', { services: [s] }); });
+
 // The Pulumi adapter.
 const PULUMI: Array<[string, Build, string?]> = [
   ['fleet of one service', service()], ['fleet namespace LLM', service(), 'LLM'], ['fleet namespace ""', service(), ''],
@@ -431,6 +457,14 @@ function violations(objects: any[]): string[] {
   const clusterScoped = new Set(['Namespace', 'NodePool', 'EC2NodeClass']);
   const keys = objects.map(o => `${String(o.apiVersion).split('/').slice(0, -1).join('/')}|${o.kind}|${clusterScoped.has(o.kind) ? '' : o.metadata?.namespace ?? ''}|${o.metadata?.name}`);
   keys.forEach((k, i) => { if (keys.indexOf(k) !== i) out.push(`duplicate object ${k}`); });
+  // Every pod of a LeaderWorkerSet group (leader and workers) is covered too.
+  for (const lws of objects.filter(o => o.kind === 'LeaderWorkerSet')) {
+    for (const t of [lws.spec.leaderWorkerTemplate.leaderTemplate, lws.spec.leaderWorkerTemplate.workerTemplate ?? lws.spec.leaderWorkerTemplate.leaderTemplate]) {
+      const covered = objects.some(p => p.kind === 'PodDisruptionBudget' && p.metadata.namespace === lws.metadata.namespace
+        && Object.entries(p.spec.selector?.matchLabels ?? {}).every(([k, v]) => t.metadata.labels?.[k] === v));
+      if (!covered) out.push(`LeaderWorkerSet ${lws.metadata.namespace}/${lws.metadata.name} has pods no PodDisruptionBudget covers`);
+    }
+  }
   for (const d of objects.filter(o => o.kind === 'Deployment')) {
     const covered = objects.some(p => p.kind === 'PodDisruptionBudget' && p.metadata.namespace === d.metadata.namespace
       && Object.entries(p.spec.selector?.matchLabels ?? {}).every(([k, v]) => d.spec.template.metadata.labels?.[k] === v));

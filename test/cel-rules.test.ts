@@ -93,8 +93,9 @@ describe.each(CDK8S_EXAMPLES)('example %s', name => {
     for (const o of bad.filter(known)) console.warn(`[${name}] KNOWN BUG:\n${formatOutcome(o)}`);
     const unexpected = bad.filter(o => !known(o));
     if (unexpected.length > 0) throw new Error(`${unexpected.length} CEL rule(s) refuse example output:\n${unexpected.map(formatOutcome).join('\n')}`);
-    // Every example emits Karpenter pools: rules did run.
-    expect(outcomes.length).toBeGreaterThan(20);
+    // Examples with Karpenter pools run its many rules; the others (multi-node: a pool of existing
+    // EFA nodes) at least their autoscaler's: rules did run.
+    expect(outcomes.length).toBeGreaterThan(objects.some(o => o.kind === 'NodePool') ? 20 : 0);
   }, 120_000);
 });
 

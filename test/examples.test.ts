@@ -59,6 +59,8 @@ test.each([
   // PrometheusRules: the stack's shared one, one for the vLLM metric map, one per service.
   ['flagship', { NodePool: 1, EC2NodeClass: 1, DaemonSet: 3, Deployment: 2, PrometheusRule: 4, ServiceMonitor: 1, PodMonitor: 2 }],
   ['pools', { NodePool: 1, EC2NodeClass: 1, Deployment: 3 }],
+  // Both services span 2 nodes: a LeaderWorkerSet each, no Deployment.
+  ['multi-node', { LeaderWorkerSet: 2, Deployment: 0, PodDisruptionBudget: 2 }],
 ])('example %s places its services on pools', (name, counts) => {
   const { objects } = synthExample(name);
   for (const [kind, n] of Object.entries(counts)) {

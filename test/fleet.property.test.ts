@@ -14,7 +14,7 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   Accelerator, AlertThresholds, AutoscalerProvider, CanaryAnalysisOptions, CanaryCandidate, CanaryRollout, CapacityType,
-  ConsolidationPolicy, Dcgm, DevicePlugin, EngineKind, GpuNodePool, GpuSharing, GpuVendor, KarpenterOptions, MigStrategy, Model,
+  ConsolidationPolicy, Dcgm, DevicePlugin, EngineKind, GpuNodePool, GpuSharing, GpuVendor, Interconnect, KarpenterOptions, MigStrategy, Model,
   ModelCache, ModelService, ModelServiceProps, MonitoringRule, MonitoringStack, MonitoringStackProps, NodeTaint, Precision,
   Provisioner, ProvisionerKind, renderPlanMarkdown, Runtime, SloOptions, SurgePolicy, TaintEffect, TrafficStrategy, ValidationError,
 } from '../lib';
@@ -49,6 +49,8 @@ interface PoolSpec {
   readonly usdPerGpuHour?: number;
   readonly devicePlugin?: DevicePlugin;
   readonly name?: string;
+  /** The fabric between the nodes (multi-node replicas need one, or allowSlowInterconnect). */
+  readonly interconnect?: Interconnect;
 }
 
 interface ServiceSpec {
@@ -197,6 +199,11 @@ function fleetArbitrary(bad: number): fc.Arbitrary<FleetSpec> {
     usdPerGpuHour: maybe(mostly(fc.constantFrom(0, 1.25, 4), fc.constantFrom(-1, Number.NaN)), 4),
     devicePlugin: devicePluginArb(accelerator),
     name: maybe(mostly(fc.constantFrom('gpu-a', 'gpu-b'), fc.constantFrom('GPU_Pool', 'x'.repeat(41))), 6),
+    interconnect: maybe(fc.constantFrom<Interconnect>(
+      { kind: 'efa', resourcesPerNode: { 'vpc.amazonaws.com/efa': 32 }, env: { FI_PROVIDER: 'efa' } },
+      { kind: 'infiniband', resourcesPerNode: { 'nvidia.com/hostdev': 8 }, env: { NCCL_IB_HCA: 'mlx5' } },
+      { kind: 'none', resourcesPerNode: {}, env: {} },
+    ), 1),
   })));
 
   // ---------------------------------------------------------------------------
@@ -241,6 +248,9 @@ function fleetArbitrary(bad: number): fc.Arbitrary<FleetSpec> {
     terminationGracePeriod: maybe(anyDuration),
     requireStableCapacity: maybe(fc.boolean(), 2),
     name: maybe(mostly(fc.constantFrom('chat', 'embed'), fc.constant('Chat_Model')), 8),
+    // Multi-node replicas (LeaderWorkerSet groups): the 405B in bf16 spans 2 nodes of 8 H100/A100s.
+    maxNodesPerReplica: maybe(mostly(fc.constantFrom(1, 2, 4), fc.constantFrom(0, 1.5)), 3),
+    allowSlowInterconnect: maybe(fc.boolean(), 2),
   }).map(p => (bad > 0 ? p : {
     ...p,
     // Each valid alone, refused together: Triton serves a model repository, not a Hugging Face id;
@@ -434,6 +444,30 @@ function duplicateIdentities(objs: any[]): string[] {
   return [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${k} x${n}`);
 }
 
+/**
+ * A LeaderWorkerSet's Service must select its leaders only (worker-index "0", which LWS sets on the
+ * leader: pkg/webhooks/pod_webhook.go v0.10.0), a PodDisruptionBudget must cover its leader and
+ * worker pods, and its group must be at least two pods, each with the same GPU count.
+ */
+function groupViolations(objs: any[]): string[] {
+  const out: string[] = [];
+  for (const lws of objs.filter(o => o.kind === 'LeaderWorkerSet')) {
+    const t = lws.spec.leaderWorkerTemplate;
+    const id = `LeaderWorkerSet ${lws.metadata.namespace}/${lws.metadata.name}`;
+    if (!(t.size >= 2)) out.push(`${id}: size ${t.size}`);
+    const gpus = (tpl: any) => JSON.stringify(Object.entries(tpl.spec.containers[0].resources.limits).filter(([k]) => k !== 'memory'));
+    if (gpus(t.leaderTemplate) !== gpus(t.workerTemplate)) out.push(`${id}: leader and worker request different devices`);
+    const svc = objs.find(o => o.kind === 'Service' && o.metadata.name === lws.metadata.name && o.metadata.namespace === lws.metadata.namespace);
+    if (!svc || svc.spec.selector?.['leaderworkerset.sigs.k8s.io/worker-index'] !== '0') out.push(`${id}: its Service does not select the leaders only`);
+    for (const [role, tpl] of [['leader', t.leaderTemplate], ['worker', t.workerTemplate]]) {
+      const covered = objs.some(p => p.kind === 'PodDisruptionBudget' && p.metadata.namespace === lws.metadata.namespace
+        && Object.entries(p.spec.selector?.matchLabels ?? {}).every(([k, v]) => tpl.metadata.labels?.[k] === v));
+      if (!covered) out.push(`${id}: no PodDisruptionBudget covers its ${role} pods`);
+    }
+  }
+  return out;
+}
+
 // Fixed for CI; override to explore further, e.g. FLEET_PROPERTY_RUNS=5000 FLEET_PROPERTY_SEED=7 npx jest test/fleet.property.
 const RUNS = Number(process.env.FLEET_PROPERTY_RUNS ?? 1000);
 const SEED = Number(process.env.FLEET_PROPERTY_SEED ?? 20261205);
@@ -478,6 +512,7 @@ describe('fleet property: a ValidationError naming every problem, or a valid fle
       expect(errors).toEqual([]);
       expect(duplicateIdentities(objs)).toEqual([]);
       expectRestricted(objs);
+      expect(groupViolations(objs)).toEqual([]);
       const plan = renderPlanMarkdown(app);
       expect(plan).toContain('# Deployment plan');
       for (const o of objs) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
@@ -490,5 +525,94 @@ describe('fleet property: a ValidationError naming every problem, or a valid fle
     expect(total('rejectedAtConstruct')).toBeGreaterThan(30);
     // Cross-construct checks (budgets, spot, canary worst moment) must get their turn too.
     expect(total('rejectedAtSynth')).toBeGreaterThan(10);
+    // Multi-node replicas get their turn (and a fleet of their own below).
+    expect(kinds.LeaderWorkerSet ?? 0).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Fleets built around models bigger than a node: big-GPU pools with and without a fabric, the
+ * 405B (2 nodes x 8 in bf16) beside smaller models, every engine, fixed or autoscaled, with routes
+ * and canaries of either strategy. The same outcome: one ValidationError naming every problem, or
+ * valid objects (schema, identities, Pod Security on leader and worker pods, leaders-only
+ * Services, PDBs over every group pod) and a plan.
+ */
+describe('fleet property: multi-node replicas', () => {
+  const FABRICS: Interconnect[] = [
+    { kind: 'efa', resourcesPerNode: { 'vpc.amazonaws.com/efa': 32 }, env: { FI_PROVIDER: 'efa' } },
+    { kind: 'infiniband', resourcesPerNode: { 'nvidia.com/hostdev': 8 }, env: { NCCL_IB_HCA: 'mlx5' } },
+    { kind: 'none', resourcesPerNode: {}, env: {} },
+  ];
+  const poolArb: fc.Arbitrary<PoolSpec> = fc.record({
+    accelerator: fc.constantFrom(Accelerator.NVIDIA_H100_80GB, Accelerator.NVIDIA_H200, Accelerator.NVIDIA_A100_80GB),
+    provisioner: fc.constant(Provisioner.existing()),
+    maxGpus: fc.constantFrom(undefined, 32, 64, 128),
+    interconnect: maybe(fc.constantFrom(...FABRICS), 1),
+  });
+  const propsArb: fc.Arbitrary<Omit<ModelServiceProps, 'nodePool'>> = fc.record({
+    model: fc.oneof({ weight: 3, arbitrary: fc.constant('meta-llama/Llama-3.1-405B-Instruct') }, { weight: 1, arbitrary: fc.constantFrom(...MODELS.slice(0, 2)) })
+      .map(id => Model.huggingFace(id)),
+    runtime: fc.constantFrom(Runtime.vllm({ version: '0.9.2' }), Runtime.vllm({ version: '0.10.1' }), Runtime.sglang(), Runtime.tgi({ allowRootImage: true })),
+    precision: maybe(fc.constantFrom(Precision.BF16, Precision.FP8), 2),
+    accelerator: fc.constant(Accelerator.NVIDIA_H100_80GB),
+    gpusPerReplica: maybe(fc.constantFrom(8, 16, 24, 32), 4),
+    maxSurge: maybe(fc.integer({ min: 0, max: 2 }), 2),
+    route: maybe(fc.record({ gatewayName: fc.constant('inference-gateway') }), 1),
+    maxNodesPerReplica: maybe(fc.constantFrom(1, 2, 3, 4), 2),
+    allowSlowInterconnect: maybe(fc.boolean(), 1),
+    cache: fc.constantFrom(ModelCache.emptyDir(), ModelCache.shared(), ModelCache.perReplica({ storageClassName: 'gp3' })),
+    scaling: fc.oneof(
+      fc.integer({ min: 1, max: 3 }).map(replicas => ({ replicas })),
+      fc.record({ minReplicas: fc.integer({ min: 1, max: 2 }), maxReplicas: fc.integer({ min: 2, max: 3 }), provider: fc.constantFrom(AutoscalerProvider.KEDA, AutoscalerProvider.HPA) })
+        .map(autoscaling => ({ autoscaling })),
+    ),
+  }).map(({ scaling, ...p }) => ({ ...p, ...scaling }));
+  const fleetOfGroupsArb: fc.Arbitrary<FleetSpec> = fc.record({
+    careful: fc.constant(true),
+    namespace: fc.constant('llm'),
+    pools: fc.array(poolArb, { minLength: 1, maxLength: 2 }),
+    services: fc.uniqueArray(fc.constantFrom(...SERVICE_IDS), { minLength: 1, maxLength: 3 })
+      .chain(ids => fc.tuple(...ids.map(id => fc.record({ id: fc.constant(id), pool: fc.nat(), props: propsArb })))),
+    canaries: fc.array(fc.record({
+      service: fc.nat(),
+      candidate: fc.constant({ runtime: Runtime.vllm({ version: '0.10.1' }) }),
+      steps: fc.constant([10, 50]),
+      strategy: fc.constantFrom(TrafficStrategy.argoRollouts(), TrafficStrategy.gatewayWeights({ gatewayName: 'inference-gateway', currentWeight: 10 }),
+        TrafficStrategy.gatewayWeights({ currentWeight: 10 })),
+    }), { maxLength: 1 }),
+  });
+
+  test('random multi-node fleets', () => {
+    const outcomes = { synthesized: 0, refused: 0, groups: 0 };
+    fc.assert(fc.property(fleetOfGroupsArb, spec => {
+      const app: App = Testing.app();
+      const chart = new Chart(app, 'fleet', { namespace: spec.namespace });
+      let objs: any[];
+      try {
+        build(chart, spec);
+        objs = chart.toJson();
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        const paths = new Set(app.node.findAll().map(c => c.node.path));
+        for (const p of e.problems) {
+          expect(paths.has(p.path) ? p.path : `not a construct path: ${p.path}`).toBe(p.path);
+          expect(p.property.length).toBeGreaterThan(0);
+          expect(p.fix.length).toBeGreaterThan(0);
+        }
+        outcomes.refused++;
+        return;
+      }
+      expect(objs.flatMap(o => schemaErrors(o).map(err => `${o.kind}/${o.metadata?.name}: ${err}`))).toEqual([]);
+      expect(duplicateIdentities(objs)).toEqual([]);
+      expectRestricted(objs);
+      expect(groupViolations(objs)).toEqual([]);
+      expect(renderPlanMarkdown(app)).toContain('# Deployment plan');
+      outcomes.synthesized++;
+      outcomes.groups += objs.filter(o => o.kind === 'LeaderWorkerSet').length;
+    }), { numRuns: Math.max(50, Math.round(RUNS / 5)), seed: SEED });
+    console.log('multi-node fleet outcomes', outcomes);
+    expect(outcomes.synthesized).toBeGreaterThan(20);
+    expect(outcomes.refused).toBeGreaterThan(20);
+    expect(outcomes.groups).toBeGreaterThan(10);
   });
 });

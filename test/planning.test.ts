@@ -45,6 +45,7 @@ interface FitCase {
   readonly maxModelLen: number;
   readonly sequences?: number;
   readonly gpus?: number;
+  readonly maxNodes?: number;
   /** Expected GPU count, or undefined when nothing fits. */
   readonly expected: number | undefined;
 }
@@ -65,8 +66,8 @@ describe('planMemory', () => {
     { name: '8B bf16 at 32k x 4 needs 2 L4', model: llama8b, precision: Precision.BF16, accelerator: Accelerator.NVIDIA_L4, maxModelLen: 32768, expected: 2 },
     // fp8: (405.9e9 - 4.203e9 embedding params) x 1 B + 4.203e9 x 2 B = 381.9 GiB + 15.75 + 2g: 4 -> 405.7 > 288; 8 -> 413.7 <= 576.
     { name: '405B fp8 needs 8 H100', model: llama405b, precision: Precision.FP8, accelerator: Accelerator.NVIDIA_H100_80GB, maxModelLen: 8192, expected: 8 },
-    // 756 GiB bf16 > 8 x 72 = 576.
-    { name: '405B bf16 does not fit one node of H100', model: llama405b, precision: Precision.BF16, accelerator: Accelerator.NVIDIA_H100_80GB, maxModelLen: 8192, expected: undefined },
+    // 756 GiB bf16 > 8 x 72 = 576 (one node: maxNodesPerReplica 1; across nodes see test/multi-node.test.ts).
+    { name: '405B bf16 does not fit one node of H100', model: llama405b, precision: Precision.BF16, accelerator: Accelerator.NVIDIA_H100_80GB, maxModelLen: 8192, expected: undefined, maxNodes: 1 },
     // 28 heads: TP 1, 2, 4, 7. fp16 14.19 + 4 x 8192 x 56 KiB (1.75) + 2 = 17.9 > 14.4; on 2: 19.9 <= 28.8.
     { name: 'Qwen2.5-7B fp16 needs 2 T4', model: qwen7b, precision: Precision.FP16, accelerator: Accelerator.NVIDIA_T4, maxModelLen: 8192, expected: 2 },
     // 87.0 + 4 + 2g: 2 -> 95 <= 144.
@@ -84,6 +85,7 @@ describe('planMemory', () => {
       maxModelLen: c.maxModelLen,
       concurrentSequences: c.sequences,
       gpus: c.gpus,
+      maxNodesPerReplica: c.maxNodes,
     });
     expect(plan.chosen?.gpus).toBe(c.expected);
     if (c.expected === undefined) {
@@ -94,7 +96,7 @@ describe('planMemory', () => {
   });
 
   test('TP sizes that do not divide the heads are skipped', () => {
-    const plan = planMemory({ model: qwen7b, precision: Precision.BF16, gpuMemoryGiB: 1, maxGpusPerNode: 8, maxModelLen: 1024 });
+    const plan = planMemory({ model: qwen7b, precision: Precision.BF16, gpuMemoryGiB: 1, maxGpusPerNode: 8, maxModelLen: 1024, maxNodesPerReplica: 1 });
     expect(plan.considered.map(c => c.gpus)).toEqual([1, 2, 4, 7]);
   });
 });

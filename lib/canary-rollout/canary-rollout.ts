@@ -6,6 +6,7 @@ import { fractionalSeconds } from '../duration';
 import { addCrossCheck, Problem, Problems } from '../errors';
 import { ANALYSIS_DEFAULTS, ResolvedAnalysis, resolveAnalysis } from './analysis';
 import { GpuBudget, GpuBudgetRow, planGpuBudget, replicasForWeight, RolloutMechanics, SurgeKind } from './gpu-budget';
+import { addCanaryLeaderWorkerSet, canaryServiceSelector, checkGroupCanary } from './group-canary';
 import { CANARY_ROLLOUT_FIELDS } from './prop-shapes';
 import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
 import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
@@ -14,6 +15,7 @@ import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemp
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import { Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable, RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollouts-argoproj.io';
 import { ModelService, POD_TEMPLATE_HASH_LABEL, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
+import { groupIngressRule } from '../model-service/multi-node-service';
 import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/props';
 import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { pathPrefixProblem } from '../model-service/route-path';
@@ -150,6 +152,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     this.checkAnalysis(problems, props, runtimeName);
 
     this.mechanics = this.resolveMechanics(problems);
+    // Multi-node replicas (LeaderWorkerSet): no Argo Rollouts; gateway weights run a second LWS.
+    checkGroupCanary(problems, this.strategy, service.plan, this.candidatePlan);
     this.checkSurge(problems);
 
     if (this.candidatePlan && problems.list.length === 0) {
@@ -513,7 +517,9 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       const canarySelector = { [SERVICE_LABEL]: this.canaryName };
       const merged = this.mergeCandidate(new Problems(this.node.path), props.candidate!);
       const template = this.renderTemplate(this.candidatePlan, merged, canarySelector);
-      workload = new k8s.KubeDeployment(this, 'CanaryDeployment', {
+      workload = this.candidatePlan.multiNode ? addCanaryLeaderWorkerSet(this, {
+        service, name: this.canaryName, labels, plan: this.candidatePlan, merged, selector: canarySelector, replicas: row.candidateReplicas,
+      }) : new k8s.KubeDeployment(this, 'CanaryDeployment', {
         metadata: { name: this.canaryName, labels },
         spec: {
           // Sized for the NEXT weight: the replicas a commit sends traffic to were started, and
@@ -531,13 +537,14 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
         metadata: { name: this.canaryName, labels },
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: canarySelector } },
       });
-      canaryService = this.addCanaryService(labels, canarySelector);
+      canaryService = this.addCanaryService(labels, canaryServiceSelector(this.candidatePlan, canarySelector));
       this.copyNetworkPolicy(labels, canarySelector);
       backendRefs.push({ name: this.canaryName, port, weight });
 
       if (g.promote) {
-        // The stable Deployment rolls to the candidate's template at full size.
-        service.serveTemplate(this.renderTemplate(this.candidatePlan, merged, service.selectorLabels), this);
+        // The stable Deployment rolls to the candidate's template at full size (a LeaderWorkerSet to its group templates).
+        if (this.candidatePlan.multiNode) service.serveGroupTemplates(service.renderGroupTemplates(this.candidatePlan, merged, service.selectorLabels), this);
+        else service.serveTemplate(this.renderTemplate(this.candidatePlan, merged, service.selectorLabels), this);
       } else if (this.surge.kind === SurgeKind.SCALE_DOWN_STABLE && row.stableReplicas < service.plan.maxReplicas) {
         this.capStable(row.stableReplicas);
       }
@@ -568,8 +575,10 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
   }
 
   private copyNetworkPolicy(labels: Record<string, string>, selector: Record<string, string>): void {
-    const spec = this.service.networkPolicySpec(selector);
+    let spec = this.service.networkPolicySpec(selector);
     if (!spec) return;
+    // A multi-node candidate of a single-node stable: its group's pods talk to each other too.
+    if (this.candidatePlan?.multiNode && !this.service.plan.multiNode) spec = { ...spec, ingress: [...spec.ingress!, groupIngressRule(selector)] };
     new k8s.KubeNetworkPolicy(this, 'CanaryNetworkPolicy', { metadata: { name: this.canaryName, labels }, spec });
   }
 }

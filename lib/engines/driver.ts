@@ -42,6 +42,25 @@ export interface MultiNodeCapability {
   readonly source: string;
 }
 
+/** The pod of a LeaderWorkerSet group: the leader serves the API, workers join it. */
+export type GroupRole = 'leader' | 'worker';
+
+/** What a driver needs to start one pod of a multi-node replica. */
+export interface MultiNodeArgsContext extends EngineArgsContext {
+  /** Pods (nodes) in the group: the LeaderWorkerSet's `size`. */
+  readonly nodes: number;
+  /** Pipeline stages (1 when tensor parallelism spans the nodes). */
+  readonly pipelineParallelSize: number;
+  /** Seconds the leader may wait for its workers to join before it gives up (the startup budget). */
+  readonly groupFormSeconds: number;
+}
+
+/** Command and arguments of one container. */
+export interface ContainerCommand {
+  readonly command: string[];
+  readonly args?: string[];
+}
+
 /** Where the container runs: what a driver needs beyond the version to pick its command. */
 export interface EngineTarget {
   /** Vendor of the GPUs the pod gets. */
@@ -126,6 +145,12 @@ export interface EngineDriver {
   kvCacheBudget(request: KvBudgetRequest): KvCacheBudget | undefined;
   /** Describes a runtime for plans, e.g. `vllm 0.9.2`. */
   describe(profile: EngineProfile): string;
+  /**
+   * Command and arguments of a leader or worker pod of a multi-node replica, from the LeaderWorkerSet
+   * environment (`LWS_LEADER_ADDRESS`, `LWS_GROUP_SIZE`, `LWS_WORKER_INDEX`), the user's extra
+   * arguments last. Present exactly where `capabilities(profile).multiNode` is.
+   */
+  multiNodeCommand?(role: GroupRole, ctx: MultiNodeArgsContext): ContainerCommand;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { EngineDriver, MultiNodeCapability } from './driver';
+import { ContainerCommand, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext, MultiNodeCapability } from './driver';
 import { EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { sglangKvCacheBudget } from './sglang-memory';
@@ -45,6 +45,49 @@ function precisionArgs(precision: Precision): string[] {
   }
 }
 
+/** Port the SGLang nodes of a group rendezvous on (`--dist-init-addr`), as in LWS `docs/examples/sglang/lws.yaml` (v0.10.0). */
+export const SGLANG_DIST_INIT_PORT = 20000;
+
+/** SGLang's arguments without the user's extra ones (which go last, after any multi-node flags). */
+function sglangArgs(ctx: EngineArgsContext): string[] {
+  return [
+    '--model-path', ctx.modelRef,
+    '--served-model-name', ctx.servedName,
+    '--host', '0.0.0.0',
+    '--port', String(ctx.profile.httpPort),
+    '--tp', String(ctx.tensorParallelSize),
+    '--context-length', String(ctx.maxModelLen),
+    // Without a given fraction SGLang computes its own from the GPU's memory and the TP size
+    // (sglang-memory.ts); vLLM's 0.9 would leave too little for activations at TP >= 4.
+    ...(ctx.memoryUtilization !== undefined ? ['--mem-fraction-static', String(ctx.memoryUtilization)] : []),
+    '--enable-metrics',
+    ...precisionArgs(ctx.precision),
+    ...(ctx.revision ? ['--revision', ctx.revision] : []),
+  ];
+}
+
+/**
+ * One pod of a multi-node SGLang replica: every node runs `sglang.launch_server` with the same
+ * arguments, tensor parallelism over all GPUs of the group (`--tp` = nodes x GPUs per node),
+ * `--nnodes $(LWS_GROUP_SIZE)`, `--node-rank $(LWS_WORKER_INDEX)` and
+ * `--dist-init-addr $(LWS_LEADER_ADDRESS):20000`. Source: LWS `docs/examples/sglang/lws.yaml`
+ * (kubernetes-sigs/lws v0.10.0, image `lmsysorg/sglang:latest`). Unverified here: the three flags
+ * in sglang `python/sglang/srt/server_args.py` at v0.4.9 (taken from the LWS example, which pins no
+ * SGLang version). Kubernetes expands `$(VAR)` from the env LWS injects.
+ */
+function sglangMultiNodeCommand(_role: GroupRole, ctx: MultiNodeArgsContext): ContainerCommand {
+  return {
+    command: ['python3', '-m', 'sglang.launch_server'],
+    args: [
+      ...sglangArgs(ctx),
+      '--dist-init-addr', `$(LWS_LEADER_ADDRESS):${SGLANG_DIST_INIT_PORT}`,
+      '--nnodes', '$(LWS_GROUP_SIZE)',
+      '--node-rank', '$(LWS_WORKER_INDEX)',
+      ...ctx.extraArgs,
+    ],
+  };
+}
+
 /** SGLang's server (`lmsysorg/sglang`, whose image has no server entrypoint). */
 export const SGLANG_DRIVER: EngineDriver = {
   kind: EngineKind.SGLANG,
@@ -68,25 +111,12 @@ export const SGLANG_DRIVER: EngineDriver = {
     metrics: sglangMetrics(),
   }),
   command: () => ['python3', '-m', 'sglang.launch_server'],
-  args: ctx => [
-    '--model-path', ctx.modelRef,
-    '--served-model-name', ctx.servedName,
-    '--host', '0.0.0.0',
-    '--port', String(ctx.profile.httpPort),
-    '--tp', String(ctx.tensorParallelSize),
-    '--context-length', String(ctx.maxModelLen),
-    // Without a given fraction SGLang computes its own from the GPU's memory and the TP size
-    // (sglang-memory.ts); vLLM's 0.9 would leave too little for activations at TP >= 4.
-    ...(ctx.memoryUtilization !== undefined ? ['--mem-fraction-static', String(ctx.memoryUtilization)] : []),
-    '--enable-metrics',
-    ...precisionArgs(ctx.precision),
-    ...(ctx.revision ? ['--revision', ctx.revision] : []),
-    ...ctx.extraArgs,
-  ],
+  args: ctx => [...sglangArgs(ctx), ...ctx.extraArgs],
   env: () => ({}),
   capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA], multiNode: SGLANG_MULTI_NODE }),
   // Source: sglang `python/sglang/srt/metrics/collector.py` (time_to_first_token_seconds buckets).
   ttftBuckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 120, 160],
   kvCacheBudget: sglangKvCacheBudget,
   describe: p => `${p.kind} ${p.version}`,
+  multiNodeCommand: sglangMultiNodeCommand,
 };

@@ -1,4 +1,4 @@
-import { EngineDriver, MultiNodeCapability } from './driver';
+import { ContainerCommand, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext, MultiNodeCapability } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { VLLM_DEFAULT_GPU_MEMORY_UTILIZATION, vllmKvCacheBudget } from './vllm-memory';
@@ -73,6 +73,63 @@ function precisionArgs(precision: Precision): string[] {
   }
 }
 
+/**
+ * The script vLLM ships to form a Ray cluster across nodes: `leader --ray_cluster_size=N` runs
+ * `ray start --head --port=6379` and polls until N nodes are alive (exit 1 after
+ * `--ray_init_timeout` seconds, default 300); `worker --ray_address=A` runs
+ * `ray start --address=A:6379 --block`, retrying until the head answers.
+ * Source: vllm `examples/online_serving/multi-node-serving.sh`; the image path and the
+ * leader/worker commands are the ones of LWS `docs/examples/vllm/GPU/lws.yaml` (kubernetes-sigs/lws
+ * v0.10.0, image vllm/vllm-openai:v0.8.5) and vllm `docs/deployment/frameworks/lws.md`.
+ * Unverified: that every image from 0.8.0 to 0.11.x carries the script at this path (checked
+ * only through the two docs above, which use v0.8.5 and `latest`).
+ */
+export const VLLM_MULTI_NODE_SCRIPT = '/vllm-workspace/examples/online_serving/multi-node-serving.sh';
+
+/** vLLM's arguments without the user's extra ones (which go last, after any multi-node flags). */
+function vllmArgs(ctx: EngineArgsContext): string[] {
+  return [
+    '--model', ctx.modelRef,
+    '--served-model-name', ctx.servedName,
+    '--host', '0.0.0.0',
+    '--port', String(ctx.profile.httpPort),
+    '--tensor-parallel-size', String(ctx.tensorParallelSize),
+    '--max-model-len', String(ctx.maxModelLen),
+    '--gpu-memory-utilization', String(ctx.memoryUtilization ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION),
+    ...precisionArgs(ctx.precision),
+    ...(ctx.revision ? ['--revision', ctx.revision] : []),
+    // The Run:ai streamer reads safetensors straight from S3/GCS into GPU memory.
+    ...(ctx.fromObjectStore ? ['--load-format', 'runai_streamer'] : []),
+  ];
+}
+
+/**
+ * One pod of a multi-node vLLM replica, as the LWS and vLLM docs run it (see
+ * VLLM_MULTI_NODE_SCRIPT): the leader forms the Ray cluster of `LWS_GROUP_SIZE` nodes, then
+ * serves with tensor parallelism within each node and pipeline parallelism across nodes on Ray
+ * (`--distributed-executor-backend ray`; vllm `docs/serving/distributed_serving.md`: "the tensor
+ * parallel size is the number of GPUs in each node, and the pipeline parallel size is the number
+ * of nodes"); a worker joins the leader's Ray head and blocks. The leader waits for its workers as
+ * long as its startup budget (`--ray_init_timeout`) and fails (`&&`) rather than start vLLM on a
+ * partial cluster: LWS then recreates the group. The server's arguments stay separate argv
+ * entries (`exec "$@"`), never pasted into the shell string.
+ */
+function vllmMultiNodeCommand(role: GroupRole, ctx: MultiNodeArgsContext): ContainerCommand {
+  if (role === 'worker') {
+    return { command: ['/bin/sh', '-c', `exec bash ${VLLM_MULTI_NODE_SCRIPT} worker --ray_address=$(LWS_LEADER_ADDRESS) --ray_init_timeout=${ctx.groupFormSeconds}`] };
+  }
+  return {
+    command: ['/bin/sh', '-c', `bash ${VLLM_MULTI_NODE_SCRIPT} leader --ray_cluster_size=$(LWS_GROUP_SIZE) --ray_init_timeout=${ctx.groupFormSeconds} && exec "$@"`, 'vllm-leader'],
+    args: [
+      'python3', '-m', 'vllm.entrypoints.openai.api_server',
+      ...vllmArgs(ctx),
+      '--pipeline-parallel-size', String(ctx.pipelineParallelSize),
+      '--distributed-executor-backend', 'ray',
+      ...ctx.extraArgs,
+    ],
+  };
+}
+
 /** vLLM's OpenAI-compatible server (`vllm/vllm-openai`, whose entrypoint is the API server). */
 export const VLLM_DRIVER: EngineDriver = {
   kind: EngineKind.VLLM,
@@ -104,20 +161,7 @@ export const VLLM_DRIVER: EngineDriver = {
   // The ROCm builds (`docker/Dockerfile.rocm`, stage `final`, v0.9.2 L113 / v0.11.0 L119; the
   // `rocm/vllm` images of ROCm/vllm) end with `CMD ["/bin/bash"]` and no entrypoint: name the server.
   command: (_profile, target) => (target.vendor === GpuVendor.AMD ? ['python3', '-m', 'vllm.entrypoints.openai.api_server'] : undefined),
-  args: ctx => [
-    '--model', ctx.modelRef,
-    '--served-model-name', ctx.servedName,
-    '--host', '0.0.0.0',
-    '--port', String(ctx.profile.httpPort),
-    '--tensor-parallel-size', String(ctx.tensorParallelSize),
-    '--max-model-len', String(ctx.maxModelLen),
-    '--gpu-memory-utilization', String(ctx.memoryUtilization ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION),
-    ...precisionArgs(ctx.precision),
-    ...(ctx.revision ? ['--revision', ctx.revision] : []),
-    // The Run:ai streamer reads safetensors straight from S3/GCS into GPU memory.
-    ...(ctx.fromObjectStore ? ['--load-format', 'runai_streamer'] : []),
-    ...ctx.extraArgs,
-  ],
+  args: ctx => [...vllmArgs(ctx), ...ctx.extraArgs],
   // Usage statistics are sent to vLLM's collector unless turned off (vllm `vllm/usage/usage_lib.py`).
   // USER: uid 1000 has no /etc/passwd entry in the image, and torch's inductor cache dir calls
   // getpass.getuser(), which reads USER first and otherwise fails (`getpwuid(): uid not found`) at
@@ -136,5 +180,6 @@ export const VLLM_DRIVER: EngineDriver = {
   ttftBuckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],
   kvCacheBudget: vllmKvCacheBudget,
   describe: p => `${p.kind} ${p.version}`,
+  multiNodeCommand: vllmMultiNodeCommand,
 };
 

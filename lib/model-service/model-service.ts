@@ -8,6 +8,8 @@ import { ValidationError } from '../errors';
 import { GatewayImplementation, GatewayReference } from './gateway-implementation';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { buildPodTemplate } from './pod-template';
+import { buildLeaderWorkerSet, GroupTemplates, leaderSelector } from './leader-worker-set';
+import { groupIngressRule, groupWorkloadReference, multiNodeBreakdown } from './multi-node-service';
 import { prometheusAdapterMetricName } from './prometheus-adapter';
 import { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { resolveServicePlan, ServicePlan } from './resolve';
@@ -116,6 +118,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   private readonly ownTemplate: k8s.PodTemplateSpec;
   private readonly ports: ServicePortSpec[];
   private servedTemplate?: SeamClaim<k8s.PodTemplateSpec>;
+  private servedGroup?: SeamClaim<GroupTemplates>;
   private scalingTarget?: SeamClaim<WorkloadReference>;
   private replicaCap?: SeamClaim<number>;
   private routeBackends?: SeamClaim<RouteBackend[]>;
@@ -184,7 +187,15 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     this.ownTemplate = this.renderPodTemplate(this.plan, props, this.selectorLabels);
 
     const autoscaled = props.autoscaling !== undefined;
-    this.workload = new k8s.KubeDeployment(this, 'Resource', {
+    // A replica bigger than one node: a LeaderWorkerSet of groups (leader-worker-set.ts).
+    const own = this.plan.multiNode ? this.renderGroupTemplates(this.plan, props, this.selectorLabels) : undefined;
+    this.workload = own ? buildLeaderWorkerSet(this, 'Resource', {
+      name: this.name,
+      labels,
+      plan: this.plan,
+      replicas: () => this.deploymentReplicas(autoscaled),
+      templates: () => this.servedGroup?.value ?? own,
+    }) : new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: this.name, labels },
       spec: {
         // With an autoscaler, the replica count is its to set: leaving it out keeps
@@ -213,7 +224,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     if (profile.metricsPort !== profile.httpPort) this.ports.push({ name: 'metrics', port: profile.metricsPort });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
-      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: this.renderServicePorts() },
+      // A multi-node service's API is its leaders'.
+      spec: { type: 'ClusterIP', selector: this.plan.multiNode ? leaderSelector(this.selectorLabels) : this.selectorLabels, ports: this.renderServicePorts() },
     });
 
     new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
@@ -257,7 +269,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   public get gpusAtPeak(): number { return (this.plan.maxReplicas + this.plan.maxSurge) * this.plan.gpusPerReplica; }
   public get peakBreakdown(): string {
     const surge = this.plan.maxSurge > 0 ? ` + surge ${this.plan.maxSurge} x ${this.plan.gpusPerReplica}` : '';
-    return `${this.plan.maxReplicas} replicas x ${this.plan.gpusPerReplica} GPUs${surge}`;
+    return `${this.plan.maxReplicas} replicas x ${this.plan.gpusPerReplica} GPUs${multiNodeBreakdown(this.plan)}${surge}`;
   }
   public get requiresStableCapacity(): boolean { return this.props.requireStableCapacity ?? false; }
   public get gpusAtMax(): number { return this.plan.maxReplicas * this.plan.gpusPerReplica; }
@@ -282,7 +294,11 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
    * service's own plan and props gives exactly its own template.
    */
   public renderPodTemplate(plan: ServicePlan, variant: ModelServiceProps, selectorLabels: Record<string, string>): k8s.PodTemplateSpec {
-    return buildPodTemplate({
+    return buildPodTemplate(this.podTemplateInput(plan, variant, selectorLabels));
+  }
+
+  private podTemplateInput(plan: ServicePlan, variant: ModelServiceProps, selectorLabels: Record<string, string>) {
+    return ({
       plan,
       labels: { ...this.objectLabels(), ...selectorLabels, 'app.kubernetes.io/version': plan.runtime.version },
       serviceAccountName: this.name,
@@ -294,6 +310,23 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       secretEnv: variant.secretEnv,
       spreadSelector: selectorLabels,
     });
+  }
+
+  /**
+   * Renders the leader and worker pod templates of a multi-node variant (one LeaderWorkerSet group
+   * per replica) with the same builder as `renderPodTemplate`.
+   */
+  public renderGroupTemplates(plan: ServicePlan, variant: ModelServiceProps, selectorLabels: Record<string, string>): GroupTemplates {
+    const base = { ...this.podTemplateInput(plan, variant, selectorLabels) };
+    return { leader: buildPodTemplate({ ...base, groupRole: 'leader' }), worker: buildPodTemplate({ ...base, groupRole: 'worker' }) };
+  }
+
+  /**
+   * Serves other group templates from this multi-node service's LeaderWorkerSet (a gateway-weights
+   * canary promoting its candidate). A second construct asking is a ValidationError.
+   */
+  public serveGroupTemplates(templates: GroupTemplates, by: IConstruct): void {
+    this.servedGroup = this.claim('serveGroupTemplates', this.servedGroup, templates, by);
   }
 
   /**
@@ -365,6 +398,10 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   /** The ingress rules of the service's NetworkPolicy, if it has one (a canary's pods get the same). */
   public networkPolicySpec(podSelector: Record<string, string>): k8s.NetworkPolicySpec | undefined {
     const spec = this.networkPolicyRules;
+    if (spec && this.plan.multiNode) {
+      // The pods of a group talk to each other on every port (Ray, NCCL bootstrap, SGLang's rendezvous).
+      return { ...spec, ingress: [...spec.ingress!, groupIngressRule(podSelector)], podSelector: { matchLabels: podSelector } };
+    }
     return spec ? { ...spec, podSelector: { matchLabels: podSelector } } : undefined;
   }
 
@@ -419,7 +456,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   }
 
   private scaleTargetRef(): WorkloadReference {
-    return this.scalingTarget?.value ?? { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workload.name };
+    return this.scalingTarget?.value ?? (this.plan.multiNode ? groupWorkloadReference(this.workload.name) : { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workload.name });
   }
 
   private autoscalerBounds(): { min: number; max: number } {

@@ -1,4 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
+import { GroupRole } from '../engines';
+import { groupPod } from './group-pod';
 import { ModelSourceKind } from './model';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { ServicePlan } from './resolve';
@@ -33,6 +35,8 @@ export interface PodTemplateInput {
   readonly secretEnv?: Record<string, { readonly secretName: string; readonly key: string }>;
   /** Label that spreads replicas over nodes. */
   readonly spreadSelector: Record<string, string>;
+  /** The pod's role in a multi-node replica (a LeaderWorkerSet group). @default - a single-node replica */
+  readonly groupRole?: GroupRole;
 }
 
 function sortedEnv(env: Record<string, string>): k8s.EnvVar[] {
@@ -72,11 +76,28 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     modelRef = plan.model.volumePath ? `${MODEL_VOLUME_MOUNT}/${plan.model.volumePath.replace(/^\/+/, '')}` : MODEL_VOLUME_MOUNT;
   }
 
+  const argsContext = {
+    modelRef,
+    servedName: plan.model.servedName,
+    precision: plan.precision,
+    tensorParallelSize: plan.gpusPerReplica,
+    maxModelLen: plan.maxModelLen,
+    revision: plan.model.revision,
+    fromObjectStore: plan.model.source === ModelSourceKind.OBJECT_STORE,
+  };
+  // One pod of a multi-node replica: the driver's command for its role, one node's GPUs, the fabric.
+  const group = input.groupRole && plan.multiNode ? groupPod(input.groupRole, plan, argsContext) : undefined;
+  const gpuCount = group?.gpus ?? plan.gpusPerReplica;
+  const serves = group?.serves ?? true;
+  const fabric: Record<string, k8s.Quantity> = {};
+  for (const name of Object.keys(group?.resources ?? {}).sort()) fabric[name] = k8s.Quantity.fromNumber(group!.resources[name]);
+
   const env: k8s.EnvVar[] = [
     ...sortedEnv({
       HOME: '/tmp',
       HF_HOME: `${MODEL_CACHE_MOUNT}/huggingface`,
       ...runtime.engineEnv,
+      ...(group?.env ?? {}),
       ...runtime.env,
       ...(input.env ?? {}),
     }),
@@ -97,15 +118,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   if (profile.grpcPort !== undefined) ports.push({ name: 'grpc', containerPort: profile.grpcPort, protocol: 'TCP' });
   if (profile.metricsPort !== profile.httpPort) ports.push({ name: 'metrics', containerPort: profile.metricsPort, protocol: 'TCP' });
 
-  const args = runtime.renderArgs({
-    modelRef,
-    servedName: plan.model.servedName,
-    precision: plan.precision,
-    tensorParallelSize: plan.gpusPerReplica,
-    maxModelLen: plan.maxModelLen,
-    revision: plan.model.revision,
-    fromObjectStore: plan.model.source === ModelSourceKind.OBJECT_STORE,
-  });
+  const args = group ? group.args ?? [] : runtime.renderArgs(argsContext);
 
   // Stop taking new requests first (the endpoint is removed while preStop sleeps), then let
   // in-flight generations finish; the rest of the grace period is for the engine to exit
@@ -116,35 +129,37 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     name: SERVER_CONTAINER,
     image: runtime.image,
     imagePullPolicy: 'IfNotPresent',
-    command: runtime.containerCommand(plan.accelerator.vendor),
+    command: group ? group.command : runtime.containerCommand(plan.accelerator.vendor),
     args: args.length > 0 ? args : undefined,
-    ports,
+    ports: serves ? ports : undefined,
     env,
     envFrom,
     resources: {
       requests: {
         cpu: cpuQuantity(plan.cpu),
         memory: k8s.Quantity.fromString(gibQuantity(plan.memoryGiB)),
-        [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
+        [gpuResource]: k8s.Quantity.fromNumber(gpuCount),
+        ...fabric,
       },
       limits: {
         memory: k8s.Quantity.fromString(gibQuantity(plan.memoryGiB)),
-        [gpuResource]: k8s.Quantity.fromNumber(plan.gpusPerReplica),
+        [gpuResource]: k8s.Quantity.fromNumber(gpuCount),
+        ...fabric,
       },
     },
-    startupProbe: {
+    startupProbe: !serves ? undefined : {
       httpGet: { path: profile.healthPath, port: k8s.IntOrString.fromString('http') },
       periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
       timeoutSeconds: 5,
       failureThreshold: plan.startupBudgetSeconds / STARTUP_PROBE_PERIOD_SECONDS,
     },
-    livenessProbe: {
+    livenessProbe: !serves ? undefined : {
       httpGet: { path: profile.healthPath, port: k8s.IntOrString.fromString('http') },
       periodSeconds: 15,
       timeoutSeconds: 10,
       failureThreshold: 4,
     },
-    readinessProbe: {
+    readinessProbe: !serves ? undefined : {
       httpGet: { path: profile.readyPath, port: k8s.IntOrString.fromString('http') },
       periodSeconds: 5,
       timeoutSeconds: 5,

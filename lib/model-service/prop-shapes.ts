@@ -168,4 +168,6 @@ export const MODEL_SERVICE_FIELDS: Fields = {
   requireStableCapacity: is.boolean(),
   gpuDeviceGroupIds: is.array(is.number(110), '[110]'),
   labels: stringMap('{ team: "search" }'),
+  maxNodesPerReplica: is.number(4),
+  allowSlowInterconnect: is.boolean(),
 };

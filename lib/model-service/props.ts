@@ -190,4 +190,15 @@ export interface ModelServiceProps {
   readonly gpuDeviceGroupIds?: number[];
   /** Extra labels on every object. @default - none */
   readonly labels?: Record<string, string>;
+  /**
+   * Most nodes one replica may span (a LeaderWorkerSet group) when it does not fit one node.
+   * @default DEFAULT_MAX_NODES_PER_REPLICA (4)
+   */
+  readonly maxNodesPerReplica?: number;
+  /**
+   * Run a multi-node replica on nodes without a declared fast interconnect (EFA, InfiniBand,
+   * RoCE): NCCL then exchanges activations over TCP sockets, many times slower.
+   * @default false
+   */
+  readonly allowSlowInterconnect?: boolean;
 }

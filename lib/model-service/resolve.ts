@@ -5,6 +5,7 @@ import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkS
 import { resolveDrain } from './drain';
 import { mutableImageReason } from './image-reference';
 import { Model, ModelSourceKind } from './model';
+import { checkMaxNodes, groupPlacementWarning, MultiNodePlan, resolveMultiNode } from './multi-node';
 import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
@@ -84,6 +85,12 @@ export interface ServicePlan {
   readonly terminationGracePeriodSeconds: number;
   /** Seconds the preStop hook sleeps while the endpoint is removed and in-flight requests finish. */
   readonly preStopSeconds: number;
+  /**
+   * How a replica spans nodes (a LeaderWorkerSet group), when one node cannot hold it. `shmGiB`,
+   * `cpu` and `memoryGiB` are then per pod (per node); `gpusPerReplica` counts every node.
+   * @default - one node per replica (a Deployment)
+   */
+  readonly multiNode?: MultiNodePlan;
 }
 
 /** Fields of ModelServiceProps that a canary candidate may change. */
@@ -166,6 +173,7 @@ export function resolveServicePlan(
   }
 
   // GPUs per replica.
+  checkMaxNodes(problems, props.maxNodesPerReplica);
   const given = props.gpusPerReplica;
   if (given !== undefined && !(Number.isInteger(given) && given >= 1)) {
     problems.add('gpusPerReplica', given, 'must be a whole number of GPUs >= 1', 'use 1, 2, 4 or 8, or leave it out to plan from memory fit');
@@ -200,6 +208,8 @@ export function resolveServicePlan(
         memoryUtilization: runtime.memoryUtilization,
         gpus: given,
         kvCacheBudget: tp => runtime.driver.kvCacheBudget(kvRequest(tp)),
+        maxNodesPerReplica: props.maxNodesPerReplica,
+        crossNode: runtime.capabilities.multiNode?.crossNode,
       });
       if (plan.chosen) {
         gpus = plan.chosen.gpus;
@@ -221,10 +231,10 @@ export function resolveServicePlan(
         'give gpusPerReplica, or the model spec (parameters, layers, heads) in the Model options');
     }
   }
-  if (gpus !== undefined && gpus > gpusPerNode) {
-    problems.add('gpusPerReplica', gpus, `one replica needs ${gpus} GPUs but one node has at most ${gpusPerNode}; multi-node replicas (LeaderWorkerSet) are not supported yet`,
-      'use a lower precision, a shorter maxModelLen, or an accelerator with more memory so one replica fits one node');
-  }
+  // More GPUs than one node: a LeaderWorkerSet group of whole nodes (multi-node.ts).
+  const multiNode = gpus !== undefined && gpus > gpusPerNode
+    ? resolveMultiNode(problems, { runtime, pool, gpus, gpusPerNode, memory, given: given !== undefined, maxNodesPerReplica: props.maxNodesPerReplica, allowSlowInterconnect: props.allowSlowInterconnect })
+    : undefined;
 
   // Replicas.
   const { minReplicas, maxReplicas } = resolveReplicas(problems, props);
@@ -257,7 +267,9 @@ export function resolveServicePlan(
   // A cold start moves the checkpoint's bytes, not the served ones: fp8 served from a bf16
   // checkpoint downloads (and caches) bf16.
   const download = model.spec ? modelDownloadGiB(model.spec, precision) : undefined;
-  const shm = shmSizeGiB(gpus);
+  // Host resources are per pod: one node's GPUs of a multi-node replica.
+  const podGpus = multiNode?.gpusPerNode ?? gpus;
+  const shm = shmSizeGiB(podGpus);
   const budget = memory?.budget;
   return {
     name,
@@ -279,6 +291,7 @@ export function resolveServicePlan(
     warnings: [
       ...drain.warnings,
       ...(minReplicas === 1 ? [singleReplicaWarning(download !== undefined ? startupBudgetSeconds(download) : UNKNOWN_SIZE_STARTUP_SECONDS)] : []),
+      ...(multiNode ? [groupPlacementWarning(multiNode, maxReplicas, maxSurge)] : []),
     ],
     maxModelLen,
     minReplicas,
@@ -286,14 +299,15 @@ export function resolveServicePlan(
     maxSurge,
     startupBudgetSeconds: download !== undefined ? startupBudgetSeconds(download) : UNKNOWN_SIZE_STARTUP_SECONDS,
     shmGiB: shm,
-    cpu: props.resources?.cpu ?? hostCpuCores(gpus),
-    memoryGiB: props.resources?.memoryGiB ?? hostMemoryGiB(weights ?? 16, gpus),
+    cpu: props.resources?.cpu ?? hostCpuCores(podGpus),
+    memoryGiB: props.resources?.memoryGiB ?? hostMemoryGiB(multiNode ? (weights ?? 16) / multiNode.nodes : weights ?? 16, podGpus),
     cacheSizeGiB: Math.ceil((download ?? UNKNOWN_SIZE_CACHE_GIB) * 1.1 + 10),
     downloadGiB: download,
     kvCacheTokens: memory?.kvCacheCapacityTokens,
     maxConcurrency: memory?.maxConcurrency,
     terminationGracePeriodSeconds: drain.terminationGracePeriodSeconds,
     preStopSeconds: drain.preStopSeconds,
+    ...(multiNode ? { multiNode } : {}),
   };
 }
 

@@ -39,6 +39,8 @@ export const KUBE_STATE_METRICS = {
   containerRestarts: 'kube_pod_container_status_restarts_total',
   podReady: 'kube_pod_status_ready',
   podStartTime: 'kube_pod_start_time',
+  /** A LeaderWorkerSet's leader StatefulSet (named after it) is created with it: the group workload's age. */
+  statefulSetCreated: 'kube_statefulset_created',
 } as const;
 
 /** Prometheus' own per-target health series. */

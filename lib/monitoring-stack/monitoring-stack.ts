@@ -208,6 +208,7 @@ export class MonitoringStack extends ModelshipConstruct {
         timeToFirstToken: props.services.some(s => s.metrics.timeToFirstToken !== undefined),
         queueDepth: props.services.some(s => s.metrics.queueDepth !== undefined),
         kvCacheUsage: props.services.some(s => s.metrics.kvCacheUsage !== undefined),
+        groupServices: [...new Set(props.services.filter(s => s.plan.multiNode).map(s => s.name))].sort(),
       },
     })];
     if (dcgm.mode !== DcgmMode.NONE) mainGroups.push(gpuRuleGroup(`modelship.${this.name}.gpu`, thresholds, dcgmJob ? { job: dcgmJob } : undefined, props.runbookBaseUrl));

@@ -1,4 +1,5 @@
 import { selector } from '../engines';
+import { groupAlerts, groupWorkloadCreated, podServiceWithGroups } from './group-alerts';
 import { KUBE_STATE_METRICS, SCRAPE_METRICS } from './known-metrics';
 import { promDuration } from './promql';
 import { alertRule, num, RuleGroupSpec, RuleSpec } from './rule-group';
@@ -14,6 +15,8 @@ export interface StackSignals {
   readonly timeToFirstToken: boolean;
   readonly queueDepth: boolean;
   readonly kvCacheUsage: boolean;
+  /** Names of the stack's multi-node services (LeaderWorkerSet groups). @default - none */
+  readonly groupServices?: readonly string[];
 }
 
 /** What the shared alerts of a stack are built from. */
@@ -133,38 +136,45 @@ export function serviceAlertGroup(o: ServiceAlertOptions): RuleGroupSpec {
 
   const ksm = KUBE_STATE_METRICS;
   const budget = serviceValueTemplate(SERVICE_SERIES.startupBudget, 'humanizeDuration');
+  // Multi-node services' pods are named after their LeaderWorkerSet groups (group-alerts.ts).
+  const groups = o.signals.groupServices ?? [];
+  const podService = (expr: string, leadersOnly = false) => (groups.length > 0 ? podServiceWithGroups(expr, groups, leadersOnly) : serviceFrom(expr, 'pod'));
+  const created = groups.length > 0
+    ? `(${serviceFrom(selector(ksm.deploymentCreated, {}), 'deployment')} or ${groupWorkloadCreated(groups)})`
+    : serviceFrom(selector(ksm.deploymentCreated, {}), 'deployment');
   // Ready pods, whoever owns them: the Deployment's, or an Argo Rollout's once it has adopted the
   // Deployment and scaled it to zero (argo-rollouts `workloadRef.scaleDown`, v1.7+), canary pods
   // included. Both are named `<service>-<pod-template-hash>-<5 random>`, the Rollout being named
   // after the service. Every service has at least one replica by design (minReplicas >= 1), so any
   // service of the stack (its startup-budget series) with no ready pod is down.
-  const readyPods = `sum by (${MODEL_LABELS}) (${serviceFrom(`(${selector(ksm.podReady, { condition: 'true' })} == 1)`, 'pod')})`;
+  // A group serves through its leader: a multi-node replica is ready when its leader is.
+  const readyPods = `sum by (${MODEL_LABELS}) (${podService(`(${selector(ksm.podReady, { condition: 'true' })} == 1)`, true)})`;
   add('ModelNoReadyReplicas',
     `(${budgets} unless ${on} (${readyPods} > 0))`
-    + ` unless ${on} (time() - ${serviceFrom(selector(ksm.deploymentCreated, {}), 'deployment')} < ${on} group_left ${budgets})`, 300, {
+    + ` unless ${on} (time() - ${created} < ${on} group_left ${budgets})`, 300, {
       severity: 'critical',
       summary: `Model ${model} has no ready replicas`,
       description: `${model} wants replicas but none is available: the endpoint is down. (Not raised during the first ${budget} after creation, its startup budget.)`,
       runbook: 'kubectl describe the pods: Pending (no GPU capacity, taints), CrashLoopBackOff (see logs), or not Ready (model still loading or failing health checks).',
     });
   add('ModelPodCrashLooping',
-    `${serviceFrom(`max_over_time(${selector(ksm.containerWaitingReason, { reason: 'CrashLoopBackOff' })}[5m]) >= 1`, 'pod')} and ${on} ${budgets}`, 900, {
+    `${podService(`max_over_time(${selector(ksm.containerWaitingReason, { reason: 'CrashLoopBackOff' })}[5m]) >= 1`)} and ${on} ${budgets}`, 900, {
       severity: 'warning',
       summary: `A pod of model ${model} is crash-looping`,
       description: `Container {{ $labels.container }} of pod {{ $labels.pod }} (${model}) has been in CrashLoopBackOff for 15 minutes.`,
       runbook: 'kubectl logs --previous: look for CUDA out of memory, NCCL errors (/dev/shm, tensor parallel), a missing token secret, or an unsupported model architecture.',
     });
   add('ModelPodOOMKilled',
-    `${serviceFrom(`(${selector(ksm.containerLastTerminatedReason, { reason: 'OOMKilled' })} == 1)`
-      + ` and on (namespace, pod, container) (increase(${selector(ksm.containerRestarts, {})}[15m]) > 0)`, 'pod')} and ${on} ${budgets}`, undefined, {
+    `${podService(`(${selector(ksm.containerLastTerminatedReason, { reason: 'OOMKilled' })} == 1)`
+      + ` and on (namespace, pod, container) (increase(${selector(ksm.containerRestarts, {})}[15m]) > 0)`)} and ${on} ${budgets}`, undefined, {
       severity: 'warning',
       summary: `A pod of model ${model} was OOM-killed`,
       description: `Container {{ $labels.container }} of pod {{ $labels.pod }} (${model}) was killed for exceeding its memory limit and restarted in the last 15 minutes.`,
       runbook: 'Host memory, not GPU memory: raise resources.memory (weights are staged in host RAM while loading), or lower the CPU-side swap space / KV offload.',
     });
   add('ModelPodNotReadyAfterStartup',
-    `${serviceFrom(`${selector(ksm.podReady, { condition: 'true' })} == 0`, 'pod')}`
-    + ` and on (namespace, pod) (time() - ${serviceFrom(selector(ksm.podStartTime, {}), 'pod')} > ${on} group_left ${budgets})`, 300, {
+    `${podService(`${selector(ksm.podReady, { condition: 'true' })} == 0`)}`
+    + ` and on (namespace, pod) (time() - ${podService(selector(ksm.podStartTime, {}))} > ${on} group_left ${budgets})`, 300, {
       severity: 'warning',
       summary: `A pod of model ${model} is not ready long after start`,
       description: `Pod {{ $labels.pod }} (${model}) started more than ${budget} ago (its startup budget) and is still not ready.`,
@@ -174,12 +184,13 @@ export function serviceAlertGroup(o: ServiceAlertOptions): RuleGroupSpec {
   // Prometheus Operator scrapes pods that are not Ready yet: a pod inside its startup budget is
   // loading, not down (ModelPodNotReadyAfterStartup covers a load that never finishes).
   add('ModelScrapeTargetDown', `(${rec(SCRAPE_METRICS.up)} == 0)`
-    + ` unless on (namespace, pod) (time() - ${serviceFrom(selector(ksm.podStartTime, {}), 'pod')} < ${on} group_left ${budgets})`, t.scrapeDownFor.toSeconds(), {
+    + ` unless on (namespace, pod) (time() - ${podService(selector(ksm.podStartTime, {}))} < ${on} group_left ${budgets})`, t.scrapeDownFor.toSeconds(), {
     severity: 'warning',
     summary: `Prometheus cannot scrape model ${model}`,
     description: `Target {{ $labels.instance }} (pod {{ $labels.pod }}) of ${model} is down: its alerts and its queue-depth autoscaler are blind.`,
     runbook: 'Check the pod is running, the metrics port/path answer (curl /metrics), and that a NetworkPolicy admits the Prometheus namespace.',
   });
+  rules.push(...groupAlerts(groups, budgets, o.runbookBaseUrl));
   if (o.signals.timeToFirstToken) {
     const p95 = rec(RECORDING_RULES.ttftQuantile('p95'));
     const floor = num(fractionalSeconds(t.ttftAnomalyFloor));

@@ -39,7 +39,7 @@ export interface ReplicaBounds {
  * @returns undefined when the workload has no startup budget annotation (not a model server).
  */
 export function rolloutTimeouts(body: KubeObjectBody, bounds?: ReplicaBounds): RolloutTimeouts | undefined {
-  const spec = (body as any).spec ?? {};
+  const spec = groupWorkloadSpec(body) ?? (body as any).spec ?? {};
   const raw = spec.template?.metadata?.annotations?.[STARTUP_BUDGET_ANNOTATION];
   const budget = Number(raw);
   if (raw === undefined || !Number.isFinite(budget) || budget <= 0) return undefined;
@@ -52,6 +52,22 @@ export function rolloutTimeouts(body: KubeObjectBody, bounds?: ReplicaBounds): R
   const atUpdate = Math.max(atCreate, bounds?.max ?? 0);
   const minutes = (replicas: number) => `${Math.ceil((Math.ceil(replicas / step) * perWave) / 60)}m`;
   return { create: minutes(atCreate), update: minutes(atUpdate) };
+}
+
+/**
+ * A LeaderWorkerSet read as the Deployment-shaped spec the timeouts need: its groups roll like
+ * replicas (`rolloutStrategy.rollingUpdateConfiguration` maxSurge/maxUnavailable count groups),
+ * and a group is ready when its leader is, within the leader template's startup budget (every
+ * pod of a group starts at once and loads in parallel: `startupPolicy: LeaderCreated`).
+ */
+function groupWorkloadSpec(body: KubeObjectBody): any {
+  if (body.kind !== 'LeaderWorkerSet') return undefined;
+  const spec = (body as any).spec ?? {};
+  return {
+    replicas: spec.replicas,
+    template: spec.leaderWorkerTemplate?.leaderTemplate,
+    strategy: { rollingUpdate: spec.rolloutStrategy?.rollingUpdateConfiguration },
+  };
 }
 
 function asCount(value: unknown): number {

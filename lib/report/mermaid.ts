@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { FleetPlan } from './fleet-plan';
+import { multiNodeBreakdown } from '../model-service/multi-node-service';
 
 /**
  * Mermaid flowchart of the topology. The output keeps to a small subset of the flowchart
@@ -85,7 +86,7 @@ export function renderTopology(plan: FleetPlan): string {
     nodes.push(nodeLine(id, 'service', [
       `${svc.namespace}/${svc.name}`,
       `${plan_.model} · ${plan_.precision} · ${plan_.runtime}`,
-      `${range(plan_.minReplicas, plan_.maxReplicas)} x ${plan_.gpusPerReplica} ${plan_.accelerator.displayName}`,
+      `${range(plan_.minReplicas, plan_.maxReplicas)} x ${plan_.gpusPerReplica} ${plan_.accelerator.displayName}${multiNodeBreakdown(plan_)}`,
     ]));
     const poolId = svc.nodePool ? ids.find(svc.nodePool) : undefined;
     if (poolId) edges.push(`  ${poolId} --> ${id}`);

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { buildFleetPlan, CanaryPlanEntry, FleetPlan, PoolPlanEntry, ServicePlanEntry } from './fleet-plan';
 import { renderTopology } from './mermaid';
 import { renderTable } from './plan-table';
+import { multiNodeBreakdown } from '../model-service/multi-node-service';
 import type { ServicePlan } from '../model-service/resolve';
 import { formatTokens } from '../planning/kv-budget';
 
@@ -46,7 +47,7 @@ function serviceRow(s: ServicePlanEntry): string[] {
   const svc = s.service;
   const p = svc.plan;
   return [`${svc.namespace}/${svc.name}`, s.pool ?? '-', p.model.toString(), p.precision, p.runtime.toString(), p.accelerator.displayName,
-    String(p.gpusPerReplica), range(p.minReplicas, p.maxReplicas), String(s.cost.gpusAtMin), String(s.cost.gpusAtMax),
+    `${p.gpusPerReplica}${multiNodeBreakdown(p)}`, range(p.minReplicas, p.maxReplicas), String(s.cost.gpusAtMin), String(s.cost.gpusAtMax),
     usd(s.cost.usdPerHourAtMin), usd(s.cost.usdPerHourAtMax), `${p.startupBudgetSeconds}s`, kvTokens(p), concurrency(p)];
 }
 
@@ -54,7 +55,7 @@ const CANARY_HEADERS = ['canary', 'service', 'candidate', 'mechanics', 'steps', 
 const CANARY_NUMERIC = [false, false, false, false, false, false, true, true, true];
 function canaryRow(c: CanaryPlanEntry): string[] {
   const k = c.canary;
-  const candidate = k.candidatePlan ? `${k.candidatePlan.runtime}, ${k.candidatePlan.model}, ${k.candidatePlan.gpusPerReplica} GPUs/replica` : '(none: at rest)';
+  const candidate = k.candidatePlan ? `${k.candidatePlan.runtime}, ${k.candidatePlan.model}, ${k.candidatePlan.gpusPerReplica} GPUs/replica${multiNodeBreakdown(k.candidatePlan)}` : '(none: at rest)';
   return [k.canaryName, k.service.name, candidate, k.mechanics, k.steps.map(w => `${w}%`).join(' '),
     c.worst ? `${c.worst.phase}: ${c.worst.detail}` : '-', c.worst ? String(c.worst.gpus) : '0',
     c.baselineGpus !== undefined ? String(c.baselineGpus) : '-', c.extraGpus !== undefined ? String(c.extraGpus) : '0'];
@@ -82,7 +83,7 @@ export function renderFleetPlanMarkdown(plan: FleetPlan): string {
   if (plan.services.length === 0) {out.push('No services.');} else {
     out.push(mdTable(SERVICE_HEADERS, plan.services.map(serviceRow), SERVICE_NUMERIC), '');
     out.push('### GPUs per replica: memory fit', '');
-    for (const s of plan.services) out.push(`- ${s.service.namespace}/${s.service.name}: ${s.service.plan.gpusPerReplica} x ${s.service.plan.accelerator.displayName}; ${s.service.plan.why}`);
+    for (const s of plan.services) out.push(`- ${s.service.namespace}/${s.service.name}: ${s.service.plan.gpusPerReplica} x ${s.service.plan.accelerator.displayName}${multiNodeBreakdown(s.service.plan)}; ${s.service.plan.why}`);
   }
   const notes = plan.services.flatMap(s => s.service.plan.notes.map(n => `- ${s.service.namespace}/${s.service.name}: ${n}`));
   if (notes.length > 0) out.push('', '### Assumptions', '', ...notes);
@@ -122,7 +123,7 @@ export function renderPlanText(scope: IConstruct): string {
       plan.services.map(s => {
         const p = s.service.plan;
         return [`${s.service.namespace}/${s.service.name}`, p.model.toString(), p.precision, p.runtime.toString(),
-          `${p.gpusPerReplica} x ${p.accelerator.displayName}`, range(p.minReplicas, p.maxReplicas), range(s.cost.gpusAtMin, s.cost.gpusAtMax),
+          `${p.gpusPerReplica} x ${p.accelerator.displayName}${multiNodeBreakdown(p)}`, range(p.minReplicas, p.maxReplicas), range(s.cost.gpusAtMin, s.cost.gpusAtMax),
           `${usd(s.cost.usdPerHourAtMin)}-${usd(s.cost.usdPerHourAtMax)}`, `${p.startupBudgetSeconds}s`, kvTokens(p), concurrency(p)];
       })));
     parts.push('why:\n' + plan.services.map(s => `  ${s.service.namespace}/${s.service.name}: ${s.service.plan.why}`).join('\n'));

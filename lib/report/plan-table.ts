@@ -9,6 +9,8 @@ export interface ServicePlanRow {
   readonly runtime: string;
   readonly accelerator: string;
   readonly gpusPerReplica: number;
+  /** Nodes one replica spans (a LeaderWorkerSet group), when more than one. */
+  readonly nodesPerReplica?: number;
   readonly replicas: string;
   readonly startupBudgetSeconds: number;
   readonly why: string;
@@ -30,6 +32,7 @@ export function servicePlanRows(scope: IConstruct): ServicePlanRow[] {
       runtime: p.runtime.toString(),
       accelerator: p.accelerator.displayName,
       gpusPerReplica: p.gpusPerReplica,
+      ...(p.multiNode ? { nodesPerReplica: p.multiNode.nodes } : {}),
       replicas: p.minReplicas === p.maxReplicas ? String(p.minReplicas) : `${p.minReplicas}-${p.maxReplicas}`,
       startupBudgetSeconds: p.startupBudgetSeconds,
       why: p.why,
@@ -52,7 +55,8 @@ export function renderServicePlan(scope: IConstruct): string {
   const rows = servicePlanRows(scope);
   const table = renderTable(
     ['service', 'model', 'precision', 'runtime', 'accelerator', 'GPUs/replica', 'replicas', 'startup budget'],
-    rows.map(r => [r.service, r.model, r.precision, r.runtime, r.accelerator, String(r.gpusPerReplica), r.replicas, `${r.startupBudgetSeconds}s`]),
+    rows.map(r => [r.service, r.model, r.precision, r.runtime, r.accelerator,
+      r.nodesPerReplica ? `${r.gpusPerReplica} (${r.nodesPerReplica} nodes x ${r.gpusPerReplica / r.nodesPerReplica})` : String(r.gpusPerReplica), r.replicas, `${r.startupBudgetSeconds}s`]),
   );
   const why = rows.map(r => `  ${r.service}: ${r.why}`).join('\n');
   return `${table}\n\nwhy:\n${why}\n`;

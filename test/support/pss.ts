@@ -38,6 +38,12 @@ export function restrictedViolations(podSpec: any): string[] {
 /** Pod specs inside workload objects (Deployment, Rollout, DaemonSet, StatefulSet, Job, Pod). */
 export function podSpecsOf(obj: any): { labels: Record<string, string>; spec: any }[] {
   if (obj.kind === 'Pod') return [{ labels: obj.metadata?.labels ?? {}, spec: obj.spec }];
+  // A LeaderWorkerSet (leaderworkerset.x-k8s.io/v1) carries two pod templates: leader and workers.
+  const lwt = obj.kind === 'LeaderWorkerSet' ? obj.spec?.leaderWorkerTemplate : undefined;
+  if (lwt) {
+    return [lwt.leaderTemplate, lwt.workerTemplate].filter(t => t?.spec?.containers)
+      .map(t => ({ labels: t.metadata?.labels ?? {}, spec: t.spec }));
+  }
   const template = obj.spec?.template ?? obj.spec?.jobTemplate?.spec?.template;
   if (template?.spec?.containers) return [{ labels: template.metadata?.labels ?? {}, spec: template.spec }];
   return [];
