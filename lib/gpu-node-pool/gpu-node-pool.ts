@@ -14,7 +14,6 @@ import { KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner'
 import { PoolContract, resolvePoolContract } from './resolve';
 import { resolveInterconnect } from './resolve-interconnect';
 import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
-import type { Interconnect } from './interconnect';
 import { checkDns1123Label, checkImageReference } from '../private/api-rules';
 import { guardProps } from '../private/prop-guards';
 
@@ -72,8 +71,6 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
   public readonly maxGpus?: number;
   public readonly interruptible: boolean;
   public readonly usdPerGpuHour: number;
-  /** The fabric between the nodes, if declared (interface shared with wip-mn-plan). */
-  public readonly interconnect?: Interconnect;
   /** Where `usdPerGpuHour` comes from. */
   public readonly priceSource: string;
   /** The Karpenter NodePool, if the pool creates nodes. */
@@ -144,7 +141,6 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
     this.interconnect = interconnect;
     this.maxGpus = props.maxGpus;
     this.interruptible = c.interruptible;
-    this.interconnect = props.interconnect;
     this.usdPerGpuHour = props.usdPerGpuHour ?? props.accelerator.spec.onDemandUsdPerGpuHour;
     this.priceSource = props.usdPerGpuHour !== undefined ? 'given (usdPerGpuHour)' : props.accelerator.spec.priceSource;
 

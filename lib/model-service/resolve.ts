@@ -209,7 +209,9 @@ export function resolveServicePlan(
         gpus: given,
         kvCacheBudget: tp => runtime.driver.kvCacheBudget(kvRequest(tp)),
         maxNodesPerReplica: props.maxNodesPerReplica,
-        crossNode: runtime.capabilities.multiNode?.crossNode,
+        // An engine that cannot span nodes is still planned across them (as vLLM would), so the
+        // refusal says how many nodes the model needs and which runtimes can serve it (multi-node.ts).
+        crossNode: runtime.capabilities.multiNode?.crossNode ?? 'pipeline',
       });
       if (plan.chosen) {
         gpus = plan.chosen.gpus;
