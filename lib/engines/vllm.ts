@@ -1,4 +1,4 @@
-import { EngineDriver } from './driver';
+import { EndpointPickerSupport, EngineDriver } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { VLLM_DEFAULT_GPU_MEMORY_UTILIZATION, vllmKvCacheBudget } from './vllm-memory';
@@ -46,6 +46,27 @@ function vllmMetrics(version: string): EngineMetrics {
     clientErrors: { metric: 'http_requests_total', matchers: { status: '4xx' }, regexMatchers: { handler: VLLM_API_HANDLERS } },
     promptTokens: 'vllm:prompt_tokens_total',
     generationTokens: 'vllm:generation_tokens_total',
+  };
+}
+
+/**
+ * The llm-d endpoint picker reads `vllm:num_requests_waiting`, `vllm:kv_cache_usage_perc` and
+ * `vllm:lora_requests_info` (llm-d/llm-d-router `pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go`,
+ * v0.10.0, engine config `vllm`); no flag is needed (vLLM serves /metrics on its API port). The KV
+ * gauge exists from 0.9.2 (VLLM_KV_CACHE_RENAME): older releases export only the old name.
+ */
+function vllmEndpointPicker(version: string): { endpointPicker?: EndpointPickerSupport; refusesEndpointPicker?: string } {
+  if (compareVersions(version, VLLM_KV_CACHE_RENAME) < 0) {
+    return { refusesEndpointPicker: `the endpoint picker reads vllm:kv_cache_usage_perc, which vLLM exports from ${VLLM_KV_CACHE_RENAME} (${version} exports only vllm:gpu_cache_usage_perc)` };
+  }
+  return {
+    endpointPicker: {
+      engineType: 'vllm',
+      queuedRequests: 'vllm:num_requests_waiting',
+      kvCacheUsage: 'vllm:kv_cache_usage_perc',
+      loraInfo: 'vllm:lora_requests_info',
+      source: 'llm-d/llm-d-router pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go v0.10.0',
+    },
   };
 }
 
@@ -118,6 +139,7 @@ export const VLLM_DRIVER: EngineDriver = {
     objectStores: compareVersions(profile.version, VLLM_GCS_STREAMER) >= 0 ? ['s3', 'gs'] : ['s3'],
     objectStoreFactory: 'Runtime.vllm() (Run:ai streamer; gs:// from 0.11.1)',
     publicImageVendors: [GpuVendor.NVIDIA],
+    ...vllmEndpointPicker(profile.version),
   }),
   // Source: vllm `vllm/v1/metrics/loggers.py` time_to_first_token_seconds buckets, identical v0.9.0-v0.19.1.
   ttftBuckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],

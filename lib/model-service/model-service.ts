@@ -24,6 +24,9 @@ import { guardProps } from '../private/prop-guards';
 import { gibQuantity } from '../private/quantity-render';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
 import { checkSameApp } from '../private/same-app';
+import { ENDPOINT_PICKER_LABEL, EndpointPicker } from './endpoint-picker';
+import { RoutingKind } from './routing';
+import { checkRouting } from './routing-check';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -41,9 +44,14 @@ export interface WorkloadReference {
 
 /** One backend of the service's HTTPRoute rule. */
 export interface RouteBackend {
-  /** Service name. */
+  /** Service name (or InferencePool name, with `group` and `kind`). */
   readonly name: string;
-  readonly port: number;
+  /** Port of a Service backend. @default - none (an InferencePool backend has no port) */
+  readonly port?: number;
+  /** API group of the backend. @default - core (a Service) */
+  readonly group?: string;
+  /** Kind of the backend, e.g. `InferencePool`. @default - Service */
+  readonly kind?: string;
   /** Share of traffic, relative to the other backends. @default - Gateway API's default (1) */
   readonly weight?: number;
 }
@@ -110,6 +118,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   public readonly route?: ApiObject;
   /** The NetworkPolicy, unless disabled. */
   public readonly networkPolicy?: ApiObject;
+  /** The InferencePool and its endpoint picker, with `routing: Routing.inferencePool()`. */
+  public readonly endpointPicker?: EndpointPicker;
 
   private readonly props: ModelServiceProps;
   /** The pod template this service renders for itself. */
@@ -146,6 +156,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
         `the service ${other.owner.node.path} already routes ${routeClaim!.pathPrefix} on Gateway ${routeClaim!.gateway} for ${describeHostnames(routeClaim!.hostnames)}: both HTTPRoutes would be accepted and the Gateway would send every such request to one of them (the older), leaving the other unreachable`,
         'give each service its own pathPrefix (e.g. "/<model>/v1", rewritten to the engine\'s prefix) or its own hostnames');
     }
+    if (plan) checkRouting(this._problems, props.routing, plan.runtime, this.adapterNames);
     this._validate();
     this.plan = plan!;
     if (routeClaim) recordRoute({ ...routeClaim, owner: this });
@@ -229,6 +240,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     this.autoscaler = this.addAutoscaler(labels);
     // The autoscaler's query reads the engine's queue gauge: the pods must be scraped.
     if (this.autoscaler) this.renderScrape();
+    this.endpointPicker = this.addEndpointPicker(labels);
     this.route = this.addRoute(labels);
 
     props.nodePool?.registerConsumer(this);
@@ -248,6 +260,10 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   public get metricSelector(): Record<string, string> {
     return { namespace: this.namespace, service: this.name };
   }
+  /** Served model names of the LoRA adapters (empty when none). */
+  public get adapterNames(): readonly string[] { return []; } // interface shared with wip-lora
+  /** Whether requests reach the replicas through an InferencePool and its endpoint picker. */
+  public get routedByInferencePool(): boolean { return this.props.routing?.kind === RoutingKind.INFERENCE_POOL; }
   /** The props the service was created with, for constructs that derive a variant (canaries). */
   public get definition(): ModelServiceProps { return this.props; }
 
@@ -484,7 +500,11 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       ingress: [
         { from: callers, ports: apiPorts },
         {
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': metricsNs } } }],
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': metricsNs } } },
+            // The endpoint pickers of the service's pools (its own and a canary's) scrape the engine's metrics.
+            ...(this.routedByInferencePool ? [{ podSelector: { matchExpressions: [{ key: ENDPOINT_PICKER_LABEL, operator: 'In', values: [this.name, `${this.name}-canary`] }] } }] : []),
+          ],
           ports: [{ port: k8s.IntOrString.fromNumber(profile.metricsPort), protocol: 'TCP' }],
         },
       ],
@@ -574,6 +594,47 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     }
   }
 
+  /**
+   * The Gateway's proxies for this service's route, as NetworkPolicy peers (none without a route).
+   * A canary's endpoint picker admits the same callers.
+   */
+  public gatewayPeers(): k8s.NetworkPolicyPeer[] {
+    if (!this.props.route) return [];
+    const implementation = this.props.route.implementation ?? GatewayImplementation.istio();
+    return implementation._networkPolicyPeers(this.gatewayReference());
+  }
+
+  /**
+   * An InferencePool with its endpoint picker over pods with `podSelector` (the service's own, or
+   * a canary's), named `poolName`; `scope` owns the objects.
+   */
+  public renderEndpointPicker(scope: Construct, id: string, poolName: string, podSelector: Record<string, string>, labels: Record<string, string>): EndpointPicker {
+    const r = this.props.route;
+    return new EndpointPicker(scope, id, {
+      poolName,
+      namespace: this.namespace,
+      labels,
+      // The model Service and PodMonitor select pods by SERVICE_LABEL: the picker's pods must not carry it.
+      podLabels: Object.fromEntries(Object.entries(labels).filter(([k]) => k !== SERVICE_LABEL)),
+      podSelector,
+      targetPort: this.engine.httpPort,
+      metricsPath: this.engine.metricsPath,
+      engine: this.plan.runtime.capabilities.endpointPicker!,
+      routing: this.props.routing!,
+      gatewayPeers: this.gatewayPeers(),
+      metricsNamespace: this.props.network?.metricsNamespace ?? 'monitoring',
+      networkPolicy: !this.props.network?.disabled,
+      adapterNames: this.adapterNames,
+      service: this,
+      gateway: r ? `${r.gatewayNamespace ?? this.namespace}/${r.gatewayName}` : undefined,
+    });
+  }
+
+  private addEndpointPicker(labels: Record<string, string>): EndpointPicker | undefined {
+    if (!this.routedByInferencePool) return undefined;
+    return this.renderEndpointPicker(this, 'EndpointPicker', this.name, this.selectorLabels, labels);
+  }
+
   private addRoute(labels: Record<string, string>): ApiObject | undefined {
     const r = this.props.route;
     if (!r) return undefined;
@@ -593,7 +654,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
             type: HttpRouteSpecRulesFiltersType.URL_REWRITE,
             urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: rewriteTo } },
           }],
-          backendRefs: Lazy.any({ produce: () => this.routeBackends?.value ?? [{ name: this.service.name, port: this.engine.httpPort }] }),
+          backendRefs: Lazy.any({ produce: () => this.routeBackends?.value ?? [this.endpointPicker?.backendRef ?? { name: this.service.name, port: this.engine.httpPort }] }),
           timeouts: { request: timeout, backendRequest: timeout },
         }],
       },
