@@ -156,7 +156,9 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
         `the service ${other.owner.node.path} already routes ${routeClaim!.pathPrefix} on Gateway ${routeClaim!.gateway} for ${describeHostnames(routeClaim!.hostnames)}: both HTTPRoutes would be accepted and the Gateway would send every such request to one of them (the older), leaving the other unreachable`,
         'give each service its own pathPrefix (e.g. "/<model>/v1", rewritten to the engine\'s prefix) or its own hostnames');
     }
-    if (plan) checkRouting(this._problems, props.routing, plan.runtime, this.adapterNames);
+    // The engine is known without a plan (a plan may fail on other props): all problems at once.
+    const runtime = plan?.runtime ?? props.runtime;
+    if (runtime) checkRouting(this._problems, props.routing, runtime, this.adapterNames);
     this._validate();
     this.plan = plan!;
     if (routeClaim) recordRoute({ ...routeClaim, owner: this });
