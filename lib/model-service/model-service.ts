@@ -610,7 +610,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
    * An InferencePool with its endpoint picker over pods with `podSelector` (the service's own, or
    * a canary's), named `poolName`; `scope` owns the objects.
    */
-  public renderEndpointPicker(scope: Construct, id: string, poolName: string, podSelector: Record<string, string>, labels: Record<string, string>): EndpointPicker {
+  public renderEndpointPicker(scope: Construct, id: string, poolName: string, podSelector: Record<string, string>, labels: Record<string, string>, options: { objectives?: boolean } = {}): EndpointPicker {
     const r = this.props.route;
     return new EndpointPicker(scope, id, {
       poolName,
@@ -626,7 +626,9 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       gatewayPeers: this.gatewayPeers(),
       metricsNamespace: this.props.network?.metricsNamespace ?? 'monitoring',
       networkPolicy: !this.props.network?.disabled,
-      adapterNames: this.adapterNames,
+      // Objectives are named after the adapters: only the service's own pool has them (a canary's
+      // pool would claim the same names; its requests get the picker's unset priority, 0, the same).
+      adapterNames: options.objectives === false ? [] : this.adapterNames,
       service: this,
       gateway: r ? `${r.gatewayNamespace ?? this.namespace}/${r.gatewayName}` : undefined,
     });
