@@ -9,12 +9,25 @@ import { EndpointPickerFailureMode, Routing } from './routing';
 import { EndpointPickerSupport } from '../engines/driver';
 import { InferenceObjective } from '../imports/inferenceobjectives-llm-d.ai';
 import { InferencePool, InferencePoolSpecEndpointPickerRefFailureMode } from '../imports/inferencepools-inference.networking.k8s.io';
+import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
 
 /** API group of the InferencePool (Gateway API Inference Extension v1, GA). */
 export const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
 
 /** Label on the endpoint picker's pods, naming the service it routes for. */
 export const ENDPOINT_PICKER_LABEL = 'modelship.dev/endpoint-picker';
+
+/** Series label naming the InferencePool on the picker's metrics (from its pods' label). */
+export const INFERENCE_POOL_SERIES_LABEL = 'inference_pool';
+/** Series label carrying the pool's failure mode on the picker's metrics, so alerts know the severity. */
+export const FAILURE_MODE_SERIES_LABEL = 'failure_mode';
+
+/** How Prometheus scrapes the picker (the service's scrape options). */
+export interface EndpointPickerScrape {
+  readonly labels: Record<string, string>;
+  readonly interval?: string;
+  readonly seriesLabels?: Record<string, string>;
+}
 
 /** What an endpoint picker needs from its service. */
 export interface EndpointPickerInput {
@@ -72,6 +85,7 @@ export class EndpointPicker extends Construct {
   public readonly failureMode: EndpointPickerFailureMode;
 
   private readonly input: EndpointPickerInput;
+  private scrapeObject?: ApiObject;
 
   constructor(scope: Construct, id: string, input: EndpointPickerInput) {
     super(scope, id);
@@ -229,6 +243,41 @@ export class EndpointPicker extends Construct {
       }));
     }
   }
+
+  /** The PodMonitor of the picker's pods, once scraped. */
+  public get podMonitor(): ApiObject | undefined { return this.scrapeObject; }
+
+  /**
+   * (Re-)renders the PodMonitor of the picker's pods on its metrics port, plain HTTP
+   * (`--metrics-endpoint-auth=false`: no bearer token, the NetworkPolicy admits only the metrics
+   * namespace). Every series carries `inference_pool` and `failure_mode`.
+   */
+  public renderScrape(o: EndpointPickerScrape): ApiObject {
+    if (this.scrapeObject) this.node.tryRemoveChild(this.scrapeObject.node.id);
+    const replace = PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
+    this.scrapeObject = new PodMonitor(this, 'PodMonitor', {
+      metadata: { name: this.name, labels: { ...this.input.labels, 'app.kubernetes.io/component': 'endpoint-picker', ...o.labels } },
+      spec: {
+        selector: { matchLabels: { ...this.selectorLabels } },
+        podMetricsEndpoints: [{
+          port: 'metrics',
+          path: '/metrics',
+          interval: o.interval,
+          relabelings: [
+            { sourceLabels: ['__meta_kubernetes_pod_label_modelship_dev_endpoint_picker'], targetLabel: INFERENCE_POOL_SERIES_LABEL, action: replace },
+            { targetLabel: FAILURE_MODE_SERIES_LABEL, replacement: this.failureMode, action: replace },
+            ...Object.keys(o.seriesLabels ?? {}).sort().map(k => ({ targetLabel: k, replacement: o.seriesLabels![k], action: replace })),
+          ],
+        }],
+      },
+    });
+    return this.scrapeObject;
+  }
+
+  /** The pool's name. */
+  public get poolName(): string { return this.input.poolName; }
+  /** The pool's namespace. */
+  public get namespace(): string { return this.input.namespace; }
 
   /** The HTTPRoute backend that sends to this pool. */
   public get backendRef(): { group: string; kind: string; name: string } {

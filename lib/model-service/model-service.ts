@@ -390,6 +390,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     // The service owns its PodMonitor: re-rendered with the configuration a stack gives.
     if (this.scrapeObject) this.node.tryRemoveChild(this.scrapeObject.node.id);
     const o = this.scrapeConfig?.value ?? { labels: { ...DEFAULT_SCRAPE_LABELS } };
+    // The endpoint picker is scraped the same way (it exists once the constructor made it).
+    this.endpointPicker?.renderScrape(o);
     const profile = this.engine;
     const replace = PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
     this.scrapeObject = new PodMonitor(this, 'PodMonitor', {
@@ -636,7 +638,10 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
 
   private addEndpointPicker(labels: Record<string, string>): EndpointPicker | undefined {
     if (!this.routedByInferencePool) return undefined;
-    return this.renderEndpointPicker(this, 'EndpointPicker', this.name, this.selectorLabels, labels);
+    const picker = this.renderEndpointPicker(this, 'EndpointPicker', this.name, this.selectorLabels, labels);
+    // Its metrics and up series are what tells a down picker (with FailClose, a down model).
+    picker.renderScrape(this.scrapeConfig?.value ?? { labels: { ...DEFAULT_SCRAPE_LABELS } });
+    return picker;
   }
 
   private addRoute(labels: Record<string, string>): ApiObject | undefined {

@@ -8,6 +8,7 @@ import { checkStackNames } from './api-checks';
 import { renderDashboard, gpuFleetDashboard, runtimeDashboard, DashboardSpec } from './dashboards';
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
 import { EngineGroup, groupByEngineMetrics } from './engine-groups';
+import { endpointPickerAlertGroup } from './endpoint-picker-alerts';
 import { engineRuleGroup } from './engine-rules';
 import { gpuRuleGroup } from './gpu-rules';
 import { promDuration } from './promql';
@@ -64,6 +65,8 @@ export class MonitoringStack extends ModelshipConstruct {
   public readonly dashboards: ApiObject[] = [];
   /** The services it watches. */
   public readonly services: readonly ModelService[];
+  /** PrometheusRules of the endpoint pickers (0 or 1). */
+  private readonly pickerRuleObjects: number;
   /** The pools whose GPUs it watches. */
   public readonly nodePools: readonly IGpuNodePool[];
 
@@ -226,7 +229,12 @@ export class MonitoringStack extends ModelshipConstruct {
       ruleObject(`Rules-${c.service.namespace}.${c.service.name}`, `${this.name}.${c.service.namespace}.${c.service.name}`, [group]);
       return group;
     });
-    this.ruleGroups = [...mainGroups, ...perEngine, ...perService];
+    // Services routed by an InferencePool: an alert per endpoint picker, in an object of its own.
+    const pickers = props.services.flatMap(s => (s.endpointPicker ? [{ namespace: s.namespace, poolName: s.endpointPicker.poolName, failureMode: s.endpointPicker.failureMode }] : []));
+    const pickerGroups = pickers.length > 0 ? [endpointPickerAlertGroup(`modelship.${this.name}.endpoint-pickers`, stack, pickers, props.runbookBaseUrl)] : [];
+    if (pickerGroups.length > 0) ruleObject('Rules-endpoint-pickers', `${this.name}-endpoint-pickers`, pickerGroups);
+    this.pickerRuleObjects = pickerGroups.length;
+    this.ruleGroups = [...mainGroups, ...perEngine, ...perService, ...pickerGroups];
 
     // Dashboards
     if (props.dashboards ?? true) {
@@ -277,7 +285,7 @@ export class MonitoringStack extends ModelshipConstruct {
       targets: [...this.services, ...this.nodePools],
       details: [
         { label: 'PodMonitors', value: String(this.podMonitors.length) },
-        { label: 'PrometheusRules', value: `${this.prometheusRules.length} (1 shared, ${this.prometheusRules.length - 1 - this.services.length} per engine metric map, ${this.services.length} per service)` },
+        { label: 'PrometheusRules', value: `${this.prometheusRules.length} (1 shared, ${this.prometheusRules.length - 1 - this.services.length - this.pickerRuleObjects} per engine metric map, ${this.services.length} per service${this.pickerRuleObjects ? ', 1 for the endpoint pickers' : ''})` },
         { label: 'recording rules', value: String(rules.length - alerts) },
         { label: 'alert rules', value: String(alerts) },
         { label: 'dashboards', value: String(this.dashboards.length) },
