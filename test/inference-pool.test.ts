@@ -1,10 +1,11 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
   Accelerator, EndpointPickerFailureMode, GatewayImplementation, Model, ModelService, ModelServiceProps, Routing, Runtime,
 } from '../lib';
+import { planFleet } from '../lib/pulumi';
 import { celErrors, celRuleCount } from './support/cel';
 import { evaluateCelRules } from './support/cel-rules';
 import { expectValidationError } from './support/errors';
@@ -276,3 +277,27 @@ describe('bad input: ValidationErrors with fixes', () => {
     expect(wrong.problems[0].property).toBe('routing');
   });
 });
+
+describe('Pulumi: the pool after its picker\'s RBAC and Deployment, routes and objectives after the pool', () => {
+  test('dependencies and creation order', () => {
+    const app = new App();
+    const chart = new Chart(app, 'llm', { namespace: 'llm' });
+    ApiObjectNamespace(chart);
+    AdapterService.names = ['sql-lora'];
+    new AdapterService(chart, 'llama', { ...base, routing: Routing.inferencePool() });
+    const plan = planFleet(chart);
+    const deps = Object.fromEntries(plan.objects.map(o => [o.key, o.dependsOn]));
+    const pool = 'InferencePool/llm/llama';
+    expect(deps[pool]).toEqual(expect.arrayContaining(['Namespace/llm', 'Deployment/llm/llama-epp', 'Deployment/llm/llama']));
+    // Transitively after the picker's Role, RoleBinding, ServiceAccount and ConfigMap (Deployments wait for config).
+    expect(deps['Deployment/llm/llama-epp']).toEqual(expect.arrayContaining(['Role/llm/llama-epp', 'RoleBinding/llm/llama-epp', 'ServiceAccount/llm/llama-epp', 'ConfigMap/llm/llama-epp']));
+    expect(deps['HTTPRoute/llm/llama']).toContain(pool);
+    expect(deps['InferenceObjective/llm/sql-lora']).toContain(pool);
+    const position = new Map(plan.objects.map((o, i) => [o.key, i]));
+    for (const o of plan.objects) for (const d of o.dependsOn) expect(position.get(d)!).toBeLessThan(position.get(o.key)!);
+  });
+});
+
+function ApiObjectNamespace(chart: Chart): void {
+  new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm' } });
+}
