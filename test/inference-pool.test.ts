@@ -52,7 +52,7 @@ describe('Routing.inferencePool()', () => {
     const objs = pooled();
     expect(objs.map(o => o.kind).sort()).toEqual([
       'ConfigMap', 'Deployment', 'Deployment', 'HTTPRoute', 'InferencePool', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget',
-      'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'Service', 'ServiceAccount', 'ServiceAccount',
+      'PodDisruptionBudget', 'PodMonitor', 'Role', 'RoleBinding', 'Service', 'Service', 'ServiceAccount', 'ServiceAccount',
     ]);
     expectSchemaValid(objs);
   });
