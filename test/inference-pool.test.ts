@@ -3,12 +3,13 @@ import { join } from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
-  Accelerator, EndpointPickerFailureMode, GatewayImplementation, Model, ModelService, ModelServiceProps, Routing, Runtime,
+  Accelerator, EndpointPickerFailureMode, GatewayImplementation, Model, ModelService, ModelServiceProps, renderPlanMarkdown, Routing, Runtime,
 } from '../lib';
 import { planFleet } from '../lib/pulumi';
 import { celErrors, celRuleCount } from './support/cel';
 import { evaluateCelRules } from './support/cel-rules';
 import { expectValidationError } from './support/errors';
+import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
 import { admits, Caller } from './support/network-policy';
 import { restrictedViolations } from './support/pss';
 import { expectSchemaValid, schemaErrors } from './support/schema';
@@ -301,3 +302,22 @@ describe('Pulumi: the pool after its picker\'s RBAC and Deployment, routes and o
 function ApiObjectNamespace(chart: Chart): void {
   new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm' } });
 }
+
+describe('PLAN.md and the topology', () => {
+  test('gateway -> InferencePool -> EPP -> replicas, with the picker\'s scorers and failure mode', () => {
+    const app = new App();
+    const chart = new Chart(app, 'llm', { namespace: 'llm' });
+    AdapterService.names = ['sql-lora'];
+    new AdapterService(chart, 'llama', { ...base, routing: Routing.inferencePool({ failureMode: EndpointPickerFailureMode.FAIL_CLOSE }) });
+    const md = renderPlanMarkdown(chart);
+    expect(md).toContain('## inference-pool: llm/llama');
+    expect(md).toContain('- scorers: queue 2, kvCacheUtilization 2, prefixCache 3');
+    expect(md).toContain('- failure mode: FailClose (picker down = model down)');
+    expect(md).toContain('- objectives: sql-lora');
+    const flow = parseFlowchart(mermaidBlock(md));
+    const [poolId, pool] = [...flow.nodes].find(([, n]) => n.label.includes('InferencePool llama'))!;
+    expect(pool.label).toContain('gateway gateways/public -#gt; InferencePool llama -#gt; EPP llama-epp -#gt; replicas');
+    const [svcId] = [...flow.nodes].find(([, n]) => n.label.startsWith('llm/llama'))!;
+    expect(flow.edges).toContainEqual({ from: poolId, to: svcId, dotted: true });
+  });
+});
