@@ -52,7 +52,7 @@ describe('Routing.inferencePool()', () => {
   test('every object is valid by the Kubernetes schemas and the vendored CRDs', () => {
     const objs = pooled();
     expect(objs.map(o => o.kind).sort()).toEqual([
-      'ConfigMap', 'Deployment', 'Deployment', 'HTTPRoute', 'InferencePool', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget',
+      'ConfigMap', 'Deployment', 'Deployment', 'DestinationRule', 'HTTPRoute', 'InferencePool', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget',
       'PodDisruptionBudget', 'PodMonitor', 'Role', 'RoleBinding', 'Service', 'Service', 'ServiceAccount', 'ServiceAccount',
     ]);
     expectSchemaValid(objs);
@@ -320,4 +320,12 @@ describe('PLAN.md and the topology', () => {
     const [svcId] = [...flow.nodes].find(([, n]) => n.label.startsWith('llm/llama'))!;
     expect(flow.edges).toContainEqual({ from: poolId, to: svcId, dotted: true });
   });
+});
+
+test('without a route, the picker admits the service\'s own callers on ext-proc (a Gateway set up elsewhere)', () => {
+  const objs = synth({ routing: Routing.inferencePool(), route: undefined, network: { allowNamespaces: ['gateways'] } });
+  const np = find(objs, 'NetworkPolicy', 'llama-epp');
+  expect(admits(np, { namespace: 'gateways', podLabels: { app: 'gw' } }, 9002)).toBe(true);
+  expect(admits(np, { namespace: 'llm', podLabels: { app: 'client' } }, 9002)).toBe(true);
+  expect(admits(np, { namespace: 'other', podLabels: { app: 'x' } }, 9002)).toBe(false);
 });

@@ -5,6 +5,7 @@ import {
   ENDPOINT_PICKER_CONFIG, ENDPOINT_PICKER_HEALTH_SERVICE, ENDPOINT_PICKER_IMAGE, ENDPOINT_PICKER_PORTS, ENDPOINT_PICKER_RBAC,
   ENDPOINT_PICKER_RESOURCES, ENDPOINT_PICKER_UID, renderEndpointPickerConfig,
 } from './endpoint-picker-config';
+import { GatewayImplementation } from './gateway-implementation';
 import { EndpointPickerFailureMode, Routing } from './routing';
 import { EndpointPickerSupport } from '../engines/driver';
 import { InferenceObjective } from '../imports/inferenceobjectives-llm-d.ai';
@@ -50,6 +51,8 @@ export interface EndpointPickerInput {
   readonly routing: Routing;
   /** Callers of the ext-proc port: the Gateway's proxies (none without a route). */
   readonly gatewayPeers: readonly k8s.NetworkPolicyPeer[];
+  /** The route's Gateway implementation, which may need objects of its own to reach the picker. */
+  readonly implementation?: GatewayImplementation;
   /** Namespace of the Prometheus that scrapes the picker. */
   readonly metricsNamespace: string;
   /** Whether to emit a NetworkPolicy for the picker. */
@@ -215,6 +218,8 @@ export class EndpointPicker extends Construct {
         spec: { podSelector: { matchLabels: this.selectorLabels }, policyTypes: ['Ingress'], ingress },
       });
     }
+
+    input.implementation?._endpointPickerObjects(this, this.name, input.namespace, labels);
 
     this.pool = new InferencePool(this, 'InferencePool', {
       metadata: { name: input.poolName, labels },

@@ -625,7 +625,9 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       metricsPath: this.engine.metricsPath,
       engine: this.plan.runtime.capabilities.endpointPicker!,
       routing: this.props.routing!,
-      gatewayPeers: this.gatewayPeers(),
+      // Without a route (a Gateway configured elsewhere), the service's own callers.
+      gatewayPeers: r ? this.gatewayPeers() : [...(this.networkPolicyRules?.ingress?.[0]?.from ?? [])],
+      implementation: r ? r.implementation ?? GatewayImplementation.istio() : undefined,
       metricsNamespace: this.props.network?.metricsNamespace ?? 'monitoring',
       networkPolicy: !this.props.network?.disabled,
       // Objectives are named after the adapters: only the service's own pool has them (a canary's
