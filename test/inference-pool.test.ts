@@ -11,7 +11,8 @@ import { evaluateCelRules } from './support/cel-rules';
 import { expectValidationError } from './support/errors';
 import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
 import { admits, Caller } from './support/network-policy';
-import { restrictedViolations } from './support/pss';
+import { synthExampleObjects } from './support/examples';
+import { podSpecsOf, restrictedViolations } from './support/pss';
 import { expectSchemaValid, schemaErrors } from './support/schema';
 
 const base: ModelServiceProps = {
@@ -328,4 +329,11 @@ test('without a route, the picker admits the service\'s own callers on ext-proc 
   expect(admits(np, { namespace: 'gateways', podLabels: { app: 'gw' } }, 9002)).toBe(true);
   expect(admits(np, { namespace: 'llm', podLabels: { app: 'client' } }, 9002)).toBe(true);
   expect(admits(np, { namespace: 'other', podLabels: { app: 'x' } }, 9002)).toBe(false);
+});
+
+test('examples/inference-gateway: every pod, model server and endpoint picker alike, is PSS restricted', () => {
+  const objs = synthExampleObjects('inference-gateway');
+  const pods = objs.flatMap(podSpecsOf);
+  expect(pods.filter(p => p.labels['app.kubernetes.io/component'] === 'endpoint-picker')).toHaveLength(2);
+  for (const p of pods) expect(restrictedViolations(p.spec)).toEqual([]);
 });
