@@ -9,9 +9,9 @@ import { planFleet } from '../lib/pulumi';
 import { celErrors, celRuleCount } from './support/cel';
 import { evaluateCelRules } from './support/cel-rules';
 import { expectValidationError } from './support/errors';
+import { synthExampleObjects } from './support/examples';
 import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
 import { admits, Caller } from './support/network-policy';
-import { synthExampleObjects } from './support/examples';
 import { podSpecsOf, restrictedViolations } from './support/pss';
 import { expectSchemaValid, schemaErrors } from './support/schema';
 

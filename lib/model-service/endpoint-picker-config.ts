@@ -4,8 +4,8 @@
  * (commit 71f4f0999f95b96c49a9d0c4afbd18dfdb943c26), files named at each constant; the chart's
  * templates are in vendor/reference/llm-d-router/.
  */
-import { EndpointPickerSupport } from '../engines/driver';
 import { ScorerWeights } from './routing';
+import { EndpointPickerSupport } from '../engines/driver';
 
 /**
  * The picker's image. The chart's values say `tag: main` with `pullPolicy: Always`

@@ -5,6 +5,7 @@ import { Accelerator } from '../accelerators';
 import { ModelshipConstruct } from '../construct-base';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { ValidationError } from '../errors';
+import { ENDPOINT_PICKER_LABEL, EndpointPicker } from './endpoint-picker';
 import { GatewayImplementation, GatewayReference } from './gateway-implementation';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { buildPodTemplate } from './pod-template';
@@ -14,6 +15,8 @@ import { resolveServicePlan, ServicePlan } from './resolve';
 import { fractionalSeconds } from '../duration';
 import { MODEL_SERVICE_FIELDS } from './prop-shapes';
 import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
+import { RoutingKind } from './routing';
+import { checkRouting } from './routing-check';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
@@ -24,9 +27,6 @@ import { guardProps } from '../private/prop-guards';
 import { gibQuantity } from '../private/quantity-render';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
 import { checkSameApp } from '../private/same-app';
-import { ENDPOINT_PICKER_LABEL, EndpointPicker } from './endpoint-picker';
-import { RoutingKind } from './routing';
-import { checkRouting } from './routing-check';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -612,7 +612,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
    * An InferencePool with its endpoint picker over pods with `podSelector` (the service's own, or
    * a canary's), named `poolName`; `scope` owns the objects.
    */
-  public renderEndpointPicker(scope: Construct, id: string, poolName: string, podSelector: Record<string, string>, labels: Record<string, string>, options: { objectives?: boolean } = {}): EndpointPicker {
+  public renderEndpointPicker(scope: Construct, id: string, poolName: string, podSelector: Record<string, string>, labels: Record<string, string>,
+    options: { objectives?: boolean } = {}): EndpointPicker {
     const r = this.props.route;
     return new EndpointPicker(scope, id, {
       poolName,

@@ -1,9 +1,9 @@
-import { selector } from '../engines';
-import { FAILURE_MODE_SERIES_LABEL, INFERENCE_POOL_SERIES_LABEL } from '../model-service/endpoint-picker';
-import { EndpointPickerFailureMode } from '../model-service/routing';
 import { SCRAPE_METRICS } from './known-metrics';
 import { alertRule, RuleGroupSpec, RuleSpec } from './rule-group';
 import { STACK_LABEL } from './service-series';
+import { selector } from '../engines';
+import { FAILURE_MODE_SERIES_LABEL, INFERENCE_POOL_SERIES_LABEL } from '../model-service/endpoint-picker';
+import { EndpointPickerFailureMode } from '../model-service/routing';
 
 /** One InferencePool's endpoint picker, as the stack watches it. */
 export interface WatchedEndpointPicker {
