@@ -10,6 +10,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Accelerator, EndpointPickerFailureMode, Model, ModelService, MonitoringStack, Routing, Runtime } from '../lib';
+import { analyzePromql } from '../lib/monitoring-stack/promql';
 import { PROMTOOL, requirePromtool } from './support/promtool';
 import { expectSchemaValid } from './support/schema';
 
@@ -84,4 +85,23 @@ testIfPromtool('EndpointPickerDown: fires when the picker is down or gone, criti
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the endpoint-picker dashboard: every query parses and names only the picker\'s metrics (llm-d-router v0.10.0) and up', () => {
+  const { chart } = build();
+  const objs = Testing.synth(chart);
+  const cm = objs.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'monitoring-dashboard-endpoint-pickers');
+  const dash = JSON.parse(cm.data['endpoint-pickers.json']);
+  const exprs: string[] = dash.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr));
+  expect(exprs).toHaveLength(7);
+  // The metric names as the picker registers them: subsystem `llm_d_epp` (pkg/epp/metrics/llm_d_router_metrics.go).
+  const upstream = ['llm_d_epp_request_total', 'llm_d_epp_request_error_total', 'llm_d_epp_request_duration_seconds_bucket',
+    'llm_d_epp_ready_endpoints', 'llm_d_epp_average_queue_size', 'llm_d_epp_average_kv_cache_utilization', 'up'];
+  for (const e of exprs) {
+    const a = analyzePromql(e);
+    expect({ e, errors: a.errors }).toEqual({ e, errors: [] });
+    expect(a.metrics.filter(m => !upstream.includes(m))).toEqual([]);
+    expect(e).toContain('modelship_stack="llm/monitoring"');
+  }
+  expect(exprs.join('\n')).toContain('sum by (namespace, inference_pool, model_name)');
 });

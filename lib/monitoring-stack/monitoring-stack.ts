@@ -8,6 +8,7 @@ import { checkStackNames } from './api-checks';
 import { renderDashboard, gpuFleetDashboard, runtimeDashboard, DashboardSpec } from './dashboards';
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
 import { endpointPickerAlertGroup } from './endpoint-picker-alerts';
+import { endpointPickerDashboard } from './endpoint-picker-dashboard';
 import { EngineGroup, groupByEngineMetrics } from './engine-groups';
 import { engineRuleGroup } from './engine-rules';
 import { gpuRuleGroup } from './gpu-rules';
@@ -247,6 +248,7 @@ export class MonitoringStack extends ModelshipConstruct {
         specs.push({ key: kind, spec: runtimeDashboard(`modelship-${namespace ?? 'default'}-${this.name}-${kind}`, stack, kind, groups, dcgm.mode !== DcgmMode.NONE) });
       }
       if (dcgm.mode !== DcgmMode.NONE) specs.push({ key: 'gpu-fleet', spec: gpuFleetDashboard(`modelship-${this.name}-gpu-fleet`) });
+      if (pickers.length > 0) specs.push({ key: 'endpoint-pickers', spec: endpointPickerDashboard(`modelship-${namespace ?? 'default'}-${this.name}-endpoint-pickers`, stack) });
       for (const { key, spec } of specs) {
         this.dashboards.push(new k8s.KubeConfigMap(this, `Dashboard-${key}`, {
           metadata: {
