@@ -10,9 +10,9 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Accelerator, EndpointPickerFailureMode, Model, ModelService, MonitoringStack, Routing, Runtime } from '../lib';
-import { analyzePromql } from '../lib/monitoring-stack/promql';
 import { PROMTOOL, requirePromtool } from './support/promtool';
 import { expectSchemaValid } from './support/schema';
+import { analyzePromql } from '../lib/monitoring-stack/promql';
 
 requirePromtool('`promtool check rules` and `promtool test rules` of the endpoint-picker alerts');
 const testIfPromtool = PROMTOOL ? test : test.skip;
