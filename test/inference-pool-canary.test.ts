@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  Accelerator, CanaryRollout, GpuNodePool, Model, ModelService, Precision, Provisioner, Routing, Runtime, TrafficStrategy,
+  Accelerator, CanaryRollout, GpuNodePool, Model, ModelService, MonitoringStack, Precision, Provisioner, Routing, Runtime, TrafficStrategy,
 } from '../lib';
 import { evaluateCelRules } from './support/cel-rules';
 import { expectValidationError } from './support/errors';
@@ -58,4 +58,18 @@ test('Argo Rollouts with an InferencePool is refused, with the reason and the al
   const p = e.problems.find(x => x.property === 'strategy')!;
   expect(p.reason).toMatch(/InferencePool/);
   expect(p.fix).toMatch(/gatewayWeights/);
+});
+
+test('the candidate\'s picker is scraped like the stable\'s, and a stack made after the canary alerts on both pickers', () => {
+  const { chart, service } = setup();
+  new CanaryRollout(chart, 'canary', { service, candidate, strategy: TrafficStrategy.gatewayWeights({ currentWeight: 10 }), steps: [10, 25, 50] });
+  const stack = new MonitoringStack(chart, 'monitoring', { services: [service] });
+  const objs = Testing.synth(chart);
+  const pm = (name: string) => objs.find(o => o.kind === 'PodMonitor' && o.metadata.name === name);
+  for (const name of ['llama-epp', 'llama-canary-epp']) {
+    const relabel = pm(name).spec.podMetricsEndpoints[0].relabelings;
+    expect(relabel).toContainEqual(expect.objectContaining({ targetLabel: 'modelship_stack', replacement: 'llm/monitoring' }));
+  }
+  const alerts = stack.ruleGroups.find(g => g.name.endsWith('.endpoint-pickers'))!.rules;
+  expect(alerts.map(r => r.expr.match(/inference_pool="([^"]+)"/)![1])).toEqual(['llama', 'llama-canary']);
 });

@@ -132,6 +132,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   private networkPolicyRules?: Omit<k8s.NetworkPolicySpec, 'podSelector'>;
   private scrapeObject?: ApiObject;
   private scrapeConfig?: SeamClaim<ScrapeOptions>;
+  /** Endpoint pickers over this service's pods (its own pool's, and a canary's), scraped like the pods. */
+  private readonly pickers: EndpointPicker[] = [];
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
@@ -390,8 +392,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     // The service owns its PodMonitor: re-rendered with the configuration a stack gives.
     if (this.scrapeObject) this.node.tryRemoveChild(this.scrapeObject.node.id);
     const o = this.scrapeConfig?.value ?? { labels: { ...DEFAULT_SCRAPE_LABELS } };
-    // The endpoint picker is scraped the same way (it exists once the constructor made it).
-    this.endpointPicker?.renderScrape(o);
+    // The endpoint pickers are scraped the same way.
+    for (const picker of this.pickers) picker.renderScrape(o);
     const profile = this.engine;
     const replace = PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
     this.scrapeObject = new PodMonitor(this, 'PodMonitor', {
@@ -615,7 +617,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   public renderEndpointPicker(scope: Construct, id: string, poolName: string, podSelector: Record<string, string>, labels: Record<string, string>,
     options: { objectives?: boolean } = {}): EndpointPicker {
     const r = this.props.route;
-    return new EndpointPicker(scope, id, {
+    const picker = new EndpointPicker(scope, id, {
       poolName,
       namespace: this.namespace,
       labels,
@@ -637,14 +639,19 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       service: this,
       gateway: r ? `${r.gatewayNamespace ?? this.namespace}/${r.gatewayName}` : undefined,
     });
+    // Its up series is what tells a down picker (with FailClose, a down model); a stack that
+    // configures the service's scrape later re-renders it.
+    picker.renderScrape(this.scrapeConfig?.value ?? { labels: { ...DEFAULT_SCRAPE_LABELS } });
+    this.pickers.push(picker);
+    return picker;
   }
+
+  /** Every endpoint picker over this service's pods: its own pool's, then a canary's. */
+  public get endpointPickers(): readonly EndpointPicker[] { return this.pickers; }
 
   private addEndpointPicker(labels: Record<string, string>): EndpointPicker | undefined {
     if (!this.routedByInferencePool) return undefined;
-    const picker = this.renderEndpointPicker(this, 'EndpointPicker', this.name, this.selectorLabels, labels);
-    // Its metrics and up series are what tells a down picker (with FailClose, a down model).
-    picker.renderScrape(this.scrapeConfig?.value ?? { labels: { ...DEFAULT_SCRAPE_LABELS } });
-    return picker;
+    return this.renderEndpointPicker(this, 'EndpointPicker', this.name, this.selectorLabels, labels);
   }
 
   private addRoute(labels: Record<string, string>): ApiObject | undefined {

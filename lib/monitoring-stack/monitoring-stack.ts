@@ -231,7 +231,8 @@ export class MonitoringStack extends ModelshipConstruct {
       return group;
     });
     // Services routed by an InferencePool: an alert per endpoint picker, in an object of its own.
-    const pickers = props.services.flatMap(s => (s.endpointPicker ? [{ namespace: s.namespace, poolName: s.endpointPicker.poolName, failureMode: s.endpointPicker.failureMode }] : []));
+    // (A canary's picker made before the stack is included; one made after it is scraped but not alerted on.)
+    const pickers = props.services.flatMap(s => s.endpointPickers.map(p => ({ namespace: p.namespace, poolName: p.poolName, failureMode: p.failureMode })));
     const pickerGroups = pickers.length > 0 ? [endpointPickerAlertGroup(`modelship.${this.name}.endpoint-pickers`, stack, pickers, props.runbookBaseUrl)] : [];
     if (pickerGroups.length > 0) ruleObject('Rules-endpoint-pickers', `${this.name}-endpoint-pickers`, pickerGroups);
     this.pickerRuleObjects = pickerGroups.length;
