@@ -61,6 +61,11 @@ export { ENVOY_GATEWAY_NAMESPACE, GatewayImplementation, GatewayImplementationKi
 export type { EnvoyGatewayOptions, GatewayPeer, GkeGatewayOptions } from './model-service/gateway-implementation';
 export { DRAIN_DEFAULTS } from './model-service/drain';
 export type { DrainOptions } from './model-service/drain';
+export { DEFAULT_SCORER_WEIGHTS, EndpointPickerFailureMode, MAX_SCORER_WEIGHT, Routing, RoutingKind } from './model-service/routing';
+export type { EndpointPickerOptions, InferencePoolRoutingOptions, ScorerWeights } from './model-service/routing';
+export { ENDPOINT_PICKER_IMAGE } from './model-service/endpoint-picker-config';
+export { ENDPOINT_PICKER_LABEL, EndpointPicker, INFERENCE_POOL_GROUP } from './model-service/endpoint-picker';
+export type { EndpointPickerInput } from './model-service/endpoint-picker';
 export { MODEL_NAMESPACE_DEFAULTS, ModelNamespace, PodSecurityLevel } from './model-service/model-namespace';
 export type { ModelNamespaceProps } from './model-service/model-namespace';
 export type { ServicePlan, ServiceVariant } from './model-service/resolve';

@@ -21,7 +21,7 @@ import * as YAML from 'yaml';
 import {
   Accelerator, AlertSeverity, AutoscalerProvider, CanaryRollout, CapacityType, Dcgm, DevicePlugin, GatewayImplementation, GpuNodePool, GpuSharing,
   Interconnect, MigStrategy, Model, ModelCache, ModelNamespace, ModelService, MonitoringRule, MonitoringStack, PodSecurityLevel, Precision, Provisioner,
-  Runtime, SurgePolicy, TaintEffect, TrafficStrategy, ValidationError,
+  Runtime, SurgePolicy, TaintEffect, TrafficStrategy, ValidationError, Routing, EndpointPickerFailureMode,
 } from '../lib';
 import { ModelFleet } from '../lib/pulumi';
 import { apiServerViolations } from './support/api-server-rules';
@@ -403,6 +403,55 @@ add('multi-node canary gateway weights', c => {
 });
 add('multi-node with a MonitoringStack', c => { const s = multiNode()(c); new MonitoringStack(c, 'mon', { services: [s] }); });
 
+// InferencePool routing (issue 14): engines the endpoint picker cannot read, bad scorer weights,
+// failure modes, picker options, gateways, canaries, monitoring.
+const pooled = (o: Record<string, unknown> = {}) => Routing.inferencePool(o as never);
+add('InferencePool on vLLM', service({ routing: pooled(), route: { gatewayName: 'gw' } }));
+add('InferencePool without a route', service({ routing: pooled() }));
+add('InferencePool on SGLang', service({ runtime: Runtime.sglang(), routing: pooled(), route: { gatewayName: 'gw', gatewayNamespace: 'gateways' } }));
+add('InferencePool on TGI', service({ runtime: Runtime.tgi({ version: '3.0.0', allowRootImage: true }), routing: pooled() }));
+add('InferencePool on TGI (root image refused too)', service({ runtime: Runtime.tgi(), routing: pooled() }));
+add('InferencePool on Triton', volume(Runtime.triton(), { routing: pooled() }));
+add('InferencePool on a custom container', custom({}, { routing: pooled() }));
+add('InferencePool on vLLM 0.8.5', service({ runtime: Runtime.vllm({ version: '0.8.5' }), routing: pooled() }));
+for (const scorers of [{ queue: 5 }, { prefixCache: 0 }, { loraAffinity: 1 }, { queue: -1 }, { queue: 0.5 }, { queue: Number.NaN }, { queue: Infinity }, { queue: 1e9 }, { queue: '2' },
+  { queue: 0, kvCacheUtilization: 0, prefixCache: 0 }, { latency: 1 }, { queue: null }, {}]) {
+  add(`scorer weights {${Object.entries(scorers).map(([k, v]) => `${k}: ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`).join(', ')}}`, service({ routing: pooled({ scorers }) }));
+}
+for (const failureMode of [EndpointPickerFailureMode.FAIL_CLOSE, EndpointPickerFailureMode.FAIL_OPEN, 'FailClosed', '', 3]) {
+  add(`failureMode ${JSON.stringify(failureMode)}`, service({ routing: pooled({ failureMode }) }));
+}
+for (const endpointPicker of [{ cpu: 2, memoryGiB: 4 }, { cpu: 0 }, { cpu: 1.5 }, { memoryGiB: 4096 }, { image: 'registry.example.com/epp:v0.10.0' }, { image: '' }, { image: 'a b' }]) {
+  add(`endpointPicker ${JSON.stringify(endpointPicker)}`, service({ routing: pooled({ endpointPicker }) }));
+}
+add('routing given as a string', service({ routing: 'inference-pool' }));
+add('Routing.inferencePool(3)', c => service({ routing: Routing.inferencePool(3 as never) })(c));
+add('Routing.service() explicitly', service({ routing: Routing.service(), route: { gatewayName: 'gw' } }));
+for (const [t, implementation] of [['Envoy Gateway', GatewayImplementation.envoyGateway()], ['GKE', GatewayImplementation.gke({ proxyOnlySubnetCidrs: ['10.129.0.0/23'] })],
+  ['peers', GatewayImplementation.peers([{ namespaceLabels: { team: 'gw' } }])], ['Istio', GatewayImplementation.istio()]] as const) {
+  add(`InferencePool behind ${t}`, service({ routing: pooled(), route: { gatewayName: 'gw', gatewayNamespace: 'gateways', implementation } }));
+}
+add('InferencePool with the NetworkPolicy disabled', service({ routing: pooled(), network: { disabled: true } }));
+add('InferencePool gateway-weights canary', canary({ strategy: TrafficStrategy.gatewayWeights({ currentWeight: 25 }) }, { routing: pooled() }));
+add('InferencePool gateway-weights canary at rest', c => {
+  const s = onPool({ route: { gatewayName: 'gw' }, routing: pooled() })(c);
+  new CanaryRollout(c, 'canary', { service: s, strategy: TrafficStrategy.gatewayWeights() });
+});
+add('InferencePool Argo canary', canary({}, { routing: pooled() }));
+add('InferencePool Argo replica-based canary', canary({ strategy: TrafficStrategy.argoRollouts({ replicaBased: true }) }, { routing: pooled() }));
+add('InferencePool monitored, FailClose', c => {
+  const s = onPool({ routing: pooled({ failureMode: EndpointPickerFailureMode.FAIL_CLOSE }), route: { gatewayName: 'gw' } })(c);
+  new MonitoringStack(c, 'monitoring', { services: [s] });
+});
+add('two InferencePool services, one namespace', c => {
+  service({ routing: pooled(), route: { gatewayName: 'gw', pathPrefix: '/a/v1' } }, 'a')(c);
+  service({ routing: pooled(), route: { gatewayName: 'gw', pathPrefix: '/b/v1' } }, 'b')(c);
+});
+add('InferencePool service named like another service\'s picker', c => {
+  service({ routing: pooled() }, 'a')(c);
+  service({}, 'a-epp')(c);
+});
+
 // The Pulumi adapter.
 const PULUMI: Array<[string, Build, string?]> = [
   ['fleet of one service', service()], ['fleet namespace LLM', service(), 'LLM'], ['fleet namespace ""', service(), ''],
@@ -414,6 +463,8 @@ const PULUMI: Array<[string, Build, string?]> = [
   ['fleet with a shared cache of 0.5 GiB', service({ cache: ModelCache.shared({ sizeGiB: 0.5 }) })], ['fleet with an HPA', service({ autoscaling: { minReplicas: 1, maxReplicas: 2, provider: AutoscalerProvider.HPA } })],
   ['fleet over budget', c => { const p = poolOf(c); new ModelService(c, 'big', { model: Model.huggingFace('meta-llama/Llama-3.1-70B-Instruct'), nodePool: p, replicas: 40 }); }],
   ['fleet with a gateway-weights canary', canary({ strategy: TrafficStrategy.gatewayWeights({ currentWeight: 25 }) })],
+  ['fleet with an InferencePool', service({ routing: Routing.inferencePool(), route: { gatewayName: 'gw' } })],
+  ['fleet with an InferencePool on TGI', service({ runtime: Runtime.tgi({ allowRootImage: true }), routing: Routing.inferencePool() })],
 ];
 for (const [title, build, namespace] of PULUMI) INPUTS.push({ title: `pulumi: ${title}`, build, namespace: namespace ?? 'llm', pulumi: true });
 

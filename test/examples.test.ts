@@ -61,6 +61,8 @@ test.each([
   ['pools', { NodePool: 1, EC2NodeClass: 1, Deployment: 3 }],
   // Both services span 2 nodes: a LeaderWorkerSet each, no Deployment.
   ['multi-node', { LeaderWorkerSet: 2, Deployment: 0, PodDisruptionBudget: 2 }],
+  // Two services behind InferencePools, each with its endpoint picker (Deployment, PodMonitor, Istio DestinationRule).
+  ['inference-gateway', { NodePool: 2, Deployment: 4, InferencePool: 2, DestinationRule: 2, HTTPRoute: 2, PodMonitor: 4 }],
 ])('example %s places its services on pools', (name, counts) => {
   const { objects } = synthExample(name);
   for (const [kind, n] of Object.entries(counts)) {

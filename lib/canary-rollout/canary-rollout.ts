@@ -14,6 +14,7 @@ import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../imports/analysistemplates-argoproj.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import { Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable, RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollouts-argoproj.io';
+import { EndpointPicker, INFERENCE_POOL_GROUP } from '../model-service/endpoint-picker';
 import { ModelService, POD_TEMPLATE_HASH_LABEL, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
 import { groupIngressRule } from '../model-service/multi-node-service';
 import { MODEL_SERVICE_DEFAULTS, ModelServiceProps } from '../model-service/props';
@@ -71,6 +72,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
   public readonly canaryService?: ApiObject;
   /** The candidate's Deployment, for gateway weights. */
   public readonly canaryWorkload?: ApiObject;
+  /** The candidate's InferencePool and endpoint picker, for gateway weights on a service routed by an InferencePool. */
+  public readonly canaryEndpointPicker?: EndpointPicker;
 
   private readonly strategy: TrafficStrategy;
   private readonly surge: SurgePolicy;
@@ -187,6 +190,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       const made = this.addGatewayWeights(labels, props);
       this.canaryWorkload = made.workload;
       this.canaryService = made.service;
+      this.canaryEndpointPicker = made.endpointPicker;
     }
 
     this.node.defaultChild = this.rollout ?? this.canaryWorkload ?? this.canaryService;
@@ -275,6 +279,11 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
   private resolveMechanics(problems: Problems): RolloutMechanics {
     const s = this.strategy;
     const route = this.service.definition.route;
+    if (s.kind === TrafficStrategyKind.ARGO_ROLLOUTS && this.service.routedByInferencePool && !s.argo?.replicaBased) {
+      problems.add('strategy', 'TrafficStrategy.argoRollouts()',
+        `${this.service.name} is routed by an InferencePool: Argo Rollouts' Gateway API plugin weights the Rollout's stableService and canaryService (Services) in the route, but the route's backend is the InferencePool, which selects stable and canary pods alike by the service's label, so its endpoint picker would spread traffic over both whatever the weights`,
+        'use TrafficStrategy.gatewayWeights() (a second InferencePool for the candidate, weighted in the route), or TrafficStrategy.argoRollouts({ replicaBased: true }) (no fixed share: the picker scores stable and candidate pods of the one pool alike)');
+    }
     if (s.kind === TrafficStrategyKind.ARGO_ROLLOUTS) {
       // Names the Gateway API plugin looks the route up by.
       if (s.argo?.httpRoute !== undefined) checkDns1123Subdomain(problems, 'strategy.httpRoute', s.argo.httpRoute);
@@ -496,7 +505,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     }));
   }
 
-  private addGatewayWeights(labels: Record<string, string>, props: CanaryRolloutProps): { workload?: ApiObject; service?: ApiObject } {
+  private addGatewayWeights(labels: Record<string, string>, props: CanaryRolloutProps): { workload?: ApiObject; service?: ApiObject; endpointPicker?: EndpointPicker } {
     const service = this.service;
     const def = service.definition;
     const g = this.strategy.gateway!;
@@ -509,9 +518,16 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       row = g.promote ? this.budget.rows[this.budget.rows.length - 1] : this.budget.rows[W.indexOf(current)];
     }
     const weight = this.candidatePlan ? current : 0;
-    const backendRefs: RouteBackend[] = [{ name: service.service.name, port, weight: 100 - weight }];
+    // Routed by an InferencePool: the route weights two pools, each with its own endpoint picker
+    // (Gateway API Inference Extension conformance test GatewayWeightedAcrossTwoInferencePools).
+    const pooled = service.routedByInferencePool;
+    const backend = (name: string, w: number): RouteBackend => (pooled
+      ? { group: INFERENCE_POOL_GROUP, kind: 'InferencePool', name, weight: w }
+      : { name, port, weight: w });
+    const backendRefs: RouteBackend[] = [backend(service.service.name, 100 - weight)];
     let workload: ApiObject | undefined;
     let canaryService: ApiObject | undefined;
+    let endpointPicker: EndpointPicker | undefined;
 
     if (this.candidatePlan && row) {
       const canarySelector = { [SERVICE_LABEL]: this.canaryName };
@@ -539,7 +555,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       });
       canaryService = this.addCanaryService(labels, canaryServiceSelector(this.candidatePlan, canarySelector));
       this.copyNetworkPolicy(labels, canarySelector);
-      backendRefs.push({ name: this.canaryName, port, weight });
+      if (pooled) endpointPicker = service.renderEndpointPicker(this, 'CanaryEndpointPicker', this.canaryName, canarySelector, labels, { objectives: false });
+      backendRefs.push(backend(this.canaryName, weight));
 
       if (g.promote) {
         // The stable Deployment rolls to the candidate's template at full size (a LeaderWorkerSet to its group templates).
@@ -566,7 +583,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
         },
       });
     }
-    return { workload, service: canaryService };
+    return { workload, service: canaryService, endpointPicker };
   }
 
   /** Holds the stable at `replicas` (its share of the previous step) during the rollout. */

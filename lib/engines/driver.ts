@@ -32,6 +32,30 @@ export interface EngineCapabilities {
    * cannot span nodes, and a model larger than one node does not fit.
    */
   readonly multiNode?: MultiNodeCapability;
+  /**
+   * How the llm-d endpoint picker (EPP) reads this engine's load, when it can: its engine type
+   * and the metric names it scrapes. Undefined where the EPP cannot route to the engine.
+   */
+  readonly endpointPicker?: EndpointPickerSupport;
+  /** Why the endpoint picker cannot route to this engine (version), when `endpointPicker` is undefined. */
+  readonly refusesEndpointPicker?: string;
+}
+
+/**
+ * What the llm-d endpoint picker's `core-metrics-extractor` reads from one engine (its built-in
+ * engine configs: llm-d/llm-d-router `pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go`, v0.10.0).
+ */
+export interface EndpointPickerSupport {
+  /** Engine name in the extractor's configs (`vllm`, `sglang`), its `defaultEngine` parameter. */
+  readonly engineType: string;
+  /** Gauge of waiting requests the queue scorer reads. */
+  readonly queuedRequests: string;
+  /** Gauge (0-1) of KV-cache use the KV-cache-utilization scorer reads. */
+  readonly kvCacheUsage: string;
+  /** Info metric of loaded LoRA adapters the LoRA-affinity scorer reads, if the engine exports one. */
+  readonly loraInfo?: string;
+  /** Where the facts come from. */
+  readonly source: string;
 }
 
 /** An engine's documented way of spanning nodes. */

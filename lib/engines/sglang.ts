@@ -113,7 +113,22 @@ export const SGLANG_DRIVER: EngineDriver = {
   command: () => ['python3', '-m', 'sglang.launch_server'],
   args: ctx => [...sglangArgs(ctx), ...ctx.extraArgs],
   env: () => ({}),
-  capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA], multiNode: SGLANG_MULTI_NODE }),
+  capabilities: () => ({
+    rendersModelArgs: true,
+    objectStores: [],
+    publicImageVendors: [GpuVendor.NVIDIA],
+    multiNode: SGLANG_MULTI_NODE,
+    // The llm-d endpoint picker's `sglang` engine config reads `sglang:num_queue_reqs` and
+    // `sglang:token_usage`, no LoRA metric (llm-d/llm-d-router
+    // `pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go`, v0.10.0); SGLang exports
+    // them with `--enable-metrics`, which args() always passes.
+    endpointPicker: {
+      engineType: 'sglang',
+      queuedRequests: 'sglang:num_queue_reqs',
+      kvCacheUsage: 'sglang:token_usage',
+      source: 'llm-d/llm-d-router pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go v0.10.0',
+    },
+  }),
   // Source: sglang `python/sglang/srt/metrics/collector.py` (time_to_first_token_seconds buckets).
   ttftBuckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 120, 160],
   kvCacheBudget: sglangKvCacheBudget,

@@ -1,4 +1,4 @@
-import { ContainerCommand, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext, MultiNodeCapability } from './driver';
+import { ContainerCommand, EndpointPickerSupport, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext, MultiNodeCapability } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { VLLM_DEFAULT_GPU_MEMORY_UTILIZATION, vllmKvCacheBudget } from './vllm-memory';
@@ -60,6 +60,27 @@ export const VLLM_MULTI_NODE: MultiNodeCapability = {
   crossNode: 'pipeline',
   source: 'vllm-project/vllm docs/serving/distributed_serving.md (v0.8.4): "the tensor parallel size is the number of GPUs you want to use in each node, and the pipeline parallel size is the number of nodes"',
 };
+
+/**
+ * The llm-d endpoint picker reads `vllm:num_requests_waiting`, `vllm:kv_cache_usage_perc` and
+ * `vllm:lora_requests_info` (llm-d/llm-d-router `pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go`,
+ * v0.10.0, engine config `vllm`); no flag is needed (vLLM serves /metrics on its API port). The KV
+ * gauge exists from 0.9.2 (VLLM_KV_CACHE_RENAME): older releases export only the old name.
+ */
+function vllmEndpointPicker(version: string): { endpointPicker?: EndpointPickerSupport; refusesEndpointPicker?: string } {
+  if (compareVersions(version, VLLM_KV_CACHE_RENAME) < 0) {
+    return { refusesEndpointPicker: `the endpoint picker reads vllm:kv_cache_usage_perc, which vLLM exports from ${VLLM_KV_CACHE_RENAME} (${version} exports only vllm:gpu_cache_usage_perc)` };
+  }
+  return {
+    endpointPicker: {
+      engineType: 'vllm',
+      queuedRequests: 'vllm:num_requests_waiting',
+      kvCacheUsage: 'vllm:kv_cache_usage_perc',
+      loraInfo: 'vllm:lora_requests_info',
+      source: 'llm-d/llm-d-router pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go v0.10.0',
+    },
+  };
+}
 
 function precisionArgs(precision: Precision): string[] {
   switch (precision) {
@@ -175,6 +196,7 @@ export const VLLM_DRIVER: EngineDriver = {
     objectStoreFactory: 'Runtime.vllm() (Run:ai streamer; gs:// from 0.11.1)',
     publicImageVendors: [GpuVendor.NVIDIA],
     multiNode: VLLM_MULTI_NODE,
+    ...vllmEndpointPicker(profile.version),
   }),
   // Source: vllm `vllm/v1/metrics/loggers.py` time_to_first_token_seconds buckets, identical v0.9.0-v0.19.1.
   ttftBuckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],

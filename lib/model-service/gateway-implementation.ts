@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { show, ValidationError } from '../errors';
 import { isCidr, isDnsLabel, isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
 import { describeValue, factoryOptions } from '../private/prop-guards';
@@ -191,6 +193,29 @@ export class GatewayImplementation {
             podSelector: p.podLabels ? { matchLabels: { ...p.podLabels } } : undefined,
           });
     }
+  }
+
+  /**
+   * Objects this implementation needs to reach an InferencePool's endpoint picker (the picker's
+   * Service `picker` in `namespace`). Istio: a DestinationRule that makes the Gateway speak TLS to
+   * the picker, which serves TLS with a self-signed certificate by default (llm-d-router v0.10.0
+   * `pkg/epp/server/options.go`: SecureServing true), exactly as the llm-d-router gateway chart
+   * does for `provider.name: istio` (`config/charts/llm-d-router-gateway/templates/istio.yaml`:
+   * `tls.mode: SIMPLE`, `insecureSkipVerify: true`). The others: none known (kgateway, Envoy AI
+   * Gateway, NGINX Gateway Fabric and GKE were not checked for extra objects: UNVERIFIED).
+   * @internal
+   */
+  public _endpointPickerObjects(scope: Construct, picker: string, namespace: string, labels: Record<string, string>): ApiObject[] {
+    if (this.kind !== GatewayImplementationKind.ISTIO) return [];
+    return [new ApiObject(scope, 'IstioDestinationRule', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: picker, labels },
+      spec: {
+        host: `${picker}.${namespace}.svc.cluster.local`,
+        trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } },
+      },
+    })];
   }
 
   /**

@@ -5,6 +5,7 @@ import { Accelerator } from '../accelerators';
 import { ModelshipConstruct } from '../construct-base';
 import { EngineMetrics, EngineProfile, selector } from '../engines';
 import { ValidationError } from '../errors';
+import { ENDPOINT_PICKER_LABEL, EndpointPicker } from './endpoint-picker';
 import { GatewayImplementation, GatewayReference } from './gateway-implementation';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { buildPodTemplate } from './pod-template';
@@ -16,6 +17,8 @@ import { resolveServicePlan, ServicePlan } from './resolve';
 import { fractionalSeconds } from '../duration';
 import { MODEL_SERVICE_FIELDS } from './prop-shapes';
 import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
+import { RoutingKind } from './routing';
+import { checkRouting } from './routing-check';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import { HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
@@ -43,9 +46,14 @@ export interface WorkloadReference {
 
 /** One backend of the service's HTTPRoute rule. */
 export interface RouteBackend {
-  /** Service name. */
+  /** Service name (or InferencePool name, with `group` and `kind`). */
   readonly name: string;
-  readonly port: number;
+  /** Port of a Service backend. @default - none (an InferencePool backend has no port) */
+  readonly port?: number;
+  /** API group of the backend. @default - core (a Service) */
+  readonly group?: string;
+  /** Kind of the backend, e.g. `InferencePool`. @default - Service */
+  readonly kind?: string;
   /** Share of traffic, relative to the other backends. @default - Gateway API's default (1) */
   readonly weight?: number;
 }
@@ -112,6 +120,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   public readonly route?: ApiObject;
   /** The NetworkPolicy, unless disabled. */
   public readonly networkPolicy?: ApiObject;
+  /** The InferencePool and its endpoint picker, with `routing: Routing.inferencePool()`. */
+  public readonly endpointPicker?: EndpointPicker;
 
   private readonly props: ModelServiceProps;
   /** The pod template this service renders for itself. */
@@ -125,6 +135,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   private networkPolicyRules?: Omit<k8s.NetworkPolicySpec, 'podSelector'>;
   private scrapeObject?: ApiObject;
   private scrapeConfig?: SeamClaim<ScrapeOptions>;
+  /** Endpoint pickers over this service's pods (its own pool's, and a canary's), scraped like the pods. */
+  private readonly pickers: EndpointPicker[] = [];
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
@@ -149,6 +161,9 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
         `the service ${other.owner.node.path} already routes ${routeClaim!.pathPrefix} on Gateway ${routeClaim!.gateway} for ${describeHostnames(routeClaim!.hostnames)}: both HTTPRoutes would be accepted and the Gateway would send every such request to one of them (the older), leaving the other unreachable`,
         'give each service its own pathPrefix (e.g. "/<model>/v1", rewritten to the engine\'s prefix) or its own hostnames');
     }
+    // The engine is known without a plan (a plan may fail on other props): all problems at once.
+    const runtime = plan?.runtime ?? props.runtime;
+    if (runtime) checkRouting(this._problems, props.routing, runtime, this.adapterNames);
     this._validate();
     this.plan = plan!;
     if (routeClaim) recordRoute({ ...routeClaim, owner: this });
@@ -241,6 +256,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     this.autoscaler = this.addAutoscaler(labels);
     // The autoscaler's query reads the engine's queue gauge: the pods must be scraped.
     if (this.autoscaler) this.renderScrape();
+    this.endpointPicker = this.addEndpointPicker(labels);
     this.route = this.addRoute(labels);
 
     props.nodePool?.registerConsumer(this);
@@ -260,6 +276,10 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   public get metricSelector(): Record<string, string> {
     return { namespace: this.namespace, service: this.name };
   }
+  /** Served model names of the LoRA adapters (empty when none). */
+  public get adapterNames(): readonly string[] { return []; } // interface shared with wip-lora
+  /** Whether requests reach the replicas through an InferencePool and its endpoint picker. */
+  public get routedByInferencePool(): boolean { return this.props.routing?.kind === RoutingKind.INFERENCE_POOL; }
   /** The props the service was created with, for constructs that derive a variant (canaries). */
   public get definition(): ModelServiceProps { return this.props; }
 
@@ -409,6 +429,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     // The service owns its PodMonitor: re-rendered with the configuration a stack gives.
     if (this.scrapeObject) this.node.tryRemoveChild(this.scrapeObject.node.id);
     const o = this.scrapeConfig?.value ?? { labels: { ...DEFAULT_SCRAPE_LABELS } };
+    // The endpoint pickers are scraped the same way.
+    for (const picker of this.pickers) picker.renderScrape(o);
     const profile = this.engine;
     const replace = PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
     this.scrapeObject = new PodMonitor(this, 'PodMonitor', {
@@ -521,7 +543,11 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       ingress: [
         { from: callers, ports: apiPorts },
         {
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': metricsNs } } }],
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': metricsNs } } },
+            // The endpoint pickers of the service's pools (its own and a canary's) scrape the engine's metrics.
+            ...(this.routedByInferencePool ? [{ podSelector: { matchExpressions: [{ key: ENDPOINT_PICKER_LABEL, operator: 'In', values: [this.name, `${this.name}-canary`] }] } }] : []),
+          ],
           ports: [{ port: k8s.IntOrString.fromNumber(profile.metricsPort), protocol: 'TCP' }],
         },
       ],
@@ -611,6 +637,60 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     }
   }
 
+  /**
+   * The Gateway's proxies for this service's route, as NetworkPolicy peers (none without a route).
+   * A canary's endpoint picker admits the same callers.
+   */
+  public gatewayPeers(): k8s.NetworkPolicyPeer[] {
+    if (!this.props.route) return [];
+    const implementation = this.props.route.implementation ?? GatewayImplementation.istio();
+    return implementation._networkPolicyPeers(this.gatewayReference());
+  }
+
+  /**
+   * An InferencePool with its endpoint picker over pods with `podSelector` (the service's own, or
+   * a canary's), named `poolName`; `scope` owns the objects.
+   */
+  public renderEndpointPicker(scope: Construct, id: string, poolName: string, podSelector: Record<string, string>, labels: Record<string, string>,
+    options: { objectives?: boolean } = {}): EndpointPicker {
+    const r = this.props.route;
+    const picker = new EndpointPicker(scope, id, {
+      poolName,
+      namespace: this.namespace,
+      labels,
+      // The model Service and PodMonitor select pods by SERVICE_LABEL: the picker's pods must not carry it.
+      podLabels: Object.fromEntries(Object.entries(labels).filter(([k]) => k !== SERVICE_LABEL)),
+      podSelector,
+      targetPort: this.engine.httpPort,
+      metricsPath: this.engine.metricsPath,
+      engine: this.plan.runtime.capabilities.endpointPicker!,
+      routing: this.props.routing!,
+      // Without a route (a Gateway configured elsewhere), the service's own callers.
+      gatewayPeers: r ? this.gatewayPeers() : [...(this.networkPolicyRules?.ingress?.[0]?.from ?? [])],
+      implementation: r ? r.implementation ?? GatewayImplementation.istio() : undefined,
+      metricsNamespace: this.props.network?.metricsNamespace ?? 'monitoring',
+      networkPolicy: !this.props.network?.disabled,
+      // Objectives are named after the adapters: only the service's own pool has them (a canary's
+      // pool would claim the same names; its requests get the picker's unset priority, 0, the same).
+      adapterNames: options.objectives === false ? [] : this.adapterNames,
+      service: this,
+      gateway: r ? `${r.gatewayNamespace ?? this.namespace}/${r.gatewayName}` : undefined,
+    });
+    // Its up series is what tells a down picker (with FailClose, a down model); a stack that
+    // configures the service's scrape later re-renders it.
+    picker.renderScrape(this.scrapeConfig?.value ?? { labels: { ...DEFAULT_SCRAPE_LABELS } });
+    this.pickers.push(picker);
+    return picker;
+  }
+
+  /** Every endpoint picker over this service's pods: its own pool's, then a canary's. */
+  public get endpointPickers(): readonly EndpointPicker[] { return this.pickers; }
+
+  private addEndpointPicker(labels: Record<string, string>): EndpointPicker | undefined {
+    if (!this.routedByInferencePool) return undefined;
+    return this.renderEndpointPicker(this, 'EndpointPicker', this.name, this.selectorLabels, labels);
+  }
+
   private addRoute(labels: Record<string, string>): ApiObject | undefined {
     const r = this.props.route;
     if (!r) return undefined;
@@ -630,7 +710,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
             type: HttpRouteSpecRulesFiltersType.URL_REWRITE,
             urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: rewriteTo } },
           }],
-          backendRefs: Lazy.any({ produce: () => this.routeBackends?.value ?? [{ name: this.service.name, port: this.engine.httpPort }] }),
+          backendRefs: Lazy.any({ produce: () => this.routeBackends?.value ?? [this.endpointPicker?.backendRef ?? { name: this.service.name, port: this.engine.httpPort }] }),
           timeouts: { request: timeout, backendRequest: timeout },
         }],
       },

@@ -8,6 +8,7 @@ import { GatewayImplementation } from './gateway-implementation';
 import { Model, ModelSourceKind } from './model';
 import { ModelCache } from './model-cache';
 import { AutoscalerProvider } from './props';
+import { Routing } from './routing';
 import { Runtime } from './runtime';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { Precision } from '../planning/precision';
@@ -161,6 +162,7 @@ export const MODEL_SERVICE_FIELDS: Fields = {
     pathPrefix: is.string('/v1'),
     requestTimeout: durationGuard,
   }, '{ gatewayName: "inference-gateway" }'),
+  routing: is.instance(Routing, 'Routing.service() or Routing.inferencePool()'),
   terminationGracePeriod: durationGuard,
   drain: is.object({ maxRequestDuration: durationGuard, endpointRemovalDelay: durationGuard, maxTerminationGracePeriod: durationGuard },
     '{ maxRequestDuration: Duration.minutes(10) }'),

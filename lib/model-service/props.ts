@@ -4,6 +4,7 @@ import { DrainOptions } from './drain';
 import { GatewayImplementation } from './gateway-implementation';
 import { Model } from './model';
 import { ModelCache } from './model-cache';
+import { Routing } from './routing';
 import { Runtime } from './runtime';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { Precision } from '../planning/precision';
@@ -142,6 +143,12 @@ export interface ModelServiceProps {
   readonly network?: NetworkAccessOptions;
   /** Gateway API route. @default - none */
   readonly route?: RouteOptions;
+  /**
+   * How requests reach the replicas: the Service, or an InferencePool whose endpoint picker chooses
+   * the replica by queue, KV-cache use and prefix-cache affinity (the route's backend becomes the pool).
+   * @default Routing.service()
+   */
+  readonly routing?: Routing;
   /** Host CPU and memory per replica. @default - derived from the GPU count and model size */
   readonly resources?: ReplicaResources;
   /**

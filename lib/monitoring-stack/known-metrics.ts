@@ -43,6 +43,21 @@ export const KUBE_STATE_METRICS = {
   statefulSetCreated: 'kube_statefulset_created',
 } as const;
 
+/**
+ * The llm-d endpoint picker's own metrics (llm-d/llm-d-router `pkg/epp/metrics/llm_d_router_metrics.go`,
+ * v0.10.0, subsystem `llm_d_epp`; the older `inference_pool_*` / `inference_objective_*` names are
+ * deprecated there). Pool gauges carry `name` (the pool); request series carry `model_name` (the
+ * requested model or adapter), `target_model_name`, `fairness_id` and `priority`.
+ */
+export const ENDPOINT_PICKER_METRICS = {
+  requests: 'llm_d_epp_request_total',
+  requestErrors: 'llm_d_epp_request_error_total',
+  requestDuration: 'llm_d_epp_request_duration_seconds',
+  readyEndpoints: 'llm_d_epp_ready_endpoints',
+  averageQueueSize: 'llm_d_epp_average_queue_size',
+  averageKvCacheUtilization: 'llm_d_epp_average_kv_cache_utilization',
+} as const;
+
 /** Prometheus' own per-target health series. */
 export const SCRAPE_METRICS = {
   up: 'up',
@@ -53,4 +68,5 @@ export const KNOWN_NON_ENGINE_METRICS: readonly string[] = [
   ...Object.values(DCGM_METRICS),
   ...Object.values(KUBE_STATE_METRICS),
   ...Object.values(SCRAPE_METRICS),
+  ...Object.values(ENDPOINT_PICKER_METRICS).map(m => (m === ENDPOINT_PICKER_METRICS.requestDuration ? `${m}_bucket` : m)),
 ].sort();

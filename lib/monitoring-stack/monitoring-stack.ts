@@ -7,6 +7,8 @@ import { ModelService } from '../model-service';
 import { checkStackNames } from './api-checks';
 import { renderDashboard, gpuFleetDashboard, runtimeDashboard, DashboardSpec } from './dashboards';
 import { Dcgm, DcgmExporter, DcgmMode } from './dcgm';
+import { endpointPickerAlertGroup } from './endpoint-picker-alerts';
+import { endpointPickerDashboard } from './endpoint-picker-dashboard';
 import { EngineGroup, groupByEngineMetrics } from './engine-groups';
 import { engineRuleGroup } from './engine-rules';
 import { gpuRuleGroup } from './gpu-rules';
@@ -64,6 +66,8 @@ export class MonitoringStack extends ModelshipConstruct {
   public readonly dashboards: ApiObject[] = [];
   /** The services it watches. */
   public readonly services: readonly ModelService[];
+  /** PrometheusRules of the endpoint pickers (0 or 1). */
+  private readonly pickerRuleObjects: number;
   /** The pools whose GPUs it watches. */
   public readonly nodePools: readonly IGpuNodePool[];
 
@@ -227,7 +231,13 @@ export class MonitoringStack extends ModelshipConstruct {
       ruleObject(`Rules-${c.service.namespace}.${c.service.name}`, `${this.name}.${c.service.namespace}.${c.service.name}`, [group]);
       return group;
     });
-    this.ruleGroups = [...mainGroups, ...perEngine, ...perService];
+    // Services routed by an InferencePool: an alert per endpoint picker, in an object of its own.
+    // (A canary's picker made before the stack is included; one made after it is scraped but not alerted on.)
+    const pickers = props.services.flatMap(s => s.endpointPickers.map(p => ({ namespace: p.namespace, poolName: p.poolName, failureMode: p.failureMode })));
+    const pickerGroups = pickers.length > 0 ? [endpointPickerAlertGroup(`modelship.${this.name}.endpoint-pickers`, stack, pickers, props.runbookBaseUrl)] : [];
+    if (pickerGroups.length > 0) ruleObject('Rules-endpoint-pickers', `${this.name}-endpoint-pickers`, pickerGroups);
+    this.pickerRuleObjects = pickerGroups.length;
+    this.ruleGroups = [...mainGroups, ...perEngine, ...perService, ...pickerGroups];
 
     // Dashboards
     if (props.dashboards ?? true) {
@@ -240,6 +250,7 @@ export class MonitoringStack extends ModelshipConstruct {
         specs.push({ key: kind, spec: runtimeDashboard(`modelship-${namespace ?? 'default'}-${this.name}-${kind}`, stack, kind, groups, dcgm.mode !== DcgmMode.NONE) });
       }
       if (dcgm.mode !== DcgmMode.NONE) specs.push({ key: 'gpu-fleet', spec: gpuFleetDashboard(`modelship-${this.name}-gpu-fleet`) });
+      if (pickers.length > 0) specs.push({ key: 'endpoint-pickers', spec: endpointPickerDashboard(`modelship-${namespace ?? 'default'}-${this.name}-endpoint-pickers`, stack) });
       for (const { key, spec } of specs) {
         this.dashboards.push(new k8s.KubeConfigMap(this, `Dashboard-${key}`, {
           metadata: {
@@ -278,7 +289,7 @@ export class MonitoringStack extends ModelshipConstruct {
       targets: [...this.services, ...this.nodePools],
       details: [
         { label: 'PodMonitors', value: String(this.podMonitors.length) },
-        { label: 'PrometheusRules', value: `${this.prometheusRules.length} (1 shared, ${this.prometheusRules.length - 1 - this.services.length} per engine metric map, ${this.services.length} per service)` },
+        { label: 'PrometheusRules', value: `${this.prometheusRules.length} (1 shared, ${this.prometheusRules.length - 1 - this.services.length - this.pickerRuleObjects} per engine metric map, ${this.services.length} per service${this.pickerRuleObjects ? ', 1 for the endpoint pickers' : ''})` },
         { label: 'recording rules', value: String(rules.length - alerts) },
         { label: 'alert rules', value: String(alerts) },
         { label: 'dashboards', value: String(this.dashboards.length) },

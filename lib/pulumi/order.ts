@@ -54,6 +54,9 @@ const TIER_BY_KIND: Readonly<Record<string, ObjectTier>> = {
   Pod: ObjectTier.WORKLOAD,
 
   Service: ObjectTier.EXPOSURE,
+  // Exposes pods like a Service; routes (HTTPRoute backendRefs) and InferenceObjectives (poolRef)
+  // name it, so it comes before them, after its endpoint picker's RBAC and Deployment.
+  InferencePool: ObjectTier.EXPOSURE,
 };
 
 /** The tier of a kind; kinds not listed (autoscalers, Rollouts, monitors, routes, PDBs) act on workloads. */
@@ -143,9 +146,12 @@ function referencedTargets(body: KubeObjectBody, objects: readonly OrderInput[])
   byRef(spec.scaleTargetRef, 'Deployment');
   byRef(spec.workloadRef);
   byRef(spec.targetRef);
+  // InferenceObjective / InferenceModelRewrite `poolRef` (kind defaults to InferencePool in their CRDs).
+  if (spec.poolRef) byRef(spec.poolRef, 'InferencePool');
   for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
     for (const backend of Array.isArray(rule?.backendRefs) ? rule.backendRefs : []) {
       if ((backend.kind ?? 'Service') === 'Service' && (backend.group ?? '') === '') byRef({ ...backend, kind: 'Service' });
+      if (backend.kind === 'InferencePool' && backend.group === 'inference.networking.k8s.io') byRef(backend);
     }
   }
   if (body.kind === 'ServiceMonitor' || body.kind === 'PodMonitor') {

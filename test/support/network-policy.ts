@@ -50,9 +50,24 @@ function peerMatches(peer: any, caller: Caller, policyNs: string): boolean {
   return nsOk && podOk;
 }
 
+/**
+ * A label selector: every matchLabels pair and every matchExpressions requirement must hold
+ * (kubernetes.io/docs/concepts/overview/working-with-objects/labels, "Set-based requirement":
+ * In, NotIn (also true when the key is absent), Exists, DoesNotExist).
+ */
 function selects(selector: any, labels: Record<string, string>): boolean {
-  if (selector.matchExpressions) throw new Error('matchExpressions are not modelled by this checker');
-  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpressions = (selector.matchExpressions ?? []).every((e: any) => {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    switch (e.operator) {
+      case 'In': return has && (e.values ?? []).includes(labels[e.key]);
+      case 'NotIn': return !has || !(e.values ?? []).includes(labels[e.key]);
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      default: throw new Error(`unknown selector operator ${e.operator}`);
+    }
+  });
+  return byLabels && byExpressions;
 }
 
 function ipv4ToInt(ip: string): number {
