@@ -1,4 +1,4 @@
-import { EngineDriver } from './driver';
+import { EngineDriver, LoraArgs, LoraSupport } from './driver';
 import { EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { sglangKvCacheBudget } from './sglang-memory';
@@ -32,6 +32,39 @@ function precisionArgs(precision: Precision): string[] {
     case Precision.INT4_AWQ: return ['--quantization', 'awq_marlin'];
     case Precision.INT4_GPTQ: return ['--quantization', 'gptq_marlin'];
   }
+}
+
+/**
+ * SGLang's LoRA serving at 0.4.9 (sglang commit ec5f9c6 "chore: bump v0.4.9", read for these facts):
+ * `--lora-paths name=path ...` (nargs '*') and `--max-loras-per-batch` (default 8, "include
+ * base-only request") in `python/sglang/srt/server_args.py` L1099-1113; no `--enable-lora` and no
+ * `--max-lora-rank` (the buffers take the largest loaded adapter's `r`: `lora/lora_manager.py`
+ * L380); and LoRA requires `--disable-radix-cache` (`server_args.py` L1693-1697 asserts it).
+ * Buffers: `max_loras_per_batch` adapters on each adapter-targeted projection of every layer
+ * (`lora/mem_pool.py`), none on the embeddings (`lora/lora_config.py` refuses them). Whether the
+ * image carries `boto3` was not checked: object-store adapters are not offered on SGLang.
+ * Checked at 0.4.9 only; other 0.4.x releases are assumed to match.
+ */
+const SGLANG_LORA: LoraSupport = {
+  rankFlag: false,
+  buffers: (maxLoras, maxLoraRank) => ({
+    // One slot more than the adapters: the base model's requests take one (--max-loras-per-batch help text).
+    slots: maxLoras + 1,
+    rank: maxLoraRank,
+    embeddings: false,
+    basis: `SGLang allocates LoRA buffers for --max-loras-per-batch ${maxLoras + 1} (${maxLoras} adapters + the base model) at the largest adapter rank (assumed ${maxLoraRank}) on the projections the adapters target (assumed all of them) (sglang lora/mem_pool.py v0.4.9)`,
+  }),
+  fetch: { huggingFace: true, objectStores: [] },
+  notes: ['SGLang 0.4 serves LoRA adapters only with its radix (prefix) cache off: modelship passes --disable-radix-cache (sglang server_args.py v0.4.9), so prompts sharing a prefix are not cached'],
+};
+
+function loraArgs(lora: LoraArgs | undefined): string[] {
+  if (!lora) return [];
+  return [
+    '--lora-paths', ...lora.adapters.map(a => `${a.name}=${a.path}`),
+    '--max-loras-per-batch', String(lora.maxLoras + 1),
+    '--disable-radix-cache',
+  ];
 }
 
 /** SGLang's server (`lmsysorg/sglang`, whose image has no server entrypoint). */
@@ -70,10 +103,11 @@ export const SGLANG_DRIVER: EngineDriver = {
     '--enable-metrics',
     ...precisionArgs(ctx.precision),
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
+    ...loraArgs(ctx.lora),
     ...ctx.extraArgs,
   ],
   env: () => ({}),
-  capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA] }),
+  capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA], lora: SGLANG_LORA }),
   // Source: sglang `python/sglang/srt/metrics/collector.py` (time_to_first_token_seconds buckets).
   ttftBuckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 120, 160],
   kvCacheBudget: sglangKvCacheBudget,

@@ -248,6 +248,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   public get metricSelector(): Record<string, string> {
     return { namespace: this.namespace, service: this.name };
   }
+  /** Served model names of the LoRA adapters, in declaration order (empty without adapters). */
+  public get adapterNames(): readonly string[] { return this.plan.lora?.adapters.map(a => a.name) ?? []; }
   /** The props the service was created with, for constructs that derive a variant (canaries). */
   public get definition(): ModelServiceProps { return this.props; }
 

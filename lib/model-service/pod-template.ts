@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { ModelSourceKind } from './model';
+import { loraPodParts } from './lora-pod';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { ServicePlan } from './resolve';
 import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
@@ -105,6 +106,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     maxModelLen: plan.maxModelLen,
     revision: plan.model.revision,
     fromObjectStore: plan.model.source === ModelSourceKind.OBJECT_STORE,
+    lora: plan.lora ? { adapters: plan.lora.adapters, maxLoras: plan.lora.maxLoras, maxLoraRank: plan.lora.maxLoraRank } : undefined,
   });
 
   // Stop taking new requests first (the endpoint is removed while preStop sleeps), then let
@@ -162,6 +164,15 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     },
     volumeMounts: mounts,
   };
+  // LoRA adapters: downloads into the model cache before the server starts, read-only claims.
+  const lora = plan.lora ? loraPodParts({
+    lora: plan.lora, image: runtime.image, env: env.filter(e => e.name !== 'HF_TOKEN' && e.valueFrom === undefined), modelToken: token,
+    securityContext: container.securityContext!, mounts: mounts.filter(m => m.name === 'tmp' || m.name === 'model-cache'),
+  }) : undefined;
+  if (lora) {
+    volumes.push(...lora.volumes);
+    mounts.push(...lora.mounts);
+  }
 
   return {
     metadata: {
@@ -198,6 +209,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
         whenUnsatisfiable: 'ScheduleAnyway',
         labelSelector: { matchLabels: input.spreadSelector },
       }],
+      ...(lora && lora.initContainers.length > 0 ? { initContainers: lora.initContainers } : {}),
       containers: [container],
       volumes,
     },

@@ -4,6 +4,7 @@ import { Problems } from '../errors';
 import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkServiceNumbers } from './api-checks';
 import { resolveDrain } from './drain';
 import { mutableImageReason } from './image-reference';
+import { LoraPlan, resolveLora } from './lora-plan';
 import { Model, ModelSourceKind } from './model';
 import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { checkRoute } from './route-check';
@@ -11,6 +12,7 @@ import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
 import { fractionalSeconds } from '../duration';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { KvBudgetRequest } from '../planning/kv-budget';
+import { loraBufferItem } from '../planning/lora-memory';
 import { MemoryFit, planMemory, weightsGiB as modelWeightsGiB } from '../planning/memory-fit';
 import { downloadGiB as modelDownloadGiB } from '../planning/model-bytes';
 import { hostCpuCores, hostMemoryGiB, shmSizeGiB, startupBudgetSeconds } from '../planning/pod-budget';
@@ -84,6 +86,8 @@ export interface ServicePlan {
   readonly terminationGracePeriodSeconds: number;
   /** Seconds the preStop hook sleeps while the endpoint is removed and in-flight requests finish. */
   readonly preStopSeconds: number;
+  /** LoRA adapters, their paths and the engine's limits; undefined without adapters. */
+  readonly lora?: LoraPlan;
 }
 
 /** Fields of ModelServiceProps that a canary candidate may change. */
@@ -128,6 +132,7 @@ export function resolveServicePlan(
   }
 
   checkModelSource(problems, model, runtime);
+  const lora = resolveLora(problems, props, runtime, model);
 
   if (accelerator) {
     if (needsFp8(precision) && !accelerator.spec.supportsFp8) {
@@ -200,6 +205,7 @@ export function resolveServicePlan(
         memoryUtilization: runtime.memoryUtilization,
         gpus: given,
         kvCacheBudget: tp => runtime.driver.kvCacheBudget(kvRequest(tp)),
+        extraInside: lora ? tp => [loraBufferItem(spec, tp, lora.buffers)] : undefined,
       });
       if (plan.chosen) {
         gpus = plan.chosen.gpus;
@@ -272,6 +278,7 @@ export function resolveServicePlan(
     notes: [
       ...(runtime.versionCheck.note ? [runtime.versionCheck.note] : []),
       ...(budget?.notes ?? []),
+      ...(lora?.notes ?? []),
       ...(needsRoot ? [`runs as root, an exception to Pod Security "restricted" accepted with allowRootImage: ${needsRoot}`] : []),
     ],
     rootException: needsRoot,
@@ -288,12 +295,14 @@ export function resolveServicePlan(
     shmGiB: shm,
     cpu: props.resources?.cpu ?? hostCpuCores(gpus),
     memoryGiB: props.resources?.memoryGiB ?? hostMemoryGiB(weights ?? 16, gpus),
-    cacheSizeGiB: Math.ceil((download ?? UNKNOWN_SIZE_CACHE_GIB) * 1.1 + 10),
+    // Downloaded LoRA adapters live in the model cache too (0 without adapters).
+    cacheSizeGiB: Math.ceil(((download ?? UNKNOWN_SIZE_CACHE_GIB) + (lora?.cacheGiB ?? 0)) * 1.1 + 10),
     downloadGiB: download,
     kvCacheTokens: memory?.kvCacheCapacityTokens,
     maxConcurrency: memory?.maxConcurrency,
     terminationGracePeriodSeconds: drain.terminationGracePeriodSeconds,
     preStopSeconds: drain.preStopSeconds,
+    ...(lora ? { lora } : {}),
   };
 }
 

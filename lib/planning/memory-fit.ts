@@ -55,6 +55,12 @@ export interface MemoryFitInput {
    * @default - the generic estimate: memoryUtilization of gpuMemoryGiB less OVERHEAD_GIB_PER_GPU
    */
   readonly kvCacheBudget?: (gpus: number) => KvCacheBudget | undefined;
+  /**
+   * Memory the engine holds per GPU at a GPU count beyond its own account, such as LoRA adapter
+   * buffers (`lora-memory.ts`): added to the budget's `inside` items, so it shows in the arithmetic.
+   * @default - none
+   */
+  readonly extraInside?: (gpus: number) => readonly MemoryItem[];
 }
 
 /** The memory arithmetic for one GPU count. */
@@ -142,7 +148,9 @@ function kib(bytes: number): string {
 
 /** The memory arithmetic for exactly `gpus` GPUs. */
 export function memoryFit(input: MemoryFitInput, gpus: number): MemoryFit {
-  const budget = input.kvCacheBudget?.(gpus) ?? genericBudget(input);
+  const engineBudget = input.kvCacheBudget?.(gpus) ?? genericBudget(input);
+  const extra = input.extraInside?.(gpus) ?? [];
+  const budget = extra.length > 0 ? { ...engineBudget, inside: [...engineBudget.inside, ...extra] } : engineBudget;
   const sequences = input.concurrentSequences ?? DEFAULT_CONCURRENT_SEQUENCES;
   const kvBytes = input.kvCacheBytes ?? DEFAULT_KV_CACHE_BYTES;
   const weights = weightsGiB(input.model, input.precision);
