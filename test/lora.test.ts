@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { Testing } from 'cdk8s';
 import {
   Accelerator, LoraAdapter, Model, ModelService, ModelServiceProps, Runtime,
@@ -56,13 +60,13 @@ describe('LoRA adapters: planner', () => {
     // 3 x 16 x (32 x 81,920 + 264,960) + 3 x 2 x 256 x 4,096 = 138,547,200 + 6,291,456 = 144,838,656 elements x 2 B.
     const bytes = 289_677_312;
     const item = lora.memory!.budget.inside[lora.memory!.budget.inside.length - 1];
-    expect(item.label).toBe('LoRA buffers (3 adapters x rank 16 x (32 layers x 81,920 + embeddings 264,960) + 3 x 2 x 256 x 4,096) x 2 B');
+    expect(item.label).toBe('LoRA buffers ((3 adapters x rank 16 x (32 layers x 81,920 + embeddings 264,960) + 3 x 2 x 256 x 4,096) x 2 B)');
     expect(item.gib).toBeCloseTo(bytes / GIB, 12);
     expect(base.memory!.kvCacheGiBPerGpu - lora.memory!.kvCacheGiBPerGpu).toBeCloseTo(bytes / GIB, 9);
     expect(lora.memory!.requiredGiB - base.memory!.requiredGiB).toBeCloseTo(bytes / GIB, 9);
     // The arithmetic and the plan's why show it.
-    expect(lora.why).toContain('LoRA buffers (3 adapters x rank 16');
-    expect(lora.why).toContain('x 2 B 0.3 GiB');
+    expect(lora.why).toContain('- LoRA buffers ((3 adapters x rank 16');
+    expect(lora.why).toContain('x 2 B) 0.3 GiB = KV cache');
     expect(base.why).not.toContain('LoRA');
     expect(lora.notes.join('\n')).toContain('vLLM preallocates LoRA buffers for --max-loras 3 x --max-lora-rank 16');
   });
@@ -73,7 +77,7 @@ describe('LoRA adapters: planner', () => {
     expect(plan.gpusPerReplica).toBe(1);
     // 4 x 16 x 32 x 81,920 x 2 B = 335,544,320 B = 0.3125 GiB.
     const item = plan.memory!.budget.inside.find(i => i.label.startsWith('LoRA'))!;
-    expect(item.label).toBe('LoRA buffers (4 adapters x rank 16 x (32 layers x 81,920)) x 2 B');
+    expect(item.label).toBe('LoRA buffers ((4 adapters x rank 16 x (32 layers x 81,920)) x 2 B)');
     expect(item.gib).toBe(0.3125);
     expect(plan.notes.join('\n')).toContain('--disable-radix-cache');
   });
@@ -260,5 +264,84 @@ describe('LoRA adapters: bad input', () => {
     expect(js({ adapters: [LoraAdapter.huggingFace('acme/a', { name: 'a', rank: '16' as any })] })).toEqual(['adapters[0].rank']);
     expect(js({ adapters: [LoraAdapter.fromVolume({} as any)] })).toEqual(['adapters[0].id']);
     expect(() => LoraAdapter.huggingFace('acme/a', 'main' as any)).toThrow(/options of LoraAdapter.huggingFace must be an object/);
+  });
+});
+
+/**
+ * The init containers' download scripts, run by a real Python against stand-ins of
+ * `huggingface_hub.snapshot_download` and `boto3` that record what they are asked (the images'
+ * libraries are not here): the arguments reach the libraries as the flags expect them, and an empty
+ * S3 prefix fails the pod. Needs python3; skips loudly without it, fails under CI.
+ */
+describe('LoRA adapters: the download scripts under Python', () => {
+  const python = spawnSync('python3', ['--version']).status === 0;
+  if (!python) {
+    if (process.env.CI) throw new Error('python3 is required under CI for the LoRA download script tests');
+    // eslint-disable-next-line no-console
+    console.warn('!!! python3 not found: SKIPPING the LoRA download script tests');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'lora-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'stubs', 'huggingface_hub'), { recursive: true });
+  mkdirSync(join(dir, 'stubs', 'boto3'), { recursive: true });
+  writeFileSync(join(dir, 'stubs', 'huggingface_hub', '__init__.py'), [
+    'import json, os',
+    'def snapshot_download(**kw):',
+    "    open(os.environ['RECORD'], 'w').write(json.dumps(kw))",
+  ].join('\n'));
+  writeFileSync(join(dir, 'stubs', 'boto3', '__init__.py'), [
+    'import json, os',
+    'class _Pages:',
+    '    def paginate(self, Bucket, Prefix):',
+    "        keys = json.loads(os.environ['KEYS'])",
+    "        yield {'Contents': [{'Key': k} for k in keys[:2] if k.startswith(Prefix)]}",
+    "        yield {'Contents': [{'Key': k} for k in keys[2:] if k.startswith(Prefix)]}",
+    'class _Client:',
+    '    def get_paginator(self, name):',
+    "        assert name == 'list_objects_v2'",
+    '        return _Pages()',
+    '    def download_file(self, bucket, key, path):',
+    "        open(path, 'w').write(bucket + ':' + key)",
+    'def client(name):',
+    "    assert name == 's3'",
+    '    return _Client()',
+  ].join('\n'));
+
+  const { objs } = service({
+    adapters: [
+      LoraAdapter.huggingFace('acme/support-lora', { name: 'support', revision: '3a1f0c2' }),
+      LoraAdapter.huggingFace('acme/legal-lora', { name: 'legal' }),
+      LoraAdapter.fromObjectStore('s3://acme-adapters/sql/v2/', { name: 'sql' }),
+    ],
+  });
+  const init = podSpec(objs).initContainers;
+  const run = (c: any, env: Record<string, string>, dest: string) => spawnSync(c.command[0], [...c.command.slice(1), ...c.args.slice(0, -1), dest], {
+    env: { PATH: process.env.PATH, PYTHONPATH: join(dir, 'stubs'), ...env }, encoding: 'utf8',
+  });
+
+  test('Hugging Face: repository, revision (none: the default branch) and directory', () => {
+    const record = join(dir, 'hf.json');
+    const pinned = run(init[0], { RECORD: record }, join(dir, 'support'));
+    expect(pinned.stderr).toBe('');
+    expect(JSON.parse(readFileSync(record, 'utf8'))).toEqual({ repo_id: 'acme/support-lora', revision: '3a1f0c2', local_dir: join(dir, 'support') });
+    expect(run(init[1], { RECORD: record }, join(dir, 'legal')).status).toBe(0);
+    expect(JSON.parse(readFileSync(record, 'utf8'))).toEqual({ repo_id: 'acme/legal-lora', revision: null, local_dir: join(dir, 'legal') });
+  });
+
+  test('S3: every object under the prefix, by its relative path; "directories" skipped', () => {
+    const keys = ['sql/v2/adapter_config.json', 'sql/v2/', 'sql/v2/sub/adapter_model.safetensors', 'sql/v20/other', 'other/x'];
+    const dest = join(dir, 'sql');
+    const r = run(init[2], { KEYS: JSON.stringify(keys) }, dest);
+    expect(r.stderr).toBe('');
+    expect(readFileSync(join(dest, 'adapter_config.json'), 'utf8')).toBe('acme-adapters:sql/v2/adapter_config.json');
+    expect(readFileSync(join(dest, 'sub', 'adapter_model.safetensors'), 'utf8')).toBe('acme-adapters:sql/v2/sub/adapter_model.safetensors');
+    expect(existsSync(join(dest, 'other'))).toBe(false);
+  });
+
+  test('S3: an empty prefix fails the init container (the server would start without the adapter)', () => {
+    const r = run(init[2], { KEYS: JSON.stringify(['other/x']) }, join(dir, 'none'));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('no objects under s3://acme-adapters/sql/v2/');
   });
 });

@@ -89,7 +89,7 @@ export function loraBufferItem(model: ModelSpec, tensorParallelSize: number, sha
   const dimsText = `${model.layers} layers x ${formatTokens(perLayer)}${shape.embeddings ? ` + embeddings ${formatTokens(embeddings)}` : ''}`;
   const extraText = shape.embeddings ? ` + ${shape.slots} x 2 x ${VLLM_LORA_EXTRA_VOCAB} x ${formatTokens(resolvedShape(model).hiddenSize)}` : '';
   return {
-    label: `LoRA buffers (${shape.slots} adapters x rank ${shape.rank} x (${dimsText})${extraText}) x ${LORA_BUFFER_BYTES} B`,
+    label: `LoRA buffers ((${shape.slots} adapters x rank ${shape.rank} x (${dimsText})${extraText}) x ${LORA_BUFFER_BYTES} B)`,
     gib,
   };
 }
