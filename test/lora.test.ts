@@ -6,10 +6,10 @@ import { Testing } from 'cdk8s';
 import {
   Accelerator, LoraAdapter, Model, ModelService, ModelServiceProps, Runtime,
 } from '../lib';
-import { loraBufferItem, loraDimsPerLayer } from '../lib/planning/lora-memory';
 import { expectValidationError } from './support/errors';
 import { expectRestricted } from './support/pss';
 import { expectSchemaValid } from './support/schema';
+import { loraBufferItem, loraDimsPerLayer } from '../lib/planning/lora-memory';
 
 const LLAMA_8B = 'meta-llama/Llama-3.1-8B-Instruct';
 const GIB = 1024 ** 3;

@@ -37,8 +37,6 @@ export interface LoraSupport {
   readonly rankChoices?: readonly number[];
   /** Whether the engine takes the largest rank as a flag (vLLM `--max-lora-rank`); otherwise it sizes by the largest adapter. */
   readonly rankFlag: boolean;
-  /** The GPU buffers the engine preallocates for `maxLoras` adapters of `maxLoraRank`, for the planner. */
-  buffers(maxLoras: number, maxLoraRank: number): LoraBufferShape;
   /**
    * What the engine's image can download adapters with, in an init container running the same
    * image: Hugging Face repositories (`huggingface_hub`), object stores (`boto3` for `s3`).
@@ -46,6 +44,8 @@ export interface LoraSupport {
   readonly fetch: { readonly huggingFace: boolean; readonly objectStores: readonly ObjectStoreScheme[] };
   /** What serving adapters changes that the plan should say (e.g. a cache the engine turns off). */
   readonly notes: readonly string[];
+  /** The GPU buffers the engine preallocates for `maxLoras` adapters of `maxLoraRank`, for the planner. */
+  buffers(maxLoras: number, maxLoraRank: number): LoraBufferShape;
 }
 
 /** The adapters to serve, as the driver renders them. */

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { ModelSourceKind } from './model';
 import { loraPodParts } from './lora-pod';
+import { ModelSourceKind } from './model';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { ServicePlan } from './resolve';
 import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
@@ -166,8 +166,12 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   };
   // LoRA adapters: downloads into the model cache before the server starts, read-only claims.
   const lora = plan.lora ? loraPodParts({
-    lora: plan.lora, image: runtime.image, env: env.filter(e => e.name !== 'HF_TOKEN' && e.valueFrom === undefined), modelToken: token,
-    securityContext: container.securityContext!, mounts: mounts.filter(m => m.name === 'tmp' || m.name === 'model-cache'),
+    lora: plan.lora,
+    image: runtime.image,
+    env: env.filter(e => e.name !== 'HF_TOKEN' && e.valueFrom === undefined),
+    modelToken: token,
+    securityContext: container.securityContext!,
+    mounts: mounts.filter(m => m.name === 'tmp' || m.name === 'model-cache'),
   }) : undefined;
   if (lora) {
     volumes.push(...lora.volumes);
