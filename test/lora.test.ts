@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
 import {
-  Accelerator, LoraAdapter, Model, ModelService, ModelServiceProps, Runtime,
+  Accelerator, LoraAdapter, Model, ModelService, ModelServiceProps, planMemory, Precision, Runtime,
 } from '../lib';
 import { expectValidationError } from './support/errors';
 import { expectRestricted } from './support/pss';
@@ -80,6 +80,16 @@ describe('LoRA adapters: planner', () => {
     expect(item.label).toBe('LoRA buffers ((4 adapters x rank 16 x (32 layers x 81,920)) x 2 B)');
     expect(item.gib).toBe(0.3125);
     expect(plan.notes.join('\n')).toContain('--disable-radix-cache');
+  });
+
+  test('planMemory: an empty extra account changes nothing; an item is subtracted from the KV cache and shown', () => {
+    const input = { model: Model.huggingFace(LLAMA_8B).spec!, precision: Precision.BF16, gpuMemoryGiB: 22, maxGpusPerNode: 8, maxModelLen: 8192 };
+    const plain = planMemory(input);
+    expect(planMemory({ ...input, extraInside: () => [] })).toEqual(plain);
+    const withItem = planMemory({ ...input, extraInside: () => [{ label: 'LoRA buffers (test)', gib: 1.5 }] });
+    expect(withItem.chosen!.gpus).toBe(plain.chosen!.gpus);
+    expect(plain.chosen!.kvCacheGiBPerGpu - withItem.chosen!.kvCacheGiBPerGpu).toBeCloseTo(1.5, 12);
+    expect(withItem.why).toContain('- LoRA buffers (test) 1.5 GiB = KV cache');
   });
 
   test('TP 2 on each GPU: the split dimensions', () => {
