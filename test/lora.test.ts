@@ -107,6 +107,14 @@ describe('LoRA adapters: planner', () => {
     expect(svc.plan.cacheSizeGiB).toBe(Math.ceil((base.downloadGiB! + adapters) * 1.1 + 10));
   });
 
+  test('a base model of unknown shape: no buffers in the plan, and a note that says so', () => {
+    const { svc } = service({ model: Model.fromVolume({ claimName: 'weights' }), gpusPerReplica: 1, adapters: [LoraAdapter.huggingFace('acme/a', { name: 'a' })] });
+    expect(svc.plan.memory).toBeUndefined();
+    expect(svc.plan.notes.join('\n')).toContain('the shape of weights is unknown, so the LoRA buffers are not in the memory plan');
+    // One GiB assumed per downloaded adapter in the cache: ceil((100 + 1) x 1.1 + 10).
+    expect(svc.plan.cacheSizeGiB).toBe(122);
+  });
+
   test('plans without adapters carry no LoRA field', () => {
     const { svc, objs } = service();
     expect(svc.plan.lora).toBeUndefined();
@@ -197,6 +205,7 @@ describe('LoRA adapters: the pod', () => {
 
 describe('LoRA adapters: bad input', () => {
   const one = () => [LoraAdapter.huggingFace('acme/support-lora', { name: 'support' })];
+  const volLoraAt = (name: string, path: string) => LoraAdapter.fromVolume({ claimName: 'ad', path, name });
   const problems = (props: Partial<ModelServiceProps>) => expectValidationError(() => service(props)).problems;
 
   test.each([
@@ -259,6 +268,11 @@ describe('LoRA adapters: bad input', () => {
     expect(gs.fix).toMatch(/LoraAdapter.fromVolume/);
     const [s3] = problems({ runtime: Runtime.sglang(), adapters: [LoraAdapter.fromObjectStore('s3://b/a', { name: 'a' })] });
     expect(s3.property).toBe('adapters[0].id');
+  });
+
+  test('a volume path the name=path flag cannot carry', () => {
+    const ps = problems({ adapters: [volLoraAt('a', 'x=y'), volLoraAt('b', 'x,y'), volLoraAt('c', '../x')] });
+    expect(ps.map(p => p.property)).toEqual(['adapters[0].path', 'adapters[1].path', 'adapters[2].path']);
   });
 
   test('lora limits without adapters', () => {

@@ -145,6 +145,7 @@ export function resolveLora(problems: Problems, props: ModelServiceProps, runtim
     notes: [
       `serves ${planned.length} LoRA adapter${planned.length === 1 ? '' : 's'} (${planned.map(p => p.adapter.toString()).join(', ')}); ${buffers.basis}${ranks.length < adapters.length ? `; adapters without a rank are assumed to be of rank ${maxLoraRank}` : ''}`,
       ...support.notes,
+      ...(spec ? [] : [`the shape of ${model.id} is unknown, so the LoRA buffers are not in the memory plan; give the model spec to count them`]),
     ],
   };
 }
@@ -202,6 +203,9 @@ function checkSource(problems: Problems, at: string, adapter: LoraAdapter, suppo
       checkDns1123Subdomain(problems, `${at}.claimName`, adapter.claimName);
       if (adapter.volumePath !== undefined && adapter.volumePath.split('/').includes('..')) {
         problems.add(`${at}.path`, adapter.volumePath, 'must stay inside the volume (no ".." segments)', 'give the adapter\'s directory relative to the volume root, e.g. "support"');
+      } else if (adapter.volumePath !== undefined && /[=,]/.test(adapter.volumePath)) {
+        // vLLM reads `name=path` only without a ',' (else JSON) and splits on every '=' (cli_args.py v0.9.2 L46-47).
+        problems.add(`${at}.path`, adapter.volumePath, 'contains "=" or ",", which the engine\'s name=path flag cannot carry', 'rename the directory on the volume without "=" and ","');
       }
       return;
   }
