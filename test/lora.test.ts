@@ -107,6 +107,15 @@ describe('LoRA adapters: planner', () => {
     expect(svc.plan.cacheSizeGiB).toBe(Math.ceil((base.downloadGiB! + adapters) * 1.1 + 10));
   });
 
+  test('buffers too large to fit: refused, and the fix names the LoRA limits', () => {
+    const adapters = [LoraAdapter.fromVolume({ claimName: 'ad', name: 'a' })];
+    // 64 x 512 x 2,886,400 x 2 B = 176 GiB of buffers on each GPU: nothing fits.
+    const [p] = expectValidationError(() => service({ adapters, lora: { maxLoras: 64, maxLoraRank: 512 } })).problems;
+    expect(p.property).toBe('model');
+    expect(p.reason).toContain('LoRA buffers ((64 adapters x rank 512');
+    expect(p.fix).toContain('the LoRA buffers of lora.maxLoras 64 x maxLoraRank 512 count too');
+  });
+
   test('a base model of unknown shape: no buffers in the plan, and a note that says so', () => {
     const { svc } = service({ model: Model.fromVolume({ claimName: 'weights' }), gpusPerReplica: 1, adapters: [LoraAdapter.huggingFace('acme/a', { name: 'a' })] });
     expect(svc.plan.memory).toBeUndefined();

@@ -217,7 +217,8 @@ export function resolveServicePlan(
       } else {
         problems.add(given !== undefined ? 'gpusPerReplica' : 'model', given ?? model.id,
           `${model.id} in ${precision} with maxModelLen ${maxModelLen} does not fit on ${accelerator.displayName}: ${plan.why}`,
-          'use a lower precision (fp8 or int4), a shorter maxModelLen, fewer concurrentSequences, or an accelerator with more memory');
+          'use a lower precision (fp8 or int4), a shorter maxModelLen, fewer concurrentSequences, or an accelerator with more memory'
+          + (lora ? ` (the LoRA buffers of lora.maxLoras ${lora.maxLoras} x maxLoraRank ${lora.maxLoraRank} count too: fewer slots or a lower rank free memory)` : ''));
       }
     } else if (given !== undefined) {
       gpus = given;
