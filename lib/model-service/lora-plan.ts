@@ -114,7 +114,8 @@ export function resolveLora(problems: Problems, props: ModelServiceProps, runtim
     adapters.forEach((a, i) => {
       if (a.rank !== undefined && a.rank > maxLoraRank) {
         const up = choices ? choices.find(c => c >= a.rank!) : a.rank;
-        problems.add(`adapters[${i}].rank`, a.rank, `is above lora.maxLoraRank (${maxLoraRank}): the engine refuses to load the adapter`,
+        const effect = support.rankFlag ? 'the engine refuses to load the adapter' : 'the plan\'s LoRA buffer estimate would be too small';
+        problems.add(`adapters[${i}].rank`, a.rank, `is above lora.maxLoraRank (${maxLoraRank}): ${effect}`,
           up !== undefined ? `raise lora.maxLoraRank to ${up}, or leave it out (it then covers every adapter)` : `use an adapter of rank <= ${choices![choices!.length - 1]}`);
       }
     });
