@@ -75,7 +75,9 @@ export const VLLM_LORA_RANKS: readonly number[] = [8, 16, 32, 64, 128, 256, 320,
  * start-up (`serving_models.py` `init_static_loras`) into a CPU cache of `--max-cpu-loras`
  * (default `max_loras`), and the GPU buffers are preallocated for `max_loras` adapters of
  * `max_lora_rank` on every wrapped layer, whatever the adapters target (`vllm/lora/models.py`
- * `_create_lora_modules`, `vllm/lora/layers.py` `create_lora_weights`, v0.9.2).
+ * `_create_lora_modules`, `vllm/lora/layers.py` `create_lora_weights`, v0.9.2), while the model
+ * loads, inside the memory counted as the model's before the KV cache is sized
+ * (`vllm/v1/worker/gpu_model_runner.py` `load_model` L1769-1791, v0.9.2).
  * A Hugging Face id as path is downloaded without a revision (`vllm/lora/utils.py`
  * `get_adapter_absolute_path` v0.9.2 L200-240), so modelship downloads adapters itself, pinned.
  * The image has `huggingface_hub` and `boto3` (`docker/Dockerfile` v0.9.2 L511-513, target vllm-openai).
