@@ -51,6 +51,8 @@ export type { AutoscalingOptions, ModelServiceProps, NetworkAccessOptions, Repli
 export { Model, ModelSourceKind } from './model-service/model';
 export type { HuggingFaceModelOptions, ObjectStoreModelOptions, SecretKeyReference, VolumeModelOptions } from './model-service/model';
 export { ModelCache, ModelCacheKind } from './model-service/model-cache';
+export { LoraAdapter, LoraAdapterSourceKind } from './model-service/lora-adapter';
+export type { HuggingFaceLoraOptions, LoraAdapterOptions, LoraOptions, ObjectStoreLoraOptions, VolumeLoraOptions } from './model-service/lora-adapter';
 export type { ModelCacheVolumeOptions } from './model-service/model-cache';
 export { DEFAULT_MAX_MODEL_LEN, Runtime } from './model-service/runtime';
 export type { CustomRuntimeOptions, EngineRuntimeOptions, TritonRuntimeOptions } from './model-service/runtime';

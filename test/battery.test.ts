@@ -21,7 +21,7 @@ import * as YAML from 'yaml';
 import {
   Accelerator, AlertSeverity, AutoscalerProvider, CanaryRollout, CapacityType, Dcgm, DevicePlugin, GatewayImplementation, GpuNodePool, GpuSharing,
   Interconnect, MigStrategy, Model, ModelCache, ModelNamespace, ModelService, MonitoringRule, MonitoringStack, PodSecurityLevel, Precision, Provisioner,
-  Runtime, SurgePolicy, TaintEffect, TrafficStrategy, ValidationError, Routing, EndpointPickerFailureMode,
+  Runtime, SurgePolicy, TaintEffect, TrafficStrategy, ValidationError, Routing, EndpointPickerFailureMode, LoraAdapter,
 } from '../lib';
 import { ModelFleet } from '../lib/pulumi';
 import { apiServerViolations } from './support/api-server-rules';
@@ -212,6 +212,36 @@ add('triton', volume(Runtime.triton()));
 for (const maxModelLen of [4096, 0, 1e10, 1.5]) add(`maxModelLen ${maxModelLen}`, service({ runtime: Runtime.vllm({ maxModelLen }) }));
 for (const memoryUtilization of [0.5, 0, 1.5, NaN]) add(`memoryUtilization ${memoryUtilization}`, service({ runtime: Runtime.vllm({ memoryUtilization }) }));
 add('extraArgs', service({ runtime: Runtime.vllm({ extraArgs: ['--enable-prefix-caching', '--max-num-seqs', '64'] }) }));
+
+// LoRA adapters.
+const hfLora = (name = 'support', o: Record<string, unknown> = {}) => LoraAdapter.huggingFace('acme/support-lora', { name, revision: '3a1f0c2', ...o });
+const volLora = (name: string, o: Record<string, unknown> = {}) => LoraAdapter.fromVolume({ claimName: 'adapters', path: name, name, ...o });
+add('lora: three sources', service({ adapters: [hfLora(), LoraAdapter.fromObjectStore('s3://acme/sql', { name: 'sql', credentialsSecret: 's3-creds' }), volLora('legal')], lora: { maxLoras: 4, maxLoraRank: 32 } }));
+add('lora: sglang', service({ runtime: Runtime.sglang(), adapters: [hfLora(), volLora('legal')] }));
+add('lora: tgi', service({ runtime: Runtime.tgi({ version: '3.0.0' }), adapters: [hfLora()] }));
+add('lora: triton', volume(Runtime.triton(), { adapters: [volLora('a')] }));
+add('lora: custom', custom({}, { adapters: [volLora('a')] }));
+add('lora: more adapters than maxLoras', service({ adapters: [volLora('a'), volLora('b')], lora: { maxLoras: 1 } }));
+add('lora: duplicate names', service({ adapters: [volLora('a'), hfLora('a')] }));
+add('lora: name of the base model', service({ model: Model.huggingFace(LLAMA_8B, { servedName: 'llama' }), adapters: [volLora('llama')] }));
+for (const name of ['Bad Name', '', 'x'.repeat(64), 'a=b', 'a,b', '-a']) add(`lora: name ${JSON.stringify(name.slice(0, 20))}`, service({ adapters: [hfLora(name)] }));
+for (const rank of [0, 1.5, 1e9, NaN, 512, 513]) add(`lora: rank ${rank}`, service({ adapters: [volLora('a', { rank })] }));
+for (const maxLoraRank of [24, 1e9, 0, 320]) add(`lora: maxLoraRank ${maxLoraRank}`, service({ adapters: [volLora('a')], lora: { maxLoraRank } }));
+for (const maxLoras of [0, NaN, 1.5, 1e6]) add(`lora: maxLoras ${maxLoras}`, service({ adapters: [volLora('a')], lora: { maxLoras } }));
+add('lora: limits without adapters', service({ lora: { maxLoras: 2 } }));
+for (const id of ['not an id', 'acme/a/b', '']) add(`lora: hf id ${JSON.stringify(id)}`, service({ adapters: [LoraAdapter.huggingFace(id, { name: 'a' })] }));
+for (const revision of ['a b', 'refs/pr/1', '']) add(`lora: revision ${JSON.stringify(revision)}`, service({ adapters: [hfLora('a', { revision })] }));
+for (const uri of ['gs://b/a', 's3://', 'http://b/a', 's3://b']) add(`lora: object store ${uri}`, service({ adapters: [LoraAdapter.fromObjectStore(uri, { name: 'a' })] }));
+add('lora: s3 on sglang', service({ runtime: Runtime.sglang(), adapters: [LoraAdapter.fromObjectStore('s3://b/a', { name: 'a' })] }));
+for (const claimName of ['Bad Claim', '', 'a'.repeat(254)]) add(`lora: claim ${JSON.stringify(claimName.slice(0, 20))}`, service({ adapters: [LoraAdapter.fromVolume({ claimName, name: 'a' })] }));
+add('lora: path ..', service({ adapters: [volLora('a', { path: '../x' })] }));
+for (const path of ['a=b', 'a,b', 'a b/c']) add(`lora: path ${JSON.stringify(path)}`, service({ adapters: [volLora('a', { path })] }));
+add('lora: bad token secret', service({ adapters: [hfLora('a', { tokenSecret: 'Bad Secret' })] }));
+add('lora: bad token key', service({ adapters: [hfLora('a', { tokenSecret: { name: 's', key: '../k' } })] }));
+add('lora: bad credentials secret', service({ adapters: [LoraAdapter.fromObjectStore('s3://b/a', { name: 'a', credentialsSecret: 'Bad' })] }));
+for (const [t, v] of [['string', 'acme/a'], ['null item', [null]], ['plain object', [{ id: 'acme/a', name: 'a' }]], ['number', 3]] as const) add(`lora: adapters ${t}`, service({ adapters: v }));
+for (const [t, v] of [['string', 'x'], ['maxLoras string', { maxLoras: '2' }], ['maxLoraRank null', { maxLoraRank: null }]] as const) add(`lora: lora ${t}`, service({ adapters: [volLora('a')], lora: v }));
+add('lora: canary inherits adapters', canary({}, { adapters: [hfLora(), volLora('legal')] }));
 for (const port of [8000, 0, 65536, 1.5, 80]) add(`custom port ${port}`, custom({ port }));
 for (const metricsPort of [9090, 0, 70000]) add(`custom metricsPort ${metricsPort}`, custom({ metricsPort }));
 for (const apiPathPrefix of ['/v1', 'v1', '/api//v1', '/']) add(`custom apiPathPrefix ${apiPathPrefix} with a route`, custom({ apiPathPrefix }, { route: { gatewayName: 'gw', pathPrefix: '/custom/v1' } }));

@@ -2,6 +2,7 @@ import { compareVersions, EngineKind, EngineProfile } from './engine';
 import { GpuVendor } from '../accelerators/accelerator';
 import { KvBudgetRequest, KvCacheBudget } from '../planning/kv-budget';
 import { CrossNodeParallelism } from '../planning/memory-fit';
+import type { LoraBufferShape } from '../planning/lora-memory';
 import { Precision } from '../planning/precision';
 
 /** Object stores an engine can stream weights from without a copy to a volume. */
@@ -39,6 +40,8 @@ export interface EngineCapabilities {
   readonly endpointPicker?: EndpointPickerSupport;
   /** Why the endpoint picker cannot route to this engine (version), when `endpointPicker` is undefined. */
   readonly refusesEndpointPicker?: string;
+  /** How the engine serves LoRA adapters; undefined where modelship renders none (the service refuses adapters). */
+  readonly lora?: LoraSupport;
 }
 
 /**
@@ -85,6 +88,31 @@ export interface ContainerCommand {
   readonly args?: string[];
 }
 
+/** How an engine serves LoRA adapters: its limits, its GPU buffers and what its image can download. */
+export interface LoraSupport {
+  /** Values the engine accepts as its largest rank, when it restricts them (vLLM: 8, 16, ..., 512). */
+  readonly rankChoices?: readonly number[];
+  /** Whether the engine takes the largest rank as a flag (vLLM `--max-lora-rank`); otherwise it sizes by the largest adapter. */
+  readonly rankFlag: boolean;
+  /**
+   * What the engine's image can download adapters with, in an init container running the same
+   * image: Hugging Face repositories (`huggingface_hub`), object stores (`boto3` for `s3`).
+   */
+  readonly fetch: { readonly huggingFace: boolean; readonly objectStores: readonly ObjectStoreScheme[] };
+  /** What serving adapters changes that the plan should say (e.g. a cache the engine turns off). */
+  readonly notes: readonly string[];
+  /** The GPU buffers the engine preallocates for `maxLoras` adapters of `maxLoraRank`, for the planner. */
+  buffers(maxLoras: number, maxLoraRank: number): LoraBufferShape;
+}
+
+/** The adapters to serve, as the driver renders them. */
+export interface LoraArgs {
+  /** Served name and path in the container of each adapter, in declaration order. */
+  readonly adapters: readonly { readonly name: string; readonly path: string }[];
+  readonly maxLoras: number;
+  readonly maxLoraRank: number;
+}
+
 /** Where the container runs: what a driver needs beyond the version to pick its command. */
 export interface EngineTarget {
   /** Vendor of the GPUs the pod gets. */
@@ -121,6 +149,8 @@ export interface EngineArgsContext {
   readonly memoryUtilization?: number;
   readonly revision?: string;
   readonly fromObjectStore: boolean;
+  /** LoRA adapters to serve; undefined without adapters. */
+  readonly lora?: LoraArgs;
   /** The user's extra arguments, appended last so they win. */
   readonly extraArgs: readonly string[];
 }

@@ -1,4 +1,4 @@
-import { ContainerCommand, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext, MultiNodeCapability } from './driver';
+import { ContainerCommand, EngineArgsContext, EngineDriver, GroupRole, LoraArgs, LoraSupport, MultiNodeArgsContext, MultiNodeCapability } from './driver';
 import { EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { sglangKvCacheBudget } from './sglang-memory';
@@ -45,6 +45,39 @@ function precisionArgs(precision: Precision): string[] {
   }
 }
 
+/**
+ * SGLang's LoRA serving at 0.4.9 (sglang commit ec5f9c6 "chore: bump v0.4.9", read for these facts):
+ * `--lora-paths name=path ...` (nargs '*') and `--max-loras-per-batch` (default 8, "include
+ * base-only request") in `python/sglang/srt/server_args.py` L1099-1113; no `--enable-lora` and no
+ * `--max-lora-rank` (the buffers take the largest loaded adapter's `r`: `lora/lora_manager.py`
+ * L380); and LoRA requires `--disable-radix-cache` (`server_args.py` L1693-1697 asserts it).
+ * Buffers: `max_loras_per_batch` adapters on each adapter-targeted projection of every layer
+ * (`lora/mem_pool.py`), none on the embeddings (`lora/lora_config.py` refuses them). Whether the
+ * image carries `boto3` was not checked: object-store adapters are not offered on SGLang.
+ * Checked at 0.4.9 only; other 0.4.x releases are assumed to match.
+ */
+const SGLANG_LORA: LoraSupport = {
+  rankFlag: false,
+  buffers: (maxLoras, maxLoraRank) => ({
+    // One slot more than the adapters: the base model's requests take one (--max-loras-per-batch help text).
+    slots: maxLoras + 1,
+    rank: maxLoraRank,
+    embeddings: false,
+    basis: `SGLang allocates LoRA buffers for --max-loras-per-batch ${maxLoras + 1} (${maxLoras} adapters + the base model) at the largest adapter rank (assumed ${maxLoraRank}) on the projections the adapters target (assumed all of them) (sglang lora/mem_pool.py v0.4.9)`,
+  }),
+  fetch: { huggingFace: true, objectStores: [] },
+  notes: ['SGLang 0.4 serves LoRA adapters only with its radix (prefix) cache off: modelship passes --disable-radix-cache (sglang server_args.py v0.4.9), so prompts sharing a prefix are not cached'],
+};
+
+function loraArgs(lora: LoraArgs | undefined): string[] {
+  if (!lora) return [];
+  return [
+    '--lora-paths', ...lora.adapters.map(a => `${a.name}=${a.path}`),
+    '--max-loras-per-batch', String(lora.maxLoras + 1),
+    '--disable-radix-cache',
+  ];
+}
+
 /** Port the SGLang nodes of a group rendezvous on (`--dist-init-addr`), as in LWS `docs/examples/sglang/lws.yaml` (v0.10.0). */
 export const SGLANG_DIST_INIT_PORT = 20000;
 
@@ -63,6 +96,7 @@ function sglangArgs(ctx: EngineArgsContext): string[] {
     '--enable-metrics',
     ...precisionArgs(ctx.precision),
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
+    ...loraArgs(ctx.lora),
   ];
 }
 
@@ -118,6 +152,7 @@ export const SGLANG_DRIVER: EngineDriver = {
     objectStores: [],
     publicImageVendors: [GpuVendor.NVIDIA],
     multiNode: SGLANG_MULTI_NODE,
+    lora: SGLANG_LORA,
     // The llm-d endpoint picker's `sglang` engine config reads `sglang:num_queue_reqs` and
     // `sglang:token_usage`, no LoRA metric (llm-d/llm-d-router
     // `pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go`, v0.10.0); SGLang exports

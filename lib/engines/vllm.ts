@@ -1,4 +1,4 @@
-import { ContainerCommand, EndpointPickerSupport, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext, MultiNodeCapability } from './driver';
+import { ContainerCommand, EndpointPickerSupport, EngineArgsContext, EngineDriver, GroupRole, LoraArgs, LoraSupport, MultiNodeArgsContext, MultiNodeCapability } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { VLLM_DEFAULT_GPU_MEMORY_UTILIZATION, vllmKvCacheBudget } from './vllm-memory';
@@ -95,6 +95,50 @@ function precisionArgs(precision: Precision): string[] {
 }
 
 /**
+ * Largest LoRA ranks vLLM accepts (`--max-lora-rank`): vllm `vllm/config.py` `LoRAConfig.__post_init__`
+ * `possible_max_ranks` v0.9.2 L2998 and v0.10.0; `vllm/config/lora.py` L104 v0.10.2 and v0.11.0.
+ */
+export const VLLM_LORA_RANKS: readonly number[] = [8, 16, 32, 64, 128, 256, 320, 512];
+
+/**
+ * vLLM's LoRA serving. `--enable-lora`, `--max-loras` (adapters in one batch, default 1),
+ * `--max-lora-rank` (default 16) from `vllm/engine/arg_utils.py` v0.9.2 L381-384, L779-781;
+ * `--lora-modules name=path ...` (nargs '+'; `name=path` unless the item holds a ',', else JSON)
+ * from `vllm/entrypoints/openai/cli_args.py` v0.9.2 L28-61, L121. The adapters are loaded at
+ * start-up (`serving_models.py` `init_static_loras`) into a CPU cache of `--max-cpu-loras`
+ * (default `max_loras`), and the GPU buffers are preallocated for `max_loras` adapters of
+ * `max_lora_rank` on every wrapped layer, whatever the adapters target (`vllm/lora/models.py`
+ * `_create_lora_modules`, `vllm/lora/layers.py` `create_lora_weights`, v0.9.2), while the model
+ * loads, inside the memory counted as the model's before the KV cache is sized
+ * (`vllm/v1/worker/gpu_model_runner.py` `load_model` L1769-1791, v0.9.2).
+ * A Hugging Face id as path is downloaded without a revision (`vllm/lora/utils.py`
+ * `get_adapter_absolute_path` v0.9.2 L200-240), so modelship downloads adapters itself, pinned.
+ * The image has `huggingface_hub` and `boto3` (`docker/Dockerfile` v0.9.2 L511-513, target vllm-openai).
+ */
+const VLLM_LORA: LoraSupport = {
+  rankChoices: VLLM_LORA_RANKS,
+  rankFlag: true,
+  buffers: (maxLoras, maxLoraRank) => ({
+    slots: maxLoras,
+    rank: maxLoraRank,
+    embeddings: true,
+    basis: `vLLM preallocates LoRA buffers for --max-loras ${maxLoras} x --max-lora-rank ${maxLoraRank} on every attention and MLP projection and on the embedding and output layers, whatever the adapters target (vllm/lora/layers.py v0.9.2)`,
+  }),
+  fetch: { huggingFace: true, objectStores: ['s3'] },
+  notes: [],
+};
+
+function loraArgs(lora: LoraArgs | undefined): string[] {
+  if (!lora) return [];
+  return [
+    '--enable-lora',
+    '--max-loras', String(lora.maxLoras),
+    '--max-lora-rank', String(lora.maxLoraRank),
+    '--lora-modules', ...lora.adapters.map(a => `${a.name}=${a.path}`),
+  ];
+}
+
+/**
  * The script vLLM ships to form a Ray cluster across nodes: `leader --ray_cluster_size=N` runs
  * `ray start --head --port=6379` and polls until N nodes are alive (exit 1 after
  * `--ray_init_timeout` seconds, default 300); `worker --ray_address=A` runs
@@ -121,6 +165,7 @@ function vllmArgs(ctx: EngineArgsContext): string[] {
     ...(ctx.revision ? ['--revision', ctx.revision] : []),
     // The Run:ai streamer reads safetensors straight from S3/GCS into GPU memory.
     ...(ctx.fromObjectStore ? ['--load-format', 'runai_streamer'] : []),
+    ...loraArgs(ctx.lora),
   ];
 }
 
@@ -197,6 +242,7 @@ export const VLLM_DRIVER: EngineDriver = {
     publicImageVendors: [GpuVendor.NVIDIA],
     multiNode: VLLM_MULTI_NODE,
     ...vllmEndpointPicker(profile.version),
+    lora: VLLM_LORA,
   }),
   // Source: vllm `vllm/v1/metrics/loggers.py` time_to_first_token_seconds buckets, identical v0.9.0-v0.19.1.
   ttftBuckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],

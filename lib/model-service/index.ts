@@ -1,5 +1,6 @@
 export * from './model';
 export * from './model-cache';
+export * from './lora-adapter';
 export * from './runtime';
 export * from './props';
 export * from './resolve';

@@ -276,8 +276,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
   public get metricSelector(): Record<string, string> {
     return { namespace: this.namespace, service: this.name };
   }
-  /** Served model names of the LoRA adapters (empty when none). */
-  public get adapterNames(): readonly string[] { return []; } // interface shared with wip-lora
+  /** Served model names of the LoRA adapters, in declaration order (empty without adapters). */
+  public get adapterNames(): readonly string[] { return this.plan.lora?.adapters.map(a => a.name) ?? []; }
   /** Whether requests reach the replicas through an InferencePool and its endpoint picker. */
   public get routedByInferencePool(): boolean { return this.props.routing?.kind === RoutingKind.INFERENCE_POOL; }
   /** The props the service was created with, for constructs that derive a variant (canaries). */

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { GroupRole } from '../engines';
 import { groupPod } from './group-pod';
+import { loraPodParts } from './lora-pod';
 import { ModelSourceKind } from './model';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { ServicePlan } from './resolve';
@@ -84,6 +85,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     maxModelLen: plan.maxModelLen,
     revision: plan.model.revision,
     fromObjectStore: plan.model.source === ModelSourceKind.OBJECT_STORE,
+    lora: plan.lora ? { adapters: plan.lora.adapters, maxLoras: plan.lora.maxLoras, maxLoraRank: plan.lora.maxLoraRank } : undefined,
   };
   // One pod of a multi-node replica: the driver's command for its role, one node's GPUs, the fabric.
   const group = input.groupRole && plan.multiNode ? groupPod(input.groupRole, plan, argsContext) : undefined;
@@ -177,6 +179,19 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     },
     volumeMounts: mounts,
   };
+  // LoRA adapters: downloads into the model cache before the server starts, read-only claims.
+  const lora = plan.lora ? loraPodParts({
+    lora: plan.lora,
+    image: runtime.image,
+    env: env.filter(e => e.name !== 'HF_TOKEN' && e.valueFrom === undefined),
+    modelToken: token,
+    securityContext: container.securityContext!,
+    mounts: mounts.filter(m => m.name === 'tmp' || m.name === 'model-cache'),
+  }) : undefined;
+  if (lora) {
+    volumes.push(...lora.volumes);
+    mounts.push(...lora.mounts);
+  }
 
   return {
     metadata: {
@@ -213,6 +228,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
         whenUnsatisfiable: 'ScheduleAnyway',
         labelSelector: { matchLabels: input.spreadSelector },
       }],
+      ...(lora && lora.initContainers.length > 0 ? { initContainers: lora.initContainers } : {}),
       containers: [container],
       volumes,
     },

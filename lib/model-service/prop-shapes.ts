@@ -5,6 +5,7 @@
  */
 import { Accelerator, GpuVendor } from '../accelerators';
 import { GatewayImplementation } from './gateway-implementation';
+import { LoraAdapter, LoraAdapterSourceKind } from './lora-adapter';
 import { Model, ModelSourceKind } from './model';
 import { ModelCache } from './model-cache';
 import { AutoscalerProvider } from './props';
@@ -114,6 +115,24 @@ export const cacheGuard: Guard = (sink, property, value) => {
   });
 };
 
+/** A LoraAdapter made by its factories, and what the factories were given. */
+export const loraAdapterGuard: Guard = (sink, property, value) => {
+  if (!is.instance(LoraAdapter, 'LoraAdapter.huggingFace("org/adapter"), LoraAdapter.fromObjectStore("s3://...") or LoraAdapter.fromVolume({ claimName })')(sink, property, value)) return false;
+  const a = value as LoraAdapter;
+  const volume = a.source === LoraAdapterSourceKind.VOLUME;
+  return guardFields(sink, property, {
+    id: a.id, name: a.name, rank: a.rank, revision: a.revision, tokenSecret: a.tokenSecret, credentialsSecret: a.credentialsSecret, path: a.volumePath,
+  }, {
+    id: required(is.string(volume ? 'adapters' : 'org/adapter'), volume ? 'give claimName: LoraAdapter.fromVolume({ claimName: "adapters" })' : undefined),
+    name: is.string('support'),
+    rank: is.number(16),
+    revision: is.string('main'),
+    tokenSecret: is.object({ name: required(is.string('hf-token')), key: is.string('token') }, '"hf-token" or { name: "hf-token", key: "token" }'),
+    credentialsSecret: is.string('s3-credentials'),
+    path: is.string('support'),
+  });
+};
+
 const durationGuard = is.duration();
 
 /** The fields of ModelServiceProps a canary candidate may also carry. */
@@ -172,4 +191,6 @@ export const MODEL_SERVICE_FIELDS: Fields = {
   labels: stringMap('{ team: "search" }'),
   maxNodesPerReplica: is.number(4),
   allowSlowInterconnect: is.boolean(),
+  adapters: is.array(loraAdapterGuard, '[LoraAdapter.huggingFace("org/adapter", { revision: "main" })]'),
+  lora: is.object({ maxLoras: is.number(4), maxLoraRank: is.number(16) }, '{ maxLoras: 4, maxLoraRank: 16 }'),
 };

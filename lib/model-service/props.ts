@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Accelerator } from '../accelerators';
 import { DrainOptions } from './drain';
 import { GatewayImplementation } from './gateway-implementation';
+import { LoraAdapter, LoraOptions } from './lora-adapter';
 import { Model } from './model';
 import { ModelCache } from './model-cache';
 import { Routing } from './routing';
@@ -208,4 +209,13 @@ export interface ModelServiceProps {
    * @default false
    */
   readonly allowSlowInterconnect?: boolean;
+  /**
+   * LoRA adapters served on the base model, each under its own model name (vLLM and SGLang). The
+   * planner adds the engine's adapter buffers to each GPU's memory; downloaded adapters go into the
+   * model cache. See docs/lora.md.
+   * @default - none
+   */
+  readonly adapters?: LoraAdapter[];
+  /** Limits of LoRA serving (adapters per batch, largest rank); needs `adapters`. @default - maxLoras = the number of adapters, maxLoraRank covering every adapter's rank (else 16) */
+  readonly lora?: LoraOptions;
 }

@@ -4,6 +4,7 @@ import { Problems } from '../errors';
 import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkServiceNumbers } from './api-checks';
 import { resolveDrain } from './drain';
 import { mutableImageReason } from './image-reference';
+import { LoraPlan, resolveLora } from './lora-plan';
 import { Model, ModelSourceKind } from './model';
 import { checkMaxNodes, groupPlacementWarning, MultiNodePlan, resolveMultiNode } from './multi-node';
 import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
@@ -12,6 +13,7 @@ import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
 import { fractionalSeconds } from '../duration';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { KvBudgetRequest } from '../planning/kv-budget';
+import { loraBufferItem } from '../planning/lora-memory';
 import { MemoryFit, planMemory, weightsGiB as modelWeightsGiB } from '../planning/memory-fit';
 import { downloadGiB as modelDownloadGiB } from '../planning/model-bytes';
 import { hostCpuCores, hostMemoryGiB, shmSizeGiB, startupBudgetSeconds } from '../planning/pod-budget';
@@ -91,6 +93,8 @@ export interface ServicePlan {
    * @default - one node per replica (a Deployment)
    */
   readonly multiNode?: MultiNodePlan;
+  /** LoRA adapters, their paths and the engine's limits; undefined without adapters. */
+  readonly lora?: LoraPlan;
 }
 
 /** Fields of ModelServiceProps that a canary candidate may change. */
@@ -135,6 +139,7 @@ export function resolveServicePlan(
   }
 
   checkModelSource(problems, model, runtime);
+  const lora = resolveLora(problems, props, runtime, model);
 
   if (accelerator) {
     if (needsFp8(precision) && !accelerator.spec.supportsFp8) {
@@ -212,6 +217,7 @@ export function resolveServicePlan(
         // An engine that cannot span nodes is still planned across them (as vLLM would), so the
         // refusal says how many nodes the model needs and which runtimes can serve it (multi-node.ts).
         crossNode: runtime.capabilities.multiNode?.crossNode ?? 'pipeline',
+        extraInside: lora ? tp => [loraBufferItem(spec, tp, lora.buffers)] : undefined,
       });
       if (plan.chosen) {
         gpus = plan.chosen.gpus;
@@ -223,7 +229,8 @@ export function resolveServicePlan(
       } else {
         problems.add(given !== undefined ? 'gpusPerReplica' : 'model', given ?? model.id,
           `${model.id} in ${precision} with maxModelLen ${maxModelLen} does not fit on ${accelerator.displayName}: ${plan.why}`,
-          'use a lower precision (fp8 or int4), a shorter maxModelLen, fewer concurrentSequences, or an accelerator with more memory');
+          'use a lower precision (fp8 or int4), a shorter maxModelLen, fewer concurrentSequences, or an accelerator with more memory'
+          + (lora ? ` (the LoRA buffers of lora.maxLoras ${lora.maxLoras} x maxLoraRank ${lora.maxLoraRank} count too: fewer slots or a lower rank free memory)` : ''));
       }
     } else if (given !== undefined) {
       gpus = given;
@@ -286,6 +293,7 @@ export function resolveServicePlan(
     notes: [
       ...(runtime.versionCheck.note ? [runtime.versionCheck.note] : []),
       ...(budget?.notes ?? []),
+      ...(lora?.notes ?? []),
       ...(needsRoot ? [`runs as root, an exception to Pod Security "restricted" accepted with allowRootImage: ${needsRoot}`] : []),
     ],
     rootException: needsRoot,
@@ -303,13 +311,15 @@ export function resolveServicePlan(
     shmGiB: shm,
     cpu: props.resources?.cpu ?? hostCpuCores(podGpus),
     memoryGiB: props.resources?.memoryGiB ?? hostMemoryGiB(multiNode ? (weights ?? 16) / multiNode.nodes : weights ?? 16, podGpus),
-    cacheSizeGiB: Math.ceil((download ?? UNKNOWN_SIZE_CACHE_GIB) * 1.1 + 10),
+    // Downloaded LoRA adapters live in the model cache too (0 without adapters).
+    cacheSizeGiB: Math.ceil(((download ?? UNKNOWN_SIZE_CACHE_GIB) + (lora?.cacheGiB ?? 0)) * 1.1 + 10),
     downloadGiB: download,
     kvCacheTokens: memory?.kvCacheCapacityTokens,
     maxConcurrency: memory?.maxConcurrency,
     terminationGracePeriodSeconds: drain.terminationGracePeriodSeconds,
     preStopSeconds: drain.preStopSeconds,
     ...(multiNode ? { multiNode } : {}),
+    ...(lora ? { lora } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { GpuVendor } from '../accelerators/accelerator';
 import { checkEngineVersion, DEFAULT_ENGINE_VERSIONS, ENGINE_DRIVERS, EngineCapabilities, EngineDriver, EngineKind, EngineMetrics, EngineProfile, VersionCheck } from '../engines';
+import type { LoraArgs } from '../engines/driver';
 import { DEFAULT_MEMORY_UTILIZATION } from '../planning/memory-fit';
 import { Precision } from '../planning/precision';
 import { factoryOptions } from '../private/prop-guards';
@@ -88,6 +89,8 @@ export interface RuntimeArgsContext {
   readonly maxModelLen: number;
   readonly revision?: string;
   readonly fromObjectStore: boolean;
+  /** LoRA adapters to serve. @default - none */
+  readonly lora?: LoraArgs;
 }
 
 /**

@@ -86,6 +86,12 @@ export interface MemoryFitInput {
   readonly crossNode?: CrossNodeParallelism;
   /** Most nodes one replica may span (with `crossNode`). @default DEFAULT_MAX_NODES_PER_REPLICA */
   readonly maxNodesPerReplica?: number;
+  /**
+   * Memory the engine holds per GPU at a GPU count beyond its own account, such as LoRA adapter
+   * buffers (`lora-memory.ts`): added to the budget's `inside` items, so it shows in the arithmetic.
+   * @default - none
+   */
+  readonly extraInside?: (gpus: number) => readonly MemoryItem[];
 }
 
 /** How one replica's GPUs are laid out: nodes, and tensor and pipeline parallel sizes. */
@@ -270,7 +276,11 @@ export function memoryFit(input: MemoryFitInput, gpus: number, layout: ParallelL
   const tp = layout.tensorParallelSize;
   const pp = layout.pipelineParallelSize;
   const multiNode = layout.nodes > 1;
-  const budget = input.kvCacheBudget?.(tp) ?? genericBudget(input);
+  const engineBudget = input.kvCacheBudget?.(tp) ?? genericBudget(input);
+  // Extra memory per GPU (LoRA buffers) at this tensor-parallel size; with pipeline stages it is
+  // counted as if every layer were on the GPU (an upper bound).
+  const extra = input.extraInside?.(tp) ?? [];
+  const budget = extra.length > 0 ? { ...engineBudget, inside: [...engineBudget.inside, ...extra] } : engineBudget;
   const sequences = input.concurrentSequences ?? DEFAULT_CONCURRENT_SEQUENCES;
   const kvBytes = input.kvCacheBytes ?? DEFAULT_KV_CACHE_BYTES;
   const weights = weightsGiB(input.model, input.precision);
