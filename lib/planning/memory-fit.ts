@@ -205,8 +205,8 @@ export function layersOfLargestStage(layers: number, stages: number): number {
  * Weights on one GPU of the heaviest pipeline stage, GiB: its share of the transformer layers (the
  * largest stage's layers / all layers of the non-embedding weights) plus one 16-bit vocabulary
  * matrix (the input embedding lives on the first stage, the output layer on the last), split by
- * tensor parallelism. Layers are taken as equal in size (DeepSeek's three dense layers and Llama's
- * are not quite): an estimate. Without pipeline parallelism it is weights / TP.
+ * tensor parallelism. Layers are taken as equal in size (DeepSeek's three dense layers are smaller
+ * than its MoE layers): an estimate. Without pipeline parallelism it is weights / TP.
  */
 export function weightsPerGpuGiB(model: ModelSpec, precision: Precision, layout: ParallelLayout): number {
   return stageWeights(model, precision, layout).perGpuGiB;
