@@ -3,7 +3,7 @@ import { join } from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
-  Accelerator, EndpointPickerFailureMode, GatewayImplementation, Model, ModelService, ModelServiceProps, renderPlanMarkdown, Routing, Runtime,
+  Accelerator, EndpointPickerFailureMode, GatewayImplementation, LoraAdapter, Model, ModelService, ModelServiceProps, renderPlanMarkdown, Routing, Runtime,
 } from '../lib';
 import { planFleet } from '../lib/pulumi';
 import { celErrors, celRuleCount } from './support/cel';
@@ -22,21 +22,12 @@ const base: ModelServiceProps = {
   route: { gatewayName: 'public', gatewayNamespace: 'gateways' },
 };
 
-/** A service with LoRA adapters, as wip-lora will give them (its `adapterNames` getter). */
-class AdapterService extends ModelService {
-  public static names: string[] = [];
-  public get adapterNames(): readonly string[] { return AdapterService.names; }
-}
-
+/** A service with LoRA adapters named `adapters` (Hugging Face adapters at a pinned revision). */
 function synth(props: Partial<ModelServiceProps> = {}, adapters?: string[]): any[] {
   const app = new App();
   const chart = new Chart(app, 'llm', { namespace: 'llm' });
-  if (adapters) {
-    AdapterService.names = adapters;
-    new AdapterService(chart, 'llama', { ...base, ...props });
-  } else {
-    new ModelService(chart, 'llama', { ...base, ...props });
-  }
+  const lora = adapters ? { adapters: adapters.map(name => LoraAdapter.huggingFace(`acme/${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`, { revision: '3a1f0c2', name })) } : {};
+  new ModelService(chart, 'llama', { ...base, ...lora, ...props });
   return Testing.synth(chart);
 }
 
@@ -125,7 +116,7 @@ describe('Routing.inferencePool()', () => {
 
   test('an adapter name that cannot name an object is a ValidationError', () => {
     const e = expectValidationError(() => synth({ routing: Routing.inferencePool() }, ['Org/Adapter']));
-    expect(e.problems[0]).toMatchObject({ property: 'adapters[0]', value: expect.stringContaining('Org/Adapter') });
+    expect(e.problems[0]).toMatchObject({ property: expect.stringMatching(/^adapters\[0\]/), value: expect.stringContaining('Org/Adapter') });
     expect(e.problems[0].fix).toBeTruthy();
   });
 
@@ -285,8 +276,7 @@ describe('Pulumi: the pool after its picker\'s RBAC and Deployment, routes and o
     const app = new App();
     const chart = new Chart(app, 'llm', { namespace: 'llm' });
     ApiObjectNamespace(chart);
-    AdapterService.names = ['sql-lora'];
-    new AdapterService(chart, 'llama', { ...base, routing: Routing.inferencePool() });
+    new ModelService(chart, 'llama', { ...base, adapters: [LoraAdapter.huggingFace('acme/sql-lora', { revision: '3a1f0c2', name: 'sql-lora' })], routing: Routing.inferencePool() });
     const plan = planFleet(chart);
     const deps = Object.fromEntries(plan.objects.map(o => [o.key, o.dependsOn]));
     const pool = 'InferencePool/llm/llama';
@@ -308,8 +298,7 @@ describe('PLAN.md and the topology', () => {
   test('gateway -> InferencePool -> EPP -> replicas, with the picker\'s scorers and failure mode', () => {
     const app = new App();
     const chart = new Chart(app, 'llm', { namespace: 'llm' });
-    AdapterService.names = ['sql-lora'];
-    new AdapterService(chart, 'llama', { ...base, routing: Routing.inferencePool({ failureMode: EndpointPickerFailureMode.FAIL_CLOSE }) });
+    new ModelService(chart, 'llama', { ...base, adapters: [LoraAdapter.huggingFace('acme/sql-lora', { revision: '3a1f0c2', name: 'sql-lora' })], routing: Routing.inferencePool({ failureMode: EndpointPickerFailureMode.FAIL_CLOSE }) });
     const md = renderPlanMarkdown(chart);
     expect(md).toContain('## inference-pool: llm/llama');
     expect(md).toContain('- scorers: queue 2, kvCacheUtilization 2, prefixCache 3');

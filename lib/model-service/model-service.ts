@@ -163,7 +163,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     }
     // The engine is known without a plan (a plan may fail on other props): all problems at once.
     const runtime = plan?.runtime ?? props.runtime;
-    if (runtime) checkRouting(this._problems, props.routing, runtime, this.adapterNames);
+    if (runtime) checkRouting(this._problems, props.routing, runtime, plan?.lora?.adapters.map(a => a.name) ?? []);
     this._validate();
     this.plan = plan!;
     if (routeClaim) recordRoute({ ...routeClaim, owner: this });
