@@ -45,6 +45,9 @@ export { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS } from
 export type { AutoscalingOptions, ModelServiceProps, NetworkAccessOptions, ReplicaResources, RouteOptions } from './model-service/props';
 export { Model, ModelSourceKind } from './model-service/model';
 export type { HuggingFaceModelOptions, ObjectStoreModelOptions, SecretKeyReference, VolumeModelOptions } from './model-service/model';
+export type { ImageModelOptions } from './model-service/model';
+export { MODEL_IMAGE_MOUNT, ModelImageMount, ModelImageMountKind, ModelImagePullPolicy } from './model-service/model-image';
+export type { ModelImageCopyOptions, ModelImageVolumeOptions } from './model-service/model-image';
 export { ModelCache, ModelCacheKind } from './model-service/model-cache';
 export type { ModelCacheVolumeOptions } from './model-service/model-cache';
 export { DEFAULT_MAX_MODEL_LEN, Runtime } from './model-service/runtime';
@@ -84,6 +87,10 @@ export type { AlertThresholds } from './monitoring-stack/thresholds';
 export { Dcgm, DcgmExporter, DcgmMode } from './monitoring-stack/dcgm';
 export type { DcgmExporterOptions, DcgmExporterProps, ExistingDcgmOptions } from './monitoring-stack/dcgm';
 export type { RuleGroupSpec, RuleSpec } from './monitoring-stack/rule-group';
+
+// Image policy
+export { ImagePolicy } from './image-policy/image-policy';
+export type { ImagePolicyProps } from './image-policy/image-policy';
 
 // Plan report
 export { PLAN_ENV_VAR, PlanReport } from './report/plan-writer';

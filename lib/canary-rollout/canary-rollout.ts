@@ -19,6 +19,7 @@ import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { pathPrefixProblem } from '../model-service/route-path';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { checkArgoPauseDuration, checkDns1123Label, checkDns1123Subdomain, checkDuration, checkHttpUrl, checkInt32, isDuration } from '../private/api-rules';
+import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployment';
 import { guardProps } from '../private/prop-guards';
 import { checkSameApp } from '../private/same-app';
 
@@ -513,7 +514,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       const canarySelector = { [SERVICE_LABEL]: this.canaryName };
       const merged = this.mergeCandidate(new Problems(this.node.path), props.candidate!);
       const template = this.renderTemplate(this.candidatePlan, merged, canarySelector);
-      workload = new k8s.KubeDeployment(this, 'CanaryDeployment', {
+      workload = new KubeDeploymentWithImageVolumes(this, 'CanaryDeployment', {
         metadata: { name: this.canaryName, labels },
         spec: {
           // Sized for the NEXT weight: the replicas a commit sends traffic to were started, and

@@ -21,6 +21,7 @@ import { ScaledObject } from '../imports/scaledobjects-keda.sh';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
 import { guardProps } from '../private/prop-guards';
+import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployment';
 import { gibQuantity } from '../private/quantity-render';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
 import { checkSameApp } from '../private/same-app';
@@ -184,7 +185,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     this.ownTemplate = this.renderPodTemplate(this.plan, props, this.selectorLabels);
 
     const autoscaled = props.autoscaling !== undefined;
-    this.workload = new k8s.KubeDeployment(this, 'Resource', {
+    this.workload = new KubeDeploymentWithImageVolumes(this, 'Resource', {
       metadata: { name: this.name, labels },
       spec: {
         // With an autoscaler, the replica count is its to set: leaving it out keeps
@@ -293,6 +294,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       env: variant.env,
       secretEnv: variant.secretEnv,
       spreadSelector: selectorLabels,
+      scope: this,
+      imageProperty: variant === this.props ? 'runtime.image' : 'runtime.image (a variant of this service, e.g. a canary candidate)',
     });
   }
 

@@ -5,6 +5,7 @@ import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkS
 import { resolveDrain } from './drain';
 import { mutableImageReason } from './image-reference';
 import { Model, ModelSourceKind } from './model';
+import { checkImageModel, imageModelNotes } from './model-image-check';
 import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
@@ -128,6 +129,7 @@ export function resolveServicePlan(
   }
 
   checkModelSource(problems, model, runtime);
+  checkImageModel(problems, model, props.allowMutableImageTag ?? false);
 
   if (accelerator) {
     if (needsFp8(precision) && !accelerator.spec.supportsFp8) {
@@ -272,6 +274,7 @@ export function resolveServicePlan(
     notes: [
       ...(runtime.versionCheck.note ? [runtime.versionCheck.note] : []),
       ...(budget?.notes ?? []),
+      ...imageModelNotes(model, download),
       ...(needsRoot ? [`runs as root, an exception to Pod Security "restricted" accepted with allowRootImage: ${needsRoot}`] : []),
     ],
     rootException: needsRoot,
