@@ -97,4 +97,6 @@ export { PLAN_ENV_VAR, PlanReport } from './report/plan-writer';
 export { PLAN_FILE_NAME, renderPlanMarkdown, renderPlanText } from './report/plan-markdown';
 export { buildFleetPlan } from './report/fleet-plan';
 export type { CanaryPlanEntry, ContributorPlanEntry, FleetPlan, PoolPlanEntry, ServicePlanEntry } from './report/fleet-plan';
+export { buildImagePlan } from './report/plan-images';
+export type { ImagePlanEntry, ImageUsage } from './report/plan-images';
 export type { IPlanContributor, PlanContribution, PlanDetail } from './report/contributor';

@@ -120,7 +120,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       if (plan) {
         this.candidatePlan = plan;
         candidateTemplate = this.renderTemplate(plan, merged, service.selectorLabels);
-        if (canonical(k8s.toJson_PodTemplateSpec(candidateTemplate)) === canonical(k8s.toJson_PodTemplateSpec(service.podTemplate))) {
+        // The templates as built (not through cdk8s-plus-28's 1.28 toJson_, which drops image volumes).
+        if (canonical(candidateTemplate) === canonical(service.podTemplate)) {
           problems.add('candidate', props.candidate, `the candidate renders the same pod as the stable ${service.name} (${service.plan.runtime}, ${service.plan.model})`,
             'change the runtime (image or version), the model or its revision, or the precision; or leave candidate out to keep the rollout at rest');
         }

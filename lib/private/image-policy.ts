@@ -118,10 +118,17 @@ export function resolveImage(scope: IConstruct, image: string, options: ResolveI
   return new PolicyImage(image, state) as unknown as string;
 }
 
-/** A pod spec's `imagePullSecrets` under the App's policy (undefined without pull secrets). */
-class PolicyPullSecrets {
-  constructor(state: AppImageState) {
-    Object.defineProperty(this, 'state', { value: state, enumerable: false });
+/**
+ * A pod spec's `imagePullSecrets` under the App's policy (undefined without pull secrets). An array
+ * (empty until synth) so code that maps a pod spec before synth (cdk8s-plus's `toJson_PodSpec`)
+ * still can; such copies are plain arrays (`Symbol.species`), only this one resolves.
+ */
+class PolicyPullSecrets extends Array<{ name: string }> {
+  public static get [Symbol.species](): ArrayConstructor { return Array; }
+  public static create(state: AppImageState): PolicyPullSecrets {
+    const list = new PolicyPullSecrets();
+    Object.defineProperty(list, 'state', { value: state, enumerable: false });
+    return list;
   }
   public resolve(): Array<{ name: string }> | undefined {
     const names = (this as unknown as { state: AppImageState }).state.settings?.imagePullSecrets ?? [];
@@ -138,7 +145,7 @@ class PolicyPullSecrets {
  * `imagePullSecrets: podImagePullSecrets(this)`
  */
 export function podImagePullSecrets(scope: IConstruct): Array<{ name: string }> {
-  return new PolicyPullSecrets(stateOf(scope)) as unknown as Array<{ name: string }>;
+  return PolicyPullSecrets.create(stateOf(scope));
 }
 
 /** Every image site recorded in the scope's App, in the order the constructs rendered them. */
