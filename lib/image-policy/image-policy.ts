@@ -70,6 +70,9 @@ export class ImagePolicy extends Construct {
   public readonly imagePullSecrets: readonly string[];
 
   constructor(scope: Construct, id: string, props: ImagePolicyProps = {}) {
+    if (!(scope instanceof Construct)) {
+      throw new ValidationError([{ path: String(id), property: 'scope', value: String(scope), reason: 'an ImagePolicy needs a construct scope (the cdk8s App or a Chart)', fix: 'pass the app: new ImagePolicy(app, "images", {...})' }]);
+    }
     super(scope, id);
     const problems = new Problems(this.node.path);
     if (!guardProps(problems, props, FIELDS, '{ registryMirror: "registry.corp.example:5000/ml-mirror" }')) problems.throwIfAny();

@@ -12,8 +12,9 @@
  *
  * The mirror layout keeps the source registry as the first path component below the mirror:
  * `<mirror>/<registry>/<path>[:tag][@digest]`, so `nvcr.io/nvidia/x` and `docker.io/nvidia/x`
- * cannot collide in the mirror. It is the layout `crane copy`/`skopeo copy` produce with the
- * fully qualified name as the destination path (docs/images.md).
+ * cannot collide in the mirror. A path component cannot hold ':' or uppercase letters, so a
+ * registry with a port is written with '_' (`localhost:5000` -> `localhost_5000`) and lowercased.
+ * `crane copy`/`skopeo copy` to the same destination fill the mirror (docs/images.md).
  */
 import { IMAGE_NAME_MAX, parseImageReference } from './api-rules/image-reference';
 
@@ -83,7 +84,12 @@ export function mirrorImage(image: string, mirror: RegistryMirrorTarget): string
   if (!n) return image;
   const prefix = mirror.path ? `${mirror.path}/` : '';
   if (n.domain === mirror.domain && n.path.startsWith(prefix)) return image;
-  return renderImage({ ...n, domain: mirror.domain, path: `${prefix}${n.domain}/${n.path}` });
+  return renderImage({ ...n, domain: mirror.domain, path: `${prefix}${mirrorComponent(n.domain)}/${n.path}` });
+}
+
+/** The path component a source registry becomes in the mirror: lowercase, ':' (a port) as '_'. */
+export function mirrorComponent(domain: string): string {
+  return domain.toLowerCase().replace(/:/g, '_');
 }
 
 /** Why a mirrored reference would be refused by the kubelet (the path grows by the mirror path and the source registry). */
