@@ -8,7 +8,7 @@
  */
 import { join } from 'path';
 import { parseFamiliarName, parseQualifiedName } from '@swimlane/docker-reference';
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as Lib from '../lib';
 import {
@@ -57,6 +57,17 @@ function imagesOf(objects: any[]): FoundImage[] {
   ]));
 }
 
+/** Images not pulled from the mirror (what an image site that bypasses resolveImage leaves behind). */
+function notMirrored(objects: any[]): string[] {
+  return imagesOf(objects).filter(i => !i.image.startsWith(`${MIRROR}/`)).map(i => `${i.object} ${i.where}: ${i.image}`);
+}
+
+/** Pod specs whose imagePullSecrets are not exactly `names` (a pod spec that bypasses podImagePullSecrets). */
+function withoutPullSecrets(objects: any[], names: string[]): string[] {
+  return objects.flatMap(podSpecs).filter(p => JSON.stringify(p.spec.imagePullSecrets) !== JSON.stringify(names.map(name => ({ name }))))
+    .map(p => `${p.object} ${p.where}`);
+}
+
 /** Loads an example's exported `app` in a fresh module registry, with the lib instance it uses. */
 function loadExample(name: string): { app: App; lib: typeof Lib } {
   let loaded: { app: App; lib: typeof Lib } | undefined;
@@ -80,13 +91,10 @@ describe('every image of every example goes through the image policy', () => {
     // Declared after the constructs: the policy still applies (resolved at synth).
     new lib.ImagePolicy(app, 'images', { registryMirror: MIRROR, imagePullSecrets: ['mirror-credentials', 'team-registry'] });
     const objects = objectsOf(app);
-    const images = imagesOf(objects);
-    expect(images.length).toBeGreaterThan(0);
-    const notMirrored = images.filter(i => !i.image.startsWith(`${MIRROR}/`));
-    expect(notMirrored).toEqual([]);
+    expect(imagesOf(objects).length).toBeGreaterThan(0);
+    expect(notMirrored(objects)).toEqual([]);
+    expect(withoutPullSecrets(objects, ['mirror-credentials', 'team-registry'])).toEqual([]);
     const pods = objects.flatMap(podSpecs);
-    expect(pods.filter(p => JSON.stringify(p.spec.imagePullSecrets) !== JSON.stringify([{ name: 'mirror-credentials' }, { name: 'team-registry' }]))
-      .map(p => `${p.object} ${p.where}`)).toEqual([]);
     // Every volumeMount names a volume of its pod (an image volume dropped on the way would not).
     const dangling = pods.flatMap(p => [...(p.spec.containers ?? []), ...(p.spec.initContainers ?? [])]
       .flatMap((c: any) => (c.volumeMounts ?? []).filter((m: any) => !(p.spec.volumes ?? []).some((v: any) => v.name === m.name)).map((m: any) => `${p.object} ${c.name} ${m.name}`)));
@@ -116,6 +124,28 @@ describe('every image of every example goes through the image policy', () => {
       expect(p.fix).toMatch(/crane digest /);
     }
   });
+});
+
+test('the walk finds an image site that bypasses the policy (a construct a later change forgets to route)', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c', { namespace: 'llm' });
+  new ImagePolicy(app, 'images', { registryMirror: MIRROR, imagePullSecrets: ['creds'] });
+  // A LeaderWorkerSet-shaped object nests its pod specs deeper than a Deployment: the walk still finds them.
+  new ApiObject(chart, 'forgotten', {
+    apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', metadata: { name: 'forgotten' },
+    spec: { leaderWorkerTemplate: { workerTemplate: { spec: {
+      initContainers: [{ name: 'init', image: 'busybox:1.36' }],
+      containers: [{ name: 'worker', image: 'vllm/vllm-openai:v0.10.0' }],
+      volumes: [{ name: 'weights', image: { reference: 'registry.example.com/models/x:v1' } }],
+    } } } },
+  });
+  const objects = chart.toJson();
+  expect(notMirrored(objects)).toEqual([
+    'LeaderWorkerSet/forgotten spec.leaderWorkerTemplate.workerTemplate.spec.containers[worker]: vllm/vllm-openai:v0.10.0',
+    'LeaderWorkerSet/forgotten spec.leaderWorkerTemplate.workerTemplate.spec.initContainers[init]: busybox:1.36',
+    'LeaderWorkerSet/forgotten spec.leaderWorkerTemplate.workerTemplate.spec.volumes[weights].image: registry.example.com/models/x:v1',
+  ]);
+  expect(withoutPullSecrets(objects, ['creds'])).toEqual(['LeaderWorkerSet/forgotten spec.leaderWorkerTemplate.workerTemplate.spec']);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ export class Model {
   /** Claim holding the weights, for volume models. */
   public get claimName(): string | undefined { return this.extra.claimName; }
   /** Directory of the model inside the claim, for volume models. */
-  public get volumePath(): string | undefined { return this.extra.path; }
+  public get volumePath(): string | undefined { return this.source === ModelSourceKind.VOLUME ? this.extra.path : undefined; }
   /** Directory of the weights inside the image, for image models. */
   public get imagePath(): string | undefined { return this.source === ModelSourceKind.IMAGE ? this.extra.path : undefined; }
   /** How an image model is mounted. */
