@@ -35,8 +35,9 @@ export interface ModelImageCopyOptions {
  * - `imageVolume()` (the default): a Kubernetes image volume (`volumes[].image`, KEP-4639). The
  *   kubelet pulls the image and mounts its filesystem read-only; nothing is copied. Needs the
  *   `ImageVolume` feature gate: alpha in 1.31, beta in 1.33 (off by default), beta and on by default
- *   from 1.35 (kubernetes.io/docs/tasks/configure-pod-container/image-volumes), and a runtime that
- *   supports it (containerd 2.1+, CRI-O 1.31+). The image may be `FROM scratch`.
+ *   from 1.35 (kubernetes.io/docs/tasks/configure-pod-container/image-volumes), and a container
+ *   runtime that supports it (which runtime versions do was not verified here: see the runtime's
+ *   release notes). The image may be `FROM scratch`.
  * - `copyInitContainer()`: for older clusters. An init container runs the model image itself and
  *   copies the weights into the model cache volume with `/bin/sh` and `cp`, so the image must have
  *   both (a `FROM scratch` image cannot be copied this way). The copy lands in a directory named
