@@ -16,6 +16,7 @@ import {
 } from '../lib';
 import { CDK8S_EXAMPLES } from './support/examples';
 import { expectValidationError } from './support/errors';
+import { libLinesMatching } from './support/lib-lines';
 
 const MIRROR = 'registry.corp.example:5000/ml-mirror';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -346,4 +347,21 @@ describe('bad input is a ValidationError with a fix', () => {
   test('a scope that is not a construct', () => {
     expect(() => new ImagePolicy({} as never, 'images')).toThrow(ValidationError);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A static net for image sites no example renders (a construct added later, before it has an example).
+
+test('every image a construct writes into an object goes through resolveImage, every pod spec through podImagePullSecrets', () => {
+  // `image: ...` / `reference: ...` object keys in lib/, except the engines' profile data (the
+  // runtime's image, routed in the pod template), prop-shape guards and the plan's own records.
+  const unroutedImages = libLinesMatching(/^\s*image:\s*(?=\S)(?!resolveImage\(|is\.|required\(|\{)/, ['imports', 'engines', 'report']);
+  // Image volumes: `image: { reference: ... }`.
+  const unroutedVolumes = libLinesMatching(/\bimage:\s*\{\s*reference:\s*(?=\S)(?!resolveImage\()|^\s*reference:\s*(?=\S)(?!resolveImage\()/, ['imports', 'engines', 'report']);
+  expect([...unroutedImages, ...unroutedVolumes]).toEqual([]);
+  // A file that renders a pod spec (a `containers:` key) sets its imagePullSecrets through the policy.
+  const files = [...new Set(libLinesMatching(/^\s*containers:\s*\[/, ['imports']).map(l => l.split(':')[0]))];
+  expect(files.length).toBeGreaterThanOrEqual(3);
+  const withoutSecrets = files.filter(f => libLinesMatching(/podImagePullSecrets\(/, ['imports']).every(l => !l.startsWith(`${f}:`)));
+  expect(withoutSecrets).toEqual([]);
 });
