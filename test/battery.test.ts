@@ -23,7 +23,8 @@ import {
   MigStrategy, Model, ModelCache, ModelNamespace, ModelService, MonitoringRule, MonitoringStack, PodSecurityLevel, Precision, Provisioner,
   Runtime, SurgePolicy, TaintEffect, TrafficStrategy, ValidationError,
 } from '../lib';
-import { ImagePolicy, ModelImageMount } from '../lib';
+import { ImagePolicy } from '../lib/image-policy';
+import { ModelImageMount } from '../lib/model-service/model-image';
 import { ModelFleet } from '../lib/pulumi';
 import { apiServerViolations } from './support/api-server-rules';
 import { evaluateCelRules } from './support/cel-rules';

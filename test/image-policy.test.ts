@@ -14,8 +14,8 @@ import type * as Lib from '../lib';
 import {
   Accelerator, DevicePlugin, Dcgm, GpuNodePool, ImagePolicy, Model, ModelService, MonitoringStack, Provisioner, renderPlanMarkdown, Runtime, ValidationError,
 } from '../lib';
-import { CDK8S_EXAMPLES } from './support/examples';
 import { expectValidationError } from './support/errors';
+import { CDK8S_EXAMPLES } from './support/examples';
 import { libLinesMatching } from './support/lib-lines';
 
 const MIRROR = 'registry.corp.example:5000/ml-mirror';
@@ -133,12 +133,20 @@ test('the walk finds an image site that bypasses the policy (a construct a later
   new ImagePolicy(app, 'images', { registryMirror: MIRROR, imagePullSecrets: ['creds'] });
   // A LeaderWorkerSet-shaped object nests its pod specs deeper than a Deployment: the walk still finds them.
   new ApiObject(chart, 'forgotten', {
-    apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', metadata: { name: 'forgotten' },
-    spec: { leaderWorkerTemplate: { workerTemplate: { spec: {
-      initContainers: [{ name: 'init', image: 'busybox:1.36' }],
-      containers: [{ name: 'worker', image: 'vllm/vllm-openai:v0.10.0' }],
-      volumes: [{ name: 'weights', image: { reference: 'registry.example.com/models/x:v1' } }],
-    } } } },
+    apiVersion: 'leaderworkerset.x-k8s.io/v1',
+    kind: 'LeaderWorkerSet',
+    metadata: { name: 'forgotten' },
+    spec: {
+      leaderWorkerTemplate: {
+        workerTemplate: {
+          spec: {
+            initContainers: [{ name: 'init', image: 'busybox:1.36' }],
+            containers: [{ name: 'worker', image: 'vllm/vllm-openai:v0.10.0' }],
+            volumes: [{ name: 'weights', image: { reference: 'registry.example.com/models/x:v1' } }],
+          },
+        },
+      },
+    },
   });
   const objects = chart.toJson();
   expect(notMirrored(objects)).toEqual([
@@ -217,11 +225,14 @@ describe('the mirror mapping', () => {
 
 function fleet(scope: Construct, images: { server?: string; plugin?: string; dcgm?: string } = {}) {
   const pool = new GpuNodePool(scope, 'h100', {
-    accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 16,
+    accelerator: Accelerator.NVIDIA_H100_80GB,
+    provisioner: Provisioner.existing(),
+    maxGpus: 16,
     devicePlugin: DevicePlugin.nvidia(images.plugin ? { image: images.plugin } : {}),
   });
   const svc = new ModelService(scope, 'llama', {
-    model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), nodePool: pool,
+    model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'),
+    nodePool: pool,
     runtime: Runtime.vllm(images.server ? { version: '0.9.2', image: images.server } : { version: '0.9.2' }),
   });
   new MonitoringStack(scope, 'monitoring', { services: [svc], nodePools: [pool], dcgm: Dcgm.exporter(images.dcgm ? { image: images.dcgm } : {}) });

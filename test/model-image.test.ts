@@ -31,7 +31,9 @@ const deploymentOf = (objs: any[]) => objs.find(o => o.kind === 'Deployment');
 
 describe('the schema the image volume is checked against is Kubernetes 1.33', () => {
   const deployment = (podSpecExtra: Record<string, unknown>, containerExtra: Record<string, unknown> = {}) => ({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'x' },
     spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', ...containerExtra }], ...podSpecExtra } } },
   });
   test('1.33 fields are known (image volume, lifecycle.stopSignal); a 1.34 field is not (hostnameOverride)', () => {

@@ -106,7 +106,9 @@ export class ImagePolicy extends Construct {
     });
     if (earlier !== undefined) {
       throw new ValidationError([{
-        path: this.node.path, property: 'scope', value: JSON.stringify(this.node.path),
+        path: this.node.path,
+        property: 'scope',
+        value: JSON.stringify(this.node.path),
         reason: `the app already has an image policy (${earlier}); one policy governs every image of an app`,
         fix: `put every setting in the one ImagePolicy at ${earlier}`,
       }]);

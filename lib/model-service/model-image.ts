@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { factoryOptions } from '../private/prop-guards';
 import { resolveImage } from '../private/image-policy';
+import { factoryOptions } from '../private/prop-guards';
 
 /** How the weights of an image model reach the server. */
 export enum ModelImageMountKind {

@@ -20,8 +20,8 @@ import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '
 import { ScaledObject } from '../imports/scaledobjects-keda.sh';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
-import { guardProps } from '../private/prop-guards';
 import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployment';
+import { guardProps } from '../private/prop-guards';
 import { gibQuantity } from '../private/quantity-render';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
 import { checkSameApp } from '../private/same-app';

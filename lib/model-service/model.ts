@@ -83,6 +83,13 @@ export interface ImageModelOptions {
   readonly mount?: ModelImageMount;
 }
 
+/** What an image model keeps beyond the other sources. */
+interface ImageModelExtra {
+  readonly mount?: ModelImageMount;
+  readonly catalogId?: string;
+  readonly specGiven?: boolean;
+}
+
 /**
  * The model a ModelService serves: where its weights are and what shape it has.
  */
@@ -140,8 +147,7 @@ export class Model {
     public readonly servedName: string,
     private readonly extra: {
       revision?: string; tokenSecret?: SecretKeyReference; credentialsSecret?: string; claimName?: string; path?: string;
-      mount?: ModelImageMount; catalogId?: string; specGiven?: boolean;
-    },
+    } & ImageModelExtra,
   ) {}
 
   /** Pinned revision of a Hugging Face model. */

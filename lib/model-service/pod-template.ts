@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { ModelSourceKind } from './model';
-import { modelImageParts } from './model-image';
 import { ModelCache, ModelCacheKind } from './model-cache';
+import { modelImageParts } from './model-image';
 import { ServicePlan } from './resolve';
 import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
 import { podImagePullSecrets, resolveImage } from '../private/image-policy';
