@@ -6,14 +6,19 @@ import { factoryOptions } from '../private/prop-guards';
 
 /** How the weights of an image model reach the server. */
 export enum ModelImageMountKind {
+  /** A read-only Kubernetes image volume (1.33+ with the ImageVolume gate). */
   IMAGE_VOLUME = 'imageVolume',
+  /** A copy into the model cache by an init container (any Kubernetes; the image needs /bin/sh and cp). */
   COPY_INIT_CONTAINER = 'copyInitContainer',
 }
 
 /** When the kubelet pulls a model image, with Kubernetes' values. */
 export enum ModelImagePullPolicy {
+  /** Pull on every pod start (the node's copy is checked against the registry). */
   ALWAYS = 'Always',
+  /** Pull when the node does not have the image (the default: weights are large). */
   IF_NOT_PRESENT = 'IfNotPresent',
+  /** Never pull: the image must be on the node (pre-pulled). */
   NEVER = 'Never',
 }
 
