@@ -5,6 +5,10 @@
  * declared after the constructs still applies, and the image as written stays what the constructs
  * compare and snapshot before synth (`toJSON`).
  *
+ * Keep the returned values as they are in the structs you build (spreading a template is fine);
+ * a JSON round trip (`JSON.parse(JSON.stringify(template))`) would freeze the image as written and
+ * bypass the mirror.
+ *
  * Every image is recorded with the construct path and property that set it; at synth, before any
  * file is written, a cross-check refuses unpinned images under `requireDigests` and mirrored
  * references the kubelet would refuse. PLAN.md's image list reads the same record.
