@@ -103,6 +103,8 @@ const project = new typescript.TypeScriptProject({
     'jsdom@^29',
     // A real CEL evaluator for the x-kubernetes-validations rules of the vendored CRDs (test/support/cel-rules.ts).
     '@bufbuild/cel@^0.6.1',
+    // An independent port of distribution/reference's normalisation, checking the image mirror mapping (test/image-policy.test.ts).
+    '@swimlane/docker-reference@^2.0.1',
   ],
   gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],
 });

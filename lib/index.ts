@@ -50,6 +50,9 @@ export { AUTOSCALING_DEFAULTS, AutoscalerProvider, MODEL_SERVICE_DEFAULTS } from
 export type { AutoscalingOptions, ModelServiceProps, NetworkAccessOptions, ReplicaResources, RouteOptions } from './model-service/props';
 export { Model, ModelSourceKind } from './model-service/model';
 export type { HuggingFaceModelOptions, ObjectStoreModelOptions, SecretKeyReference, VolumeModelOptions } from './model-service/model';
+export type { ImageModelOptions } from './model-service/model';
+export { MODEL_IMAGE_MOUNT, ModelImageMount, ModelImageMountKind, ModelImagePullPolicy } from './model-service/model-image';
+export type { ModelImageCopyOptions, ModelImageVolumeOptions } from './model-service/model-image';
 export { ModelCache, ModelCacheKind } from './model-service/model-cache';
 export { LoraAdapter, LoraAdapterSourceKind } from './model-service/lora-adapter';
 export type { HuggingFaceLoraOptions, LoraAdapterOptions, LoraOptions, ObjectStoreLoraOptions, VolumeLoraOptions } from './model-service/lora-adapter';
@@ -98,9 +101,15 @@ export { Dcgm, DcgmExporter, DcgmMode } from './monitoring-stack/dcgm';
 export type { DcgmExporterOptions, DcgmExporterProps, ExistingDcgmOptions } from './monitoring-stack/dcgm';
 export type { RuleGroupSpec, RuleSpec } from './monitoring-stack/rule-group';
 
+// Image policy
+export { ImagePolicy } from './image-policy/image-policy';
+export type { ImagePolicyProps } from './image-policy/image-policy';
+
 // Plan report
 export { PLAN_ENV_VAR, PlanReport } from './report/plan-writer';
 export { PLAN_FILE_NAME, renderPlanMarkdown, renderPlanText } from './report/plan-markdown';
 export { buildFleetPlan } from './report/fleet-plan';
 export type { CanaryPlanEntry, ContributorPlanEntry, FleetPlan, PoolPlanEntry, ServicePlanEntry } from './report/fleet-plan';
+export { buildImagePlan } from './report/plan-images';
+export type { ImagePlanEntry, ImageUsage } from './report/plan-images';
 export type { IPlanContributor, PlanContribution, PlanDetail } from './report/contributor';

@@ -19,6 +19,7 @@ const LAYER: Record<string, number> = {
   'private': 3,
   'construct-base.ts': 3,
   'imports': 3,
+  'image-policy': 3,
   'gpu-node-pool': 4,
   'model-service': 5,
   'canary-rollout': 6,

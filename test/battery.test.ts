@@ -23,6 +23,8 @@ import {
   Interconnect, MigStrategy, Model, ModelCache, ModelNamespace, ModelService, MonitoringRule, MonitoringStack, PodSecurityLevel, Precision, Provisioner,
   Runtime, SurgePolicy, TaintEffect, TrafficStrategy, ValidationError, Routing, EndpointPickerFailureMode, LoraAdapter,
 } from '../lib';
+import { ImagePolicy } from '../lib/image-policy';
+import { ModelImageMount } from '../lib/model-service/model-image';
 import { ModelFleet } from '../lib/pulumi';
 import { apiServerViolations } from './support/api-server-rules';
 import { evaluateCelRules } from './support/cel-rules';
@@ -480,6 +482,48 @@ add('two InferencePool services, one namespace', c => {
 add('InferencePool service named like another service\'s picker', c => {
   service({ routing: pooled() }, 'a')(c);
   service({}, 'a-epp')(c);
+});
+// ImagePolicy and Model.fromImage (issue 15).
+const IMAGE_MODEL = 'registry.example.com/models/llama-3.1-8b:v1';
+const PIN = `@sha256:${'d'.repeat(64)}`;
+const policy = (props: unknown) => (c: Chart) => new ImagePolicy(c.node.root as never, 'images', props as never);
+const withPolicy = (props: unknown, build: Build) => (c: Chart) => { build(c); policy(props)(c); };
+for (const [t, p] of [
+  ['mirror', { registryMirror: 'registry.corp.example:5000/ml-mirror' }], ['mirror without path', { registryMirror: 'mirror.internal' }],
+  ['mirror localhost', { registryMirror: 'localhost:5000' }], ['mirror IPv6', { registryMirror: '[::1]:5000/m' }],
+  ['mirror URL', { registryMirror: 'https://mirror.internal' }], ['mirror namespace', { registryMirror: 'mirror' }], ['mirror uppercase path', { registryMirror: 'mirror.internal/ML' }],
+  ['mirror with tag', { registryMirror: 'mirror.internal/m:v1' }], ['mirror empty', { registryMirror: '' }], ['mirror 300 characters', { registryMirror: `mirror.internal/${'a'.repeat(300)}` }],
+  ['mirror number', { registryMirror: 5000 }], ['pull secrets', { imagePullSecrets: ['creds', 'team'] }], ['pull secret uppercase', { imagePullSecrets: ['Creds'] }],
+  ['pull secret duplicate', { imagePullSecrets: ['creds', 'creds'] }], ['pull secret empty', { imagePullSecrets: [''] }], ['pull secrets a string', { imagePullSecrets: 'creds' }],
+  ['pull secret with dots', { imagePullSecrets: ['registry.creds'] }], ['requireDigests unpinned', { requireDigests: true }], ['requireDigests a string', { requireDigests: 'true' }],
+  ['props null', null], ['props an array', [1]], ['everything', { requireDigests: false, registryMirror: 'mirror.internal/m', imagePullSecrets: ['creds'] }],
+] as const) add(`ImagePolicy ${t}`, withPolicy(p, stackWithPool()));
+add('ImagePolicy requireDigests, every image pinned', withPolicy({ requireDigests: true, registryMirror: 'mirror.internal/m' }, c => {
+  const p = new GpuNodePool(c, 'h100', { accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 64, devicePlugin: DevicePlugin.nvidia({ image: `nvcr.io/nvidia/k8s-device-plugin:v0.20.0${PIN}` }) });
+  const s = new ModelService(c, 'llama', { model: Model.fromImage(`${IMAGE_MODEL}${PIN}`, { catalogId: LLAMA_8B }), runtime: Runtime.vllm({ version: '0.9.2', image: `vllm/vllm-openai:v0.9.2${PIN}` }), nodePool: p });
+  new MonitoringStack(c, 'monitoring', { services: [s], nodePools: [p], dcgm: Dcgm.exporter({ image: `nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04${PIN}` }) });
+}));
+add('two ImagePolicies', c => { policy({})(c); new ImagePolicy(c, 'more', {}); });
+for (const [t, m] of [
+  ['image volume', () => Model.fromImage(IMAGE_MODEL, { catalogId: LLAMA_8B })],
+  ['image volume with path', () => Model.fromImage(IMAGE_MODEL, { catalogId: LLAMA_8B, path: '/models/llama' })],
+  ['image volume with spec', () => Model.fromImage(IMAGE_MODEL, { spec: { parametersBillions: 8, layers: 32, attentionHeads: 32, kvHeads: 8, headDim: 128 } })],
+  ['copy init container', () => Model.fromImage(IMAGE_MODEL, { catalogId: LLAMA_8B, path: '/models', mount: ModelImageMount.copyInitContainer() })],
+  ['copy of the root', () => Model.fromImage(IMAGE_MODEL, { catalogId: LLAMA_8B, mount: ModelImageMount.copyInitContainer() })],
+  ['no shape', () => Model.fromImage(IMAGE_MODEL)], ['unknown catalog id', () => Model.fromImage(IMAGE_MODEL, { catalogId: 'acme/x' })],
+  ['latest', () => Model.fromImage('registry.example.com/m:latest', { catalogId: LLAMA_8B })], ['no tag', () => Model.fromImage('registry.example.com/m', { catalogId: LLAMA_8B })],
+  ['invalid reference', () => Model.fromImage('Registry Example/M:v1', { catalogId: LLAMA_8B })], ['empty reference', () => Model.fromImage('', { catalogId: LLAMA_8B })],
+  ['number reference', () => Model.fromImage(42 as never, { catalogId: LLAMA_8B })], ['path with ..', () => Model.fromImage(IMAGE_MODEL, { catalogId: LLAMA_8B, path: '../x' })],
+  ['path a number', () => Model.fromImage(IMAGE_MODEL, { catalogId: LLAMA_8B, path: 1 as never })], ['mount a plain object', () => Model.fromImage(IMAGE_MODEL, { catalogId: LLAMA_8B, mount: {} as never })],
+  ['catalogId a number', () => Model.fromImage(IMAGE_MODEL, { catalogId: 7 as never })], ['digest only', () => Model.fromImage(`registry.example.com/m${PIN}`, { catalogId: LLAMA_8B })],
+] as const) {
+  add(`Model.fromImage ${t}`, c => new ModelService(c, 'llama', { model: m(), accelerator: Accelerator.NVIDIA_L4 }));
+}
+add('Model.fromImage under a mirror with pull secrets, on SGLang', withPolicy({ registryMirror: 'mirror.internal/m', imagePullSecrets: ['creds'] },
+  c => new ModelService(c, 'llama', { model: Model.fromImage(IMAGE_MODEL, { catalogId: LLAMA_8B }), runtime: Runtime.sglang(), accelerator: Accelerator.NVIDIA_L4 })));
+add('Model.fromImage canary to another image', c => {
+  const s = onPool({ model: Model.fromImage(IMAGE_MODEL, { catalogId: LLAMA_8B }), route: { gatewayName: 'gw' } })(c);
+  new CanaryRollout(c, 'canary', { service: s, candidate: { model: Model.fromImage('registry.example.com/models/llama-3.1-8b:v2', { catalogId: LLAMA_8B }) } });
 });
 
 // The Pulumi adapter.

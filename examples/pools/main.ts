@@ -4,7 +4,7 @@ import {
 } from 'modelship';
 
 // One pool per provisioner, each with a service on it.
-const app = new App();
+export const app = new App();
 const chart = new Chart(app, 'pools', { namespace: 'llm' });
 
 // Karpenter on spot L40S for a batch-tolerant service: cheaper, interruptible, priced at a spot rate.
@@ -69,5 +69,8 @@ new ModelService(chart, 'llama-405b', {
   maxSurge: 0,
 });
 
-app.synth();
-console.log(renderPlanText(app));
+// Synthesize and print the plan when run; when imported (tests), only build the constructs.
+if (require.main === module) {
+  app.synth();
+  console.log(renderPlanText(app));
+}

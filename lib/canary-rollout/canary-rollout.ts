@@ -22,6 +22,7 @@ import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { pathPrefixProblem } from '../model-service/route-path';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { checkArgoPauseDuration, checkDns1123Label, checkDns1123Subdomain, checkDuration, checkHttpUrl, checkInt32, isDuration } from '../private/api-rules';
+import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployment';
 import { guardProps } from '../private/prop-guards';
 import { checkSameApp } from '../private/same-app';
 
@@ -124,7 +125,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       if (plan) {
         this.candidatePlan = plan;
         candidateTemplate = this.renderTemplate(plan, merged, service.selectorLabels);
-        if (canonical(k8s.toJson_PodTemplateSpec(candidateTemplate)) === canonical(k8s.toJson_PodTemplateSpec(service.podTemplate))) {
+        // The templates as built (not through cdk8s-plus-28's 1.28 toJson_, which drops image volumes).
+        if (canonical(candidateTemplate) === canonical(service.podTemplate)) {
           problems.add('candidate', props.candidate, `the candidate renders the same pod as the stable ${service.name} (${service.plan.runtime}, ${service.plan.model})`,
             'change the runtime (image or version), the model or its revision, or the precision; or leave candidate out to keep the rollout at rest');
         }
@@ -535,7 +537,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       const template = this.renderTemplate(this.candidatePlan, merged, canarySelector);
       workload = this.candidatePlan.multiNode ? addCanaryLeaderWorkerSet(this, {
         service, name: this.canaryName, labels, plan: this.candidatePlan, merged, selector: canarySelector, replicas: row.candidateReplicas,
-      }) : new k8s.KubeDeployment(this, 'CanaryDeployment', {
+      }) : new KubeDeploymentWithImageVolumes(this, 'CanaryDeployment', {
         metadata: { name: this.canaryName, labels },
         spec: {
           // Sized for the NEXT weight: the replicas a commit sends traffic to were started, and

@@ -1,6 +1,7 @@
 import { ApiObject, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { podImagePullSecrets, resolveImage } from '../private/image-policy';
 
 /** NVIDIA device plugin image, pinned (as in NVIDIA's static `nvidia-device-plugin.yml`). */
 export const NVIDIA_DEVICE_PLUGIN_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.20.0';
@@ -133,9 +134,10 @@ export function buildDevicePlugin(scope: Construct, input: DevicePluginInput): {
           automountServiceAccountToken: false,
           nodeSelector: Object.keys(input.nodeSelector).length > 0 ? input.nodeSelector : undefined,
           tolerations: input.tolerations,
+          imagePullSecrets: podImagePullSecrets(scope),
           containers: [{
             name: 'nvidia-device-plugin',
-            image: o.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE,
+            image: resolveImage(scope, o.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE, { property: 'devicePlugin.image' }),
             env,
             resources: {
               requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('64Mi') },

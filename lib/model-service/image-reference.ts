@@ -6,9 +6,9 @@ export function imageTag(image: string): string | undefined {
   return colon >= 0 ? lastSegment.slice(colon + 1) : undefined;
 }
 
-/** Whether the reference is pinned by digest. */
+/** Whether the reference is pinned by digest (the algorithms opencontainers/go-digest v1.0.0 knows). */
 export function hasDigest(image: string): boolean {
-  return /@sha256:[a-f0-9]{64}$/.test(image);
+  return /@(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/.test(image);
 }
 
 /**

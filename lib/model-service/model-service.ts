@@ -25,6 +25,7 @@ import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '
 import { ScaledObject } from '../imports/scaledobjects-keda.sh';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
+import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployment';
 import { guardProps } from '../private/prop-guards';
 import { gibQuantity } from '../private/quantity-render';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
@@ -210,7 +211,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       plan: this.plan,
       replicas: () => this.deploymentReplicas(autoscaled),
       templates: () => this.servedGroup?.value ?? own,
-    }) : new k8s.KubeDeployment(this, 'Resource', {
+    }) : new KubeDeploymentWithImageVolumes(this, 'Resource', {
       metadata: { name: this.name, labels },
       spec: {
         // With an autoscaler, the replica count is its to set: leaving it out keeps
@@ -329,6 +330,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
       env: variant.env,
       secretEnv: variant.secretEnv,
       spreadSelector: selectorLabels,
+      scope: this,
+      imageProperty: variant === this.props ? 'runtime.image' : 'runtime.image (a variant of this service, e.g. a canary candidate)',
     });
   }
 

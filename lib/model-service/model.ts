@@ -1,3 +1,4 @@
+import { ModelImageMount } from './model-image';
 import { lookupModel, ModelSpec } from '../planning/model-spec';
 import { factoryOptions } from '../private/prop-guards';
 
@@ -16,6 +17,8 @@ export enum ModelSourceKind {
   HUGGING_FACE = 'huggingface',
   OBJECT_STORE = 'object-store',
   VOLUME = 'volume',
+  /** Weights packaged as an OCI image (`Model.fromImage`). */
+  IMAGE = 'image',
 }
 
 /** Options for a Hugging Face model. */
@@ -55,6 +58,38 @@ export interface VolumeModelOptions {
   readonly servedName?: string;
 }
 
+/** Options for a model packaged as an OCI image. */
+export interface ImageModelOptions {
+  /**
+   * Model shape for memory planning, download bytes and the startup budget. An image model needs
+   * its shape: give `spec`, or `catalogId` for a model of the built-in catalog.
+   * @default - from `catalogId`
+   */
+  readonly spec?: ModelSpec;
+  /**
+   * Hugging Face id of the catalog model whose weights the image holds (`MODEL_CATALOG`), for its shape.
+   * @default - none: give `spec`
+   */
+  readonly catalogId?: string;
+  /**
+   * Directory of the weights inside the image (`config.json` and the safetensors files). A copy
+   * (`ModelImageMount.copyInitContainer()`) needs a directory, not the image root.
+   * @default '' (the image root: an image built `FROM scratch` with the weights at /)
+   */
+  readonly path?: string;
+  /** Name the API serves the model under. @default - the image repository's last path component */
+  readonly servedName?: string;
+  /** Image volume (Kubernetes 1.33+) or a copy by an init container (older clusters). @default ModelImageMount.imageVolume() */
+  readonly mount?: ModelImageMount;
+}
+
+/** What an image model keeps beyond the other sources. */
+interface ImageModelExtra {
+  readonly mount?: ModelImageMount;
+  readonly catalogId?: string;
+  readonly specGiven?: boolean;
+}
+
 /**
  * The model a ModelService serves: where its weights are and what shape it has.
  */
@@ -86,6 +121,21 @@ export class Model {
     });
   }
 
+  /**
+   * A model whose weights are packaged as an OCI image, e.g. `registry.example.com/models/llama-3.1-8b:v1`,
+   * mounted as a Kubernetes image volume (or copied by an init container, see `ModelImageMount`).
+   * The image goes through the app's ImagePolicy like every other image.
+   */
+  public static fromImage(reference: string, options: ImageModelOptions = {}): Model {
+    const o = factoryOptions('Model.fromImage', options, '"registry.example.com/models/llama-3.1-8b:v1", { catalogId: "meta-llama/Llama-3.1-8B-Instruct" }');
+    const repository = typeof reference === 'string' ? reference.split('@')[0].replace(/:[^/:]*$/, '') : '';
+    const last = repository.split('/').pop() || String(reference);
+    const spec = o.spec ?? (typeof o.catalogId === 'string' ? lookupModel(o.catalogId) : undefined);
+    return new Model(ModelSourceKind.IMAGE, reference, spec, o.servedName ?? last, {
+      path: o.path ?? '', mount: o.mount ?? ModelImageMount.imageVolume(), catalogId: o.catalogId, specGiven: o.spec !== undefined,
+    });
+  }
+
   private constructor(
     /** Where the weights come from. */
     public readonly source: ModelSourceKind,
@@ -97,7 +147,7 @@ export class Model {
     public readonly servedName: string,
     private readonly extra: {
       revision?: string; tokenSecret?: SecretKeyReference; credentialsSecret?: string; claimName?: string; path?: string;
-    },
+    } & ImageModelExtra,
   ) {}
 
   /** Pinned revision of a Hugging Face model. */
@@ -109,7 +159,15 @@ export class Model {
   /** Claim holding the weights, for volume models. */
   public get claimName(): string | undefined { return this.extra.claimName; }
   /** Directory of the model inside the claim, for volume models. */
-  public get volumePath(): string | undefined { return this.extra.path; }
+  public get volumePath(): string | undefined { return this.source === ModelSourceKind.VOLUME ? this.extra.path : undefined; }
+  /** Directory of the weights inside the image, for image models. */
+  public get imagePath(): string | undefined { return this.source === ModelSourceKind.IMAGE ? this.extra.path : undefined; }
+  /** How an image model is mounted. */
+  public get imageMount(): ModelImageMount | undefined { return this.extra.mount; }
+  /** The catalog id an image model's shape was asked from, if any. */
+  public get catalogId(): string | undefined { return this.extra.catalogId; }
+  /** Whether the shape was given (rather than looked up). @internal */
+  public get _specGiven(): boolean { return this.extra.specGiven ?? false; }
 
   /** A short description for plans and messages. */
   public toString(): string {

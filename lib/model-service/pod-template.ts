@@ -2,10 +2,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { GroupRole } from '../engines';
 import { groupPod } from './group-pod';
 import { loraPodParts } from './lora-pod';
+import { IConstruct } from 'constructs';
 import { ModelSourceKind } from './model';
 import { ModelCache, ModelCacheKind } from './model-cache';
+import { modelImageParts } from './model-image';
 import { ServicePlan } from './resolve';
 import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
+import { podImagePullSecrets, resolveImage } from '../private/image-policy';
 import { coresQuantity, gibQuantity } from '../private/quantity-render';
 
 /** UID and GID the model server runs as (Pod Security Standards "restricted": non-root). */
@@ -38,6 +41,10 @@ export interface PodTemplateInput {
   readonly spreadSelector: Record<string, string>;
   /** The pod's role in a multi-node replica (a LeaderWorkerSet group). @default - a single-node replica */
   readonly groupRole?: GroupRole;
+  /** The construct whose props set the images (the image policy names it). */
+  readonly scope: IConstruct;
+  /** Property that set the server image, e.g. `runtime.image`. @default 'runtime.image' */
+  readonly imageProperty?: string;
 }
 
 function sortedEnv(env: Record<string, string>): k8s.EnvVar[] {
@@ -75,6 +82,14 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     volumes.push({ name: 'model', persistentVolumeClaim: { claimName: plan.model.claimName!, readOnly: true } });
     mounts.push({ name: 'model', mountPath: MODEL_VOLUME_MOUNT, readOnly: true });
     modelRef = plan.model.volumePath ? `${MODEL_VOLUME_MOUNT}/${plan.model.volumePath.replace(/^\/+/, '')}` : MODEL_VOLUME_MOUNT;
+  }
+  const initContainers: k8s.Container[] = [];
+  if (plan.model.source === ModelSourceKind.IMAGE) {
+    const parts = modelImageParts({ scope: input.scope, reference: plan.model.id, path: plan.model.imagePath ?? '', mount: plan.model.imageMount!, cacheMount: MODEL_CACHE_MOUNT, uid: MODEL_SERVER_UID });
+    volumes.push(...parts.volumes);
+    mounts.push(...parts.mounts);
+    initContainers.push(...parts.initContainers);
+    modelRef = parts.modelRef;
   }
 
   const argsContext = {
@@ -129,7 +144,7 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
 
   const container: k8s.Container = {
     name: SERVER_CONTAINER,
-    image: runtime.image,
+    image: resolveImage(input.scope, runtime.image, { property: input.imageProperty ?? 'runtime.image' }),
     imagePullPolicy: 'IfNotPresent',
     command: group ? group.command : runtime.containerCommand(plan.accelerator.vendor),
     args: args.length > 0 ? args : undefined,
@@ -228,7 +243,8 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
         whenUnsatisfiable: 'ScheduleAnyway',
         labelSelector: { matchLabels: input.spreadSelector },
       }],
-      ...(lora && lora.initContainers.length > 0 ? { initContainers: lora.initContainers } : {}),
+      imagePullSecrets: podImagePullSecrets(input.scope),
+      initContainers: initContainers.length > 0 || (lora && lora.initContainers.length > 0) ? [...initContainers, ...(lora?.initContainers ?? [])] : undefined,
       containers: [container],
       volumes,
     },

@@ -7,6 +7,7 @@ import { mutableImageReason } from './image-reference';
 import { LoraPlan, resolveLora } from './lora-plan';
 import { Model, ModelSourceKind } from './model';
 import { checkMaxNodes, groupPlacementWarning, MultiNodePlan, resolveMultiNode } from './multi-node';
+import { checkImageModel, imageModelNotes } from './model-image-check';
 import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
@@ -140,6 +141,7 @@ export function resolveServicePlan(
 
   checkModelSource(problems, model, runtime);
   const lora = resolveLora(problems, props, runtime, model);
+  checkImageModel(problems, model, props.allowMutableImageTag ?? false);
 
   if (accelerator) {
     if (needsFp8(precision) && !accelerator.spec.supportsFp8) {
@@ -294,6 +296,7 @@ export function resolveServicePlan(
       ...(runtime.versionCheck.note ? [runtime.versionCheck.note] : []),
       ...(budget?.notes ?? []),
       ...(lora?.notes ?? []),
+      ...imageModelNotes(model, download),
       ...(needsRoot ? [`runs as root, an exception to Pod Security "restricted" accepted with allowRootImage: ${needsRoot}`] : []),
     ],
     rootException: needsRoot,

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { GKE_ACCELERATOR_LABEL } from '../gpu-node-pool/resolve';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../imports/servicemonitors-monitoring.coreos.com';
+import { podImagePullSecrets, resolveImage } from '../private/image-policy';
 
 /**
  * Pinned DCGM exporter image: the release whose default counters (`etc/default-counters.csv`)
@@ -213,9 +214,10 @@ export class DcgmExporter extends Construct {
               tolerations: poolTolerations(pools),
               runtimeClassName: props.runtimeClassName,
               priorityClassName: props.priorityClassName,
+              imagePullSecrets: podImagePullSecrets(this),
               containers: [{
                 name: 'exporter',
-                image: props.image ?? DEFAULT_DCGM_EXPORTER_IMAGE,
+                image: resolveImage(this, props.image ?? DEFAULT_DCGM_EXPORTER_IMAGE, { property: 'image' }),
                 imagePullPolicy: 'IfNotPresent',
                 env: [
                   ...(gke ? [{ name: 'LD_LIBRARY_PATH', value: '/usr/local/nvidia/lib64' }] : []),

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { buildFleetPlan, CanaryPlanEntry, FleetPlan, PoolPlanEntry, ServicePlanEntry } from './fleet-plan';
 import { renderTopology } from './mermaid';
+import { buildImagePlan, renderImagesSection } from './plan-images';
 import { renderTable } from './plan-table';
 import { multiNodeBreakdown } from '../model-service/multi-node-service';
 import type { ServicePlan } from '../model-service/resolve';
@@ -104,9 +105,10 @@ export function renderFleetPlanMarkdown(plan: FleetPlan): string {
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
-/** PLAN.md of every pool, service, canary and plan contributor under a scope. */
+/** PLAN.md of every pool, service, canary and plan contributor under a scope, and the images of the app. */
 export function renderPlanMarkdown(scope: IConstruct): string {
-  return renderFleetPlanMarkdown(buildFleetPlan(scope));
+  const images = renderImagesSection(scope, buildImagePlan(scope));
+  return renderFleetPlanMarkdown(buildFleetPlan(scope)) + (images.length > 0 ? '\n' + images.join('\n').trimEnd() + '\n' : '');
 }
 
 /** The plan as aligned text tables, for a terminal: pools, services (with cost) and canaries. */

@@ -3,14 +3,23 @@
  * Source: kubernetes.io/docs/concepts/security/pod-security-standards (baseline + restricted controls).
  */
 const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+/**
+ * From Kubernetes 1.33 the admission controller also allows `image` volumes under "restricted":
+ * kubernetes/kubernetes#130394 added `volume.Image != nil` to restrictedVolumes_1_0
+ * (staging/src/k8s.io/pod-security-admission/policy/check_restrictedVolumes.go, merged for v1.33).
+ * The kubernetes.io page still omits it (kubernetes/website#55370), so the code is the source.
+ */
+const ALLOWED_VOLUME_TYPES_FROM_1_33 = [...ALLOWED_VOLUME_TYPES, 'image'];
 
-export function restrictedViolations(podSpec: any): string[] {
+/** `kubernetesMinor`: the 1.x release whose admission rules apply (28 unless a test asks for a newer one). */
+export function restrictedViolations(podSpec: any, kubernetesMinor = 28): string[] {
   const problems: string[] = [];
+  const allowedVolumes = kubernetesMinor >= 33 ? ALLOWED_VOLUME_TYPES_FROM_1_33 : ALLOWED_VOLUME_TYPES;
   const podSc = podSpec.securityContext ?? {};
   if (podSpec.hostNetwork || podSpec.hostPID || podSpec.hostIPC) problems.push('host namespaces are shared');
   for (const v of podSpec.volumes ?? []) {
     const types = Object.keys(v).filter(k => k !== 'name');
-    for (const t of types) if (!ALLOWED_VOLUME_TYPES.includes(t)) problems.push(`volume ${v.name} has type ${t}`);
+    for (const t of types) if (!allowedVolumes.includes(t)) problems.push(`volume ${v.name} has type ${t}`);
   }
   if (podSc.sysctls && podSc.sysctls.length > 0) problems.push('pod sets sysctls');
   if (podSc.runAsUser === 0) problems.push('pod runs as UID 0');
