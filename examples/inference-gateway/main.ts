@@ -7,7 +7,7 @@ import {
 // Two models behind one Inference Gateway: each replica set is an InferencePool, and an endpoint
 // picker (llm-d-router) chooses the replica per request from its queue, KV-cache use and the
 // prompt prefixes it has cached, instead of round-robin. See docs/routing.md.
-const app = new App();
+export const app = new App();
 const chart = new Chart(app, 'inference-gateway', { namespace: 'llm' });
 new ModelNamespace(chart, 'namespace');
 
@@ -52,5 +52,8 @@ new MonitoringStack(chart, 'monitoring', {
   nodePools: [l4, h100],
 });
 
-app.synth();
-console.log(renderPlanText(app));
+// Synthesize and print the plan when run; when imported (tests), only build the constructs.
+if (require.main === module) {
+  app.synth();
+  console.log(renderPlanText(app));
+}

@@ -4,7 +4,7 @@ import {
 } from 'modelship';
 
 // Models bigger than one node: each replica is a LeaderWorkerSet group of whole nodes (docs/multi-node.md).
-const app = new App();
+export const app = new App();
 const chart = new Chart(app, 'multi-node', { namespace: 'llm' });
 
 // p5.48xlarge nodes (8 x H100 80GB, 32 EFA interfaces) in an EKS node group the platform team runs,
@@ -51,5 +51,8 @@ const deepseek = new ModelService(chart, 'deepseek-r1', {
 // Alerts read the leaders' metrics and fire when a group is only partly ready.
 new MonitoringStack(chart, 'monitoring', { services: [llama, deepseek], nodePools: [h100] });
 
-app.synth();
-console.log(renderPlanText(app));
+// Synthesize and print the plan when run; when imported (tests), only build the constructs.
+if (require.main === module) {
+  app.synth();
+  console.log(renderPlanText(app));
+}

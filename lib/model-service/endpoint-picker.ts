@@ -11,6 +11,7 @@ import { EndpointPickerSupport } from '../engines/driver';
 import { InferenceObjective } from '../imports/inferenceobjectives-llm-d.ai';
 import { InferencePool, InferencePoolSpecEndpointPickerRefFailureMode } from '../imports/inferencepools-inference.networking.k8s.io';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
+import { podImagePullSecrets, resolveImage } from '../private/image-policy';
 
 /** API group of the InferencePool (Gateway API Inference Extension v1, GA). */
 export const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
@@ -130,6 +131,7 @@ export class EndpointPicker extends Construct {
           metadata: { labels: { ...input.podLabels, 'app.kubernetes.io/component': 'endpoint-picker', ...this.selectorLabels } },
           spec: {
             serviceAccountName: this.name,
+            imagePullSecrets: podImagePullSecrets(this),
             // It watches pods, its InferencePool and objectives: it needs its API token.
             automountServiceAccountToken: true,
             // routerlib `_deployment.yaml`.
@@ -142,7 +144,7 @@ export class EndpointPicker extends Construct {
             },
             containers: [{
               name: 'epp',
-              image: epp.image ?? ENDPOINT_PICKER_IMAGE,
+              image: resolveImage(this, epp.image ?? ENDPOINT_PICKER_IMAGE, { property: 'routing.endpointPicker.image' }),
               imagePullPolicy: 'IfNotPresent',
               // Flags: `pkg/epp/server/options.go` (v0.10.0) and routerlib `_deployment.yaml`.
               args: [

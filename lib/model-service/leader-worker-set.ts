@@ -85,9 +85,20 @@ export function buildLeaderWorkerSet(scope: Construct, id: string, input: Leader
       leaderWorkerTemplate: {
         size: mn.nodes,
         restartPolicy: LeaderWorkerSetSpecLeaderWorkerTemplateRestartPolicy.RECREATE_GROUP_ON_POD_RESTART,
-        leaderTemplate: Lazy.any({ produce: () => k8s.toJson_PodTemplateSpec(input.templates().leader) }),
-        workerTemplate: Lazy.any({ produce: () => k8s.toJson_PodTemplateSpec(input.templates().worker) }),
+        leaderTemplate: Lazy.any({ produce: () => templateJson(input.templates().leader) }),
+        workerTemplate: Lazy.any({ produce: () => templateJson(input.templates().worker) }),
       },
     },
   });
+}
+
+/**
+ * A pod template as JSON for the binding. `toJson_PodTemplateSpec` copies arrays, which turns the
+ * image policy's pull-secret list (resolved at synth) into a plain empty one: the original list is
+ * put back so cdk8s resolves it like a Deployment's.
+ */
+function templateJson(template: k8s.PodTemplateSpec): any {
+  const json = k8s.toJson_PodTemplateSpec(template);
+  if (json?.spec && template.spec?.imagePullSecrets !== undefined) json.spec.imagePullSecrets = template.spec.imagePullSecrets;
+  return json;
 }

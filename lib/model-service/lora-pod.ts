@@ -1,7 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { LoraAdapterSourceKind } from './lora-adapter';
 import { LORA_VOLUME_MOUNT, LoraPlan, PlannedAdapter } from './lora-plan';
 import { SecretKeyReference } from './model';
+import { resolveImage } from '../private/image-policy';
 
 /**
  * Downloads a Hugging Face adapter at a revision into a directory, with `huggingface_hub`, which
@@ -54,7 +56,10 @@ export interface LoraPodParts {
 export interface LoraPodInput {
   readonly lora: LoraPlan;
   /** The server image: it carries the download libraries. */
-  readonly image: string;
+  readonly serverImage: string;
+  /** The construct whose props set the server image, and the property (the image policy names them). */
+  readonly scope: IConstruct;
+  readonly imageProperty: string;
   /** The server's environment without its model token (HOME, HF_HOME, proxies, the user's variables). */
   readonly env: readonly k8s.EnvVar[];
   /** The model's Hugging Face token, which adapters without their own use. */
@@ -92,7 +97,7 @@ function fetchContainer(input: LoraPodInput, planned: PlannedAdapter, index: num
     : [S3_FETCH, ...s3BucketAndPrefix(a.id), planned.path];
   return {
     name: `fetch-lora-${index}`,
-    image: input.image,
+    image: resolveImage(input.scope, input.serverImage, { property: input.imageProperty }),
     imagePullPolicy: 'IfNotPresent',
     command: ['python3', '-c'],
     args,

@@ -197,7 +197,9 @@ export function buildPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   // LoRA adapters: downloads into the model cache before the server starts, read-only claims.
   const lora = plan.lora ? loraPodParts({
     lora: plan.lora,
-    image: runtime.image,
+    serverImage: runtime.image,
+    scope: input.scope,
+    imageProperty: input.imageProperty ?? 'runtime.image',
     env: env.filter(e => e.name !== 'HF_TOKEN' && e.valueFrom === undefined),
     modelToken: token,
     securityContext: container.securityContext!,
