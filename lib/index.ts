@@ -91,3 +91,5 @@ export { PLAN_FILE_NAME, renderPlanMarkdown, renderPlanText } from './report/pla
 export { buildFleetPlan } from './report/fleet-plan';
 export type { CanaryPlanEntry, ContributorPlanEntry, FleetPlan, PoolPlanEntry, ServicePlanEntry } from './report/fleet-plan';
 export type { IPlanContributor, PlanContribution, PlanDetail } from './report/contributor';
+export { PLAN_JSON_FILE_NAME, PLAN_JSON_SCHEMA_VERSION, planJson, renderPlanJson } from './report/plan-json';
+export type { PlanGpus, PlanJson, PlanJsonCanary, PlanJsonFleet, PlanJsonPool, PlanJsonService, PlanUsdPerHour } from './report/plan-json';

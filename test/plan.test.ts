@@ -78,7 +78,7 @@ describe('flagship PLAN.md (cdk8s synth)', () => {
   afterAll(() => rmSync(result.outdir, { recursive: true, force: true }));
 
   test('is written next to the manifests', () => {
-    expect(result.files).toEqual(['PLAN.md', 'llm-prod.k8s.yaml']);
+    expect(result.files).toEqual(['PLAN.md', 'llm-prod.k8s.yaml', 'plan.json']);
   });
 
   test('has a table per pool and per service, with cost and memory fit', () => {
