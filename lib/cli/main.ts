@@ -30,7 +30,7 @@ function help(): string {
     '  -h, --help     show help (modelship <command> --help for a command)',
     '  -v, --version  print the modelship version',
     '',
-    'Exit codes: 0 ok, 1 problems found (or a --fail-on gate failed), 2 usage error.',
+    'Exit codes: 0 ok, 1 problems found, 2 usage error.',
   ].join('\n');
 }
 

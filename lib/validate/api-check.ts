@@ -17,8 +17,9 @@ import type { SchemaFinding } from './schema-check';
 
 class FindingSink implements ProblemSink {
   public readonly found: SchemaFinding[] = [];
-  public add(property: string, _value: unknown, reason: string, fix: string): void {
-    this.found.push({ path: property, message: `${reason} (fix: ${fix})` });
+  public add(property: string, value: unknown, reason: string, fix: string): void {
+    const shown = typeof value === 'string' || typeof value === 'number' ? `${JSON.stringify(value)}: ` : '';
+    this.found.push({ path: property, message: `${shown}${reason} (fix: ${fix})` });
   }
 }
 
