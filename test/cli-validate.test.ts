@@ -158,3 +158,23 @@ describe('usage', () => {
     expect(e.stderr.join('\n')).toMatch(/no Kubernetes object/);
   });
 });
+
+test('the validator\'s dependencies load lazily: not by `import \'modelship\'`, `modelship/testing` or `modelship --help`; by validate', () => {
+  const { spawnSync } = require('child_process');
+  const probe = (code: string): string[] => {
+    // Top-level packages only (cdk8s bundles its own copy of yaml in cdk8s/node_modules).
+    const script = `${code};const h=['yaml','ajv','kubernetes-models','@bufbuild/cel'];const top=process.cwd()+'/node_modules/';`
+      + 'console.log(JSON.stringify([...new Set(Object.keys(require.cache).filter(k=>k.startsWith(top)).map(k=>k.slice(top.length).split("/")).map(p=>p[0].startsWith("@")?p[0]+"/"+p[1]:p[0]))].filter(p=>h.includes(p)).sort()))';
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(__dirname, '..'), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  };
+  expect(probe("require('./lib/index.ts')")).toEqual([]);
+  expect(probe("require('./lib/testing/index.ts')")).toEqual([]);
+  expect(probe("require('./lib/cli/main.ts').main(['--help'],{cwd:'.',version:'0',out(){},err(){}})")).toEqual([]);
+  const one = tempDir('validate-one');
+  dirs.push(one);
+  writeFileSync(join(one, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+  // kubernetes-models' validators run on ajv.
+  expect(probe(`require('./lib/cli/main.ts').main(['validate',${JSON.stringify(one)}],{cwd:'.',version:'0',out(){},err(){}})`)).toEqual(['ajv', 'kubernetes-models', 'yaml']);
+});

@@ -72,7 +72,7 @@ export function validateDirectory(dir: string): ValidationReport {
   };
 }
 
-/** Validates plain objects (`Testing.synth(chart)`, `chart.toJson()`), named `<source>` in problems. */
+/** Validates plain objects (what `Testing.synth(chart)` returns), named `<source>` in problems. */
 export function validateManifests(objects: readonly unknown[], source = 'objects'): ManifestProblem[] {
   return validateObjects(objects.map((object, index) => ({ file: source, index, object })));
 }
