@@ -148,7 +148,7 @@ describe('plan writer', () => {
     const app = new App({ outdir });
     canaryFleet(app);
     app.synth();
-    expect(readdirSync(outdir).sort()).toEqual([PLAN_FILE_NAME, 'fleet.k8s.yaml']);
+    expect(readdirSync(outdir).sort()).toEqual([PLAN_FILE_NAME, 'fleet.k8s.yaml', 'plan.json']);
     expect(readFileSync(join(outdir, PLAN_FILE_NAME), 'utf8')).toBe(renderPlanMarkdown(app));
   });
 
