@@ -1,8 +1,8 @@
 import { rmSync } from 'fs';
 import { Accelerator } from '../lib';
+import { captured, synthExampleDir, tempDir } from './support/synth-dirs';
 import { ExitCode } from '../lib/cli/command';
 import { main } from '../lib/cli/main';
-import { captured, synthExampleDir, tempDir } from './support/synth-dirs';
 
 // `modelship diff` between the flagship and a changed flagship. Expected figures are computed here by
 // hand from the example's source and the accelerator's list price, not read from the plan.
@@ -71,7 +71,7 @@ describe('one more max replica on the 70B service', () => {
     expect(r.code).toBe(ExitCode.OK);
     const row = `| llm/llama-70b | 4 | ${before.max} → ${after.max} (+2) | ${before.peak} → ${after.peak} (+2) | ${money(2 * GPUS_PER_70B_REPLICA * H100_USD_PER_GPU_HOUR)} | ${money(usdBefore)} → ${money(usdAfter)} (+${money(usdDelta)}) | 2-6 → 2-7 | 840s | unchanged |`;
     expect(r.out).toContain(row);
-    expect(r.out).toContain(`| h100 | 4 | 12 → 14 (+2) | 14 → 16 (+2) | $27.52 | $82.56 → $96.32 (+$13.76) | unchanged |`);
+    expect(r.out).toContain('| h100 | 4 | 12 → 14 (+2) | 14 → 16 (+2) | $27.52 | $82.56 → $96.32 (+$13.76) | unchanged |');
     expect(r.out).toMatch(/^### modelship diff\n\n\*\*Fleet\*\*: GPUs at max 16 → 18 \(\+2\), at peak 19 → 21 \(\+2\); \$\/hour at min \$28\.32, at max \$85\.76 → \$99\.52 \(\+\$13\.76\)/);
     expect(r.out).toContain('- changed `ScaledObject llm/llama-70b`: `spec.maxReplicaCount`');
     expect(r.out).toContain('0 added, 0 removed, 1 changed, 31 unchanged object(s).');

@@ -1,10 +1,10 @@
 import { readFileSync, rmSync } from 'fs';
 import { join } from 'path';
 import Ajv2020 from 'ajv/dist/2020';
-import { ExitCode } from '../lib/cli/command';
-import { main } from '../lib/cli/main';
 import { CDK8S_EXAMPLES } from './support/examples';
 import { captured, readObjects, synthExampleDir, tempDir, writeObjects } from './support/synth-dirs';
+import { ExitCode } from '../lib/cli/command';
+import { main } from '../lib/cli/main';
 
 // `modelship images` and `modelship plan`, and plan.json (schema, determinism) on real synth outputs.
 
@@ -122,7 +122,10 @@ test('images: init containers, image volumes and digests are listed, duplicates 
   expect(text.out.split('\n')).toEqual(expect.arrayContaining([`registry.internal:5000/tools/fetch@${digest}`, 'registry.internal:5000/models/llama:8b']));
   const json = JSON.parse(run('images', dir, '--format', 'json').out);
   expect(json.find((i: any) => i.image.includes('fetch'))).toEqual({
-    image: `registry.internal:5000/tools/fetch@${digest}`, repository: 'registry.internal:5000/tools/fetch', tag: null, digest,
+    image: `registry.internal:5000/tools/fetch@${digest}`,
+    repository: 'registry.internal:5000/tools/fetch',
+    tag: null,
+    digest,
     usedBy: ['Deployment llm/llama-8b initContainer fetch'],
   });
   expect(json.find((i: any) => i.image === 'registry.internal:5000/models/llama:8b').usedBy).toEqual(['Deployment llm/llama-8b imageVolume weights']);

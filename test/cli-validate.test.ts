@@ -1,13 +1,14 @@
+import { spawnSync } from 'child_process';
 import { rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ExitCode } from '../lib/cli/command';
-import { main } from '../lib/cli/main';
 import { apiServerViolations } from './support/api-server-rules';
 import { evaluateCelRules } from './support/cel-rules';
 import { CDK8S_EXAMPLES } from './support/examples';
 import { restrictedViolations } from './support/pss';
 import { schemaErrors } from './support/schema';
 import { captured, readObjects, synthExampleDir, tempDir, writeObjects } from './support/synth-dirs';
+import { ExitCode } from '../lib/cli/command';
+import { main } from '../lib/cli/main';
 
 // `modelship validate` is a product: it is tested by what it finds in real synth outputs, each
 // injected error confirmed as an error by the tests' own independent checkers (test/support), and by
@@ -160,7 +161,6 @@ describe('usage', () => {
 });
 
 test('the validator\'s dependencies load lazily: not by `import \'modelship\'`, `modelship/testing` or `modelship --help`; by validate', () => {
-  const { spawnSync } = require('child_process');
   const probe = (code: string): string[] => {
     // Top-level packages only (cdk8s bundles its own copy of yaml in cdk8s/node_modules).
     const script = `${code};const h=['yaml','ajv','kubernetes-models','@bufbuild/cel'];const top=process.cwd()+'/node_modules/';`

@@ -6,6 +6,7 @@ import {
   assertCostAtMost, assertFitsPool, assertPodSecurity, assertValidKubernetes, kubernetesProblems, modelshipMatchers, modelshipSnapshotSerializer,
   podSecurityProblems, poolFitProblems, stableObjects, synthApp, SynthResult,
 } from 'modelship/testing';
+import { parseAllDocuments } from 'yaml';
 import { Accelerator, GpuNodePool, Model, ModelService, MonitoringStack, Provisioner, Runtime } from '../lib';
 import { restrictedViolations } from './support/pss';
 import { schemaErrors } from './support/schema';
@@ -17,7 +18,9 @@ function fleet(outdir: string): App {
   const chart = new Chart(app, 'llm', { namespace: 'llm' });
   const pool = new GpuNodePool(chart, 'l4', { accelerator: Accelerator.NVIDIA_L4, provisioner: Provisioner.gke({ gpusPerNode: 1 }), maxGpus: 8 });
   const svc = new ModelService(chart, 'qwen', {
-    model: Model.huggingFace('Qwen/Qwen2.5-7B-Instruct'), runtime: Runtime.vllm({ maxModelLen: 4096 }), nodePool: pool,
+    model: Model.huggingFace('Qwen/Qwen2.5-7B-Instruct'),
+    runtime: Runtime.vllm({ maxModelLen: 4096 }),
+    nodePool: pool,
     autoscaling: { minReplicas: 1, maxReplicas: 3 },
   });
   new MonitoringStack(chart, 'monitoring', { services: [svc], nodePools: [pool] });
@@ -38,7 +41,6 @@ describe('synthApp', () => {
     const outdir = join(work, 'written');
     fleet(outdir).synth();
     const yaml = readdirSync(outdir).filter(f => f.endsWith('.yaml'));
-    const { parseAllDocuments } = require('yaml');
     const written = yaml.flatMap(f => parseAllDocuments(readFileSync(join(outdir, f), 'utf8')).map((d: any) => d.toJSON()));
     expect(result.objects).toEqual(written);
     expect(`${JSON.stringify(result.plan, null, 2)}\n`).toBe(readFileSync(join(outdir, 'plan.json'), 'utf8'));
@@ -110,14 +112,16 @@ describe('matchers', () => {
 
 describe('snapshot serializer', () => {
   const object = {
-    apiVersion: 'v1', kind: 'ConfigMap',
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: { name: 'rules-vllm-873ca37efe', annotations: { 'checksum/config': 'abc', 'team': 'ml' } },
     data: { image: `vllm/vllm-openai@sha256:${'a'.repeat(64)}`, date: 'v20250807', expr: 'x{engine="vllm-0123456789"}' },
   };
 
   test('masks generated hash suffixes and checksum annotations, keeps digests, sorts keys', () => {
     expect(stableObjects(object)).toEqual({
-      apiVersion: 'v1', kind: 'ConfigMap',
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       data: { date: 'v20250807', expr: 'x{engine="vllm-<hash>"}', image: `vllm/vllm-openai@sha256:${'a'.repeat(64)}` },
       metadata: { annotations: { 'checksum/config': '<checksum>', 'team': 'ml' }, name: 'rules-vllm-<hash>' },
     });

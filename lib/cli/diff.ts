@@ -3,8 +3,8 @@ import { CliContext, Command, ExitCode, UsageError } from './command';
 import { evaluateGates, GateResult, parseGates } from './gates';
 import { diffObjects, ObjectDiff } from './object-diff';
 import { directoryArgument, FORMAT_OPTION, HELP_OPTION, markdownTable, outputFormat, signed, textTable } from './output';
-import { PLAN_JSON, readPlanJson } from './plan-file';
 import { diffPlans, PlanDelta, PlanDiff, PlanFigures } from './plan-diff';
+import { PLAN_JSON, readPlanJson } from './plan-file';
 import { readManifests } from '../validate/read-manifests';
 
 const HELP = `Usage: modelship diff <base> <head> [options]
@@ -137,7 +137,9 @@ export const diffCommand: Command = {
   help: HELP,
   run(args: string[], context: CliContext): ExitCode {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true, strict: true,
+      args,
+      allowPositionals: true,
+      strict: true,
       options: { ...FORMAT_OPTION, ...HELP_OPTION, 'fail-on': { type: 'string', multiple: true } },
     });
     if (values.help) {
@@ -165,7 +167,7 @@ export const diffCommand: Command = {
         if (r.objects.length > 0) {
           unreadable++;
           context.err(`modelship diff: ${side}: ${plan.error}`);
-        } else notes.push(`${side} has no objects and no ${PLAN_JSON}: everything is ${side === 'base' ? 'new' : 'removed'}.`);
+        } else {notes.push(`${side} has no objects and no ${PLAN_JSON}: everything is ${side === 'base' ? 'new' : 'removed'}.`);}
         return { objects: r.objects, plan: undefined };
       }
       return { objects: r.objects, plan: plan.plan };

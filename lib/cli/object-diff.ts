@@ -87,8 +87,7 @@ export function diffObjects(base: readonly DiffObject[], head: readonly DiffObje
   const changed: ChangedObject[] = [];
   let unchanged = 0;
   for (const [key, obj] of h) {
-    if (!b.has(key)) added.push(objectId(obj));
-    else {
+    if (!b.has(key)) {added.push(objectId(obj));} else {
       const paths = changedPaths(b.get(key), obj);
       if (paths.length > 0) changed.push({ id: objectId(obj), paths });
       else unchanged++;

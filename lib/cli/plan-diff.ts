@@ -57,7 +57,10 @@ export function diffPlans(base: PlanJson | undefined, head: PlanJson | undefined
   const fleetOf = (p: PlanJson): PlanFigures => ({ gpus: p.fleet.gpus, usdPerHour: p.fleet.usdPerHour, images: p.fleet.images });
   return {
     services: deltas(b.services, h.services, s => s.id, s => ({
-      gpus: s.gpus, usdPerHour: s.usdPerHour, images: s.images, startupBudgetSeconds: s.startupBudgetSeconds,
+      gpus: s.gpus,
+      usdPerHour: s.usdPerHour,
+      images: s.images,
+      startupBudgetSeconds: s.startupBudgetSeconds,
       replicas: s.replicas.min === s.replicas.max ? String(s.replicas.min) : `${s.replicas.min}-${s.replicas.max}`,
     }), 'service'),
     pools: deltas(b.pools, h.pools, p => p.name, p => ({ gpus: p.gpus, usdPerHour: p.usdPerHour, images: p.images }), 'pool'),

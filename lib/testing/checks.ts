@@ -1,7 +1,7 @@
 import type { SynthResult } from './synth';
 import type { PlanJson } from '../report/plan-json';
-import { formatProblem } from '../validate/problem';
 import { podSpecsOf, isModelPod, restrictedFindings } from '../validate/pod-security';
+import { formatProblem } from '../validate/problem';
 import { validateManifests } from '../validate/validate';
 
 /**

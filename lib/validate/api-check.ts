@@ -1,10 +1,10 @@
 import { appliedSize, LAST_APPLIED_ANNOTATION, MAX_ANNOTATIONS_BYTES } from '../object-size';
+import { isRecord } from './problem';
+import type { SchemaFinding } from './schema-check';
 import {
   checkAnnotations, checkConfigMapKey, checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkEnvVarName,
   checkImageReference, checkLabels, checkPort, checkPortName, checkQuantity, ProblemSink,
 } from '../private/api-rules';
-import { isRecord } from './problem';
-import type { SchemaFinding } from './schema-check';
 
 /**
  * The API server's own rules, which it enforces in Go code rather than in the OpenAPI schema, on
@@ -34,11 +34,9 @@ function checkName(sink: FindingSink, kind: string, name: unknown): void {
     sink.found.push({ path: 'metadata.name', message: 'required: the object has no name' });
     return;
   }
-  if (kind === 'Service') checkDns1035Label(sink, 'metadata.name', name);
-  else if (kind === 'Namespace') checkDns1123Label(sink, 'metadata.name', name);
-  else if (RBAC_KINDS.has(kind)) {
+  if (kind === 'Service') {checkDns1035Label(sink, 'metadata.name', name);} else if (kind === 'Namespace') {checkDns1123Label(sink, 'metadata.name', name);} else if (RBAC_KINDS.has(kind)) {
     if (name === '.' || name === '..' || /[/%]/.test(name)) sink.found.push({ path: 'metadata.name', message: `"${name}" is not a valid path segment name (no "/" or "%", not "." or "..")` });
-  } else checkDns1123Subdomain(sink, 'metadata.name', name);
+  } else {checkDns1123Subdomain(sink, 'metadata.name', name);}
 }
 
 function checkPodSpec(sink: FindingSink, spec: Record<string, any>, at: string): void {

@@ -115,8 +115,7 @@ export function celFindings(obj: any): SchemaFinding[] {
         else if (result !== true) out.push({ path: where, message: `${r.message ?? `failed rule: ${r.rule}`} (CEL rule of ${crd.kind}: ${r.rule.replace(/\s+/g, ' ')})` });
       }
     }
-    if (Array.isArray(value)) value.forEach((x, i) => walk(x, s.items, `${path}[${i}]`));
-    else if (isRecord(value)) {
+    if (Array.isArray(value)) {value.forEach((x, i) => walk(x, s.items, `${path}[${i}]`));} else if (isRecord(value)) {
       for (const [k, x] of Object.entries(value)) {
         if (s.properties?.[k]) walk(x, s.properties[k], path ? `${path}.${k}` : k);
         else if (isRecord(s.additionalProperties)) walk(x, s.additionalProperties, `${path}[${JSON.stringify(k)}]`);

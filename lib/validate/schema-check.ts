@@ -168,8 +168,7 @@ function re2Compat(pattern: string, flags: string): RegExp {
 re2Compat.code = 'new RegExp';
 
 function formatsOf(schema: any, out = new Set<string>()): Set<string> {
-  if (Array.isArray(schema)) schema.forEach(s => formatsOf(s, out));
-  else if (isRecord(schema)) {
+  if (Array.isArray(schema)) {schema.forEach(s => formatsOf(s, out));} else if (isRecord(schema)) {
     if (typeof schema.format === 'string' && schema.format !== '') out.add(schema.format);
     for (const [k, v] of Object.entries(schema)) if (k !== 'enum' && k !== 'default' && k !== 'example') formatsOf(v, out);
   }
