@@ -112,15 +112,31 @@ export interface PlanJson {
 }
 
 /**
- * The rendered objects under a construct. The report reads rendered objects on purpose: an image
- * after every rewrite (mirror, digest policy) is what the cluster pulls. It changes nothing.
+ * Kinds whose objects hold pod specs. Only these are rendered again for plan.json (rendering every
+ * object a second time would double a synth's cost); `imagesOfObject` then finds the pod specs by
+ * shape. A workload kind missing here has its images missing from plan.json (not from
+ * `modelship images`, which reads every object of the YAML).
  */
-function renderedObjects(scope: IConstruct): unknown[] {
-  return scope.node.findAll().filter(ApiObject.isApiObject).map(o => o.toJson());
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
+  'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Rollout', 'LeaderWorkerSet',
+]);
+
+/**
+ * The rendered workloads under a construct. The report reads rendered objects on purpose: an image
+ * after every rewrite (mirror, digest policy) is what the cluster pulls. It changes nothing, and
+ * renders each object at most once per plan (`cache`).
+ */
+function renderedWorkloads(scope: IConstruct, cache: Map<ApiObject, unknown>): unknown[] {
+  return scope.node.findAll().filter(ApiObject.isApiObject).filter(o => WORKLOAD_KINDS.has(o.kind)).map(o => {
+    if (!cache.has(o)) cache.set(o, o.toJson());
+    return cache.get(o);
+  });
 }
 
 /** plan.json's content for a fleet plan; `scope` is the app or chart the plan was built from. */
 export function fleetPlanToJson(plan: FleetPlan, scope: IConstruct): PlanJson {
+  const cache = new Map<ApiObject, unknown>();
+  const renderedObjects = (c: IConstruct) => renderedWorkloads(c, cache);
   const pools: PlanJsonPool[] = plan.pools.map(p => ({
     name: p.name,
     accelerator: p.cost.accelerator,
@@ -165,7 +181,6 @@ export function fleetPlanToJson(plan: FleetPlan, scope: IConstruct): PlanJson {
     extraGpus: c.extraGpus ?? 0,
     images: distinctImages(renderedObjects(c.canary)),
   }));
-  const root = scope.node.root;
   return {
     schemaVersion: PLAN_JSON_SCHEMA_VERSION,
     pools,
@@ -174,7 +189,7 @@ export function fleetPlanToJson(plan: FleetPlan, scope: IConstruct): PlanJson {
     fleet: {
       gpus: { min: plan.total.gpusAtMin, max: plan.total.gpusAtMax, peak: plan.pools.reduce((a, p) => a + p.cost.gpusAtPeak, 0) },
       usdPerHour: { min: plan.total.usdPerHourAtMin, max: plan.total.usdPerHourAtMax },
-      images: distinctImages(renderedObjects(root === scope ? root : scope)),
+      images: distinctImages(renderedObjects(scope)),
     },
   };
 }
