@@ -5,6 +5,8 @@ import { CDK8S_EXAMPLES } from './support/examples';
 import { captured, readObjects, synthExampleDir, tempDir, writeObjects } from './support/synth-dirs';
 import { ExitCode } from '../lib/cli/command';
 import { main } from '../lib/cli/main';
+import { PLAN_JSON, READABLE_SCHEMA_VERSIONS } from '../lib/cli/plan-file';
+import { PLAN_JSON_FILE_NAME, PLAN_JSON_SCHEMA_VERSION } from '../lib/report/plan-json';
 
 // `modelship images` and `modelship plan`, and plan.json (schema, determinism) on real synth outputs.
 
@@ -70,6 +72,13 @@ describe.each(CDK8S_EXAMPLES)('example %s', name => {
     expect(r.code).toBe(ExitCode.OK);
     expect(JSON.parse(r.out)).toEqual(plan);
   });
+});
+
+test('the CLI reads the plan.json this modelship writes (name and schema version; it loads no cdk8s to know them)', () => {
+  expect(PLAN_JSON).toBe(PLAN_JSON_FILE_NAME);
+  expect(READABLE_SCHEMA_VERSIONS).toContain(PLAN_JSON_SCHEMA_VERSION);
+  const schema = JSON.parse(readFileSync(join(root, 'schemas', 'plan.schema.json'), 'utf8'));
+  expect(schema.properties.schemaVersion).toEqual({ const: PLAN_JSON_SCHEMA_VERSION });
 });
 
 test('plan.json is byte-identical for the same input', () => {
