@@ -8,6 +8,7 @@ const tested = (...names: TestedPackage[]) => names.map(n => `${n}@${TESTED_VERS
 const MODELSHIP_PATHS = {
   'modelship': ['lib/index.ts'],
   'modelship/pulumi': ['lib/pulumi/index.ts'],
+  'modelship/testing': ['lib/testing/index.ts'],
 };
 
 const COMPILER_OPTIONS = {
@@ -62,6 +63,7 @@ const project = new typescript.TypeScriptProject({
       moduleNameMapper: {
         '^modelship$': '<rootDir>/lib/index.ts',
         '^modelship/pulumi$': '<rootDir>/lib/pulumi/index.ts',
+        '^modelship/testing$': '<rootDir>/lib/testing/index.ts',
       },
       testTimeout: 120_000,
       collectCoverage: false,
@@ -84,14 +86,21 @@ const project = new typescript.TypeScriptProject({
 
   peerDependencyOptions: { pinnedDevDependency: false },
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-28@^2.5.0', 'constructs@^10.4.0', '@pulumi/pulumi@^3.100.0', '@pulumi/kubernetes@^4.10.0'],
-  deps: ['@prometheus-io/lezer-promql', '@grafana/grafana-foundation-sdk'],
-  devDeps: [
-    ...tested('@types/node', 'cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', '@pulumi/pulumi', '@pulumi/kubernetes', 'tsx'),
+  deps: [
+    '@prometheus-io/lezer-promql',
+    '@grafana/grafana-foundation-sdk',
+    // `modelship validate` and `modelship/testing` (loaded on first use, never by `import 'modelship'`):
+    // Kubernetes schemas, the vendored CRDs' schemas (ajv) and CEL rules (@bufbuild/cel), YAML.
     'kubernetes-models@^4.5.1',
     'ajv@^8',
+    '@bufbuild/cel@^0.6.1',
+    // @bufbuild/cel's peer dependency.
     '@bufbuild/protobuf@^2',
-    'fast-check@^4',
     'yaml@^2',
+  ],
+  devDeps: [
+    ...tested('@types/node', 'cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', '@pulumi/pulumi', '@pulumi/kubernetes', 'tsx'),
+    'fast-check@^4',
     'typedoc@^0.28',
     'typedoc-plugin-markdown@^4',
     // Mermaid's own parser checks the topology in PLAN.md (ESM-only: run from a child process in tests).
@@ -101,8 +110,6 @@ const project = new typescript.TypeScriptProject({
     'semver@^7',
     '@types/semver@^7',
     'jsdom@^29',
-    // A real CEL evaluator for the x-kubernetes-validations rules of the vendored CRDs (test/support/cel-rules.ts).
-    '@bufbuild/cel@^0.6.1',
     // An independent port of distribution/reference's normalisation, checking the image mirror mapping (test/image-policy.test.ts).
     '@swimlane/docker-reference@^2.0.1',
   ],
@@ -110,7 +117,8 @@ const project = new typescript.TypeScriptProject({
 });
 
 // docs/ ships in the package: README.md links there.
-for (const pattern of ['/examples/', '/bench/', '/dist/', '/.ci/', '/vendor/', '/scripts/', '/typedoc.json', '/.tmp/']) {
+// vendor/crds/ ships: `modelship validate` checks custom resources against those CRDs (schemas/ ships too: plan.json's schema).
+for (const pattern of ['/examples/', '/bench/', '/dist/', '/.ci/', '/vendor/reference/', '/scripts/', '/typedoc.json', '/.tmp/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -125,6 +133,8 @@ project.package.addField('peerDependenciesMeta', {
 project.package.addField('exports', {
   '.': { types: './build/index.d.ts', default: './build/index.js' },
   './pulumi': { types: './build/pulumi/index.d.ts', default: './build/pulumi/index.js' },
+  './testing': { types: './build/testing/index.d.ts', default: './build/testing/index.js' },
+  './schemas/plan.schema.json': './schemas/plan.schema.json',
   './package.json': './package.json',
 });
 
@@ -158,7 +168,7 @@ new JsonFile(project, 'examples/tsconfig.json', {
 //   resolver does not read.
 project.eslint?.addRules({
   '@stylistic/max-len': ['error', { code: 200, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true, ignoreRegExpLiterals: true }],
-  'import/no-unresolved': ['error', { ignore: ['^modelship(/pulumi)?$'] }],
+  'import/no-unresolved': ['error', { ignore: ['^modelship(/pulumi|/testing)?$'] }],
 });
 project.eslint?.addOverride({
   files: ['lib/monitoring-stack/re2-syntax.ts', 'lib/monitoring-stack/alert-template.ts', 'lib/monitoring-stack/promql-check.ts', 'lib/private/**/*.ts', 'lib/planning/*.ts', 'lib/monitoring-stack/engine-groups.ts', 'test/**/*.ts'],

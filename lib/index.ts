@@ -113,3 +113,5 @@ export type { CanaryPlanEntry, ContributorPlanEntry, FleetPlan, PoolPlanEntry, S
 export { buildImagePlan } from './report/plan-images';
 export type { ImagePlanEntry, ImageUsage } from './report/plan-images';
 export type { IPlanContributor, PlanContribution, PlanDetail } from './report/contributor';
+export { PLAN_JSON_FILE_NAME, PLAN_JSON_SCHEMA_VERSION, planJson, renderPlanJson } from './report/plan-json';
+export type { PlanGpus, PlanJson, PlanJsonCanary, PlanJsonFleet, PlanJsonPool, PlanJsonService, PlanUsdPerHour } from './report/plan-json';

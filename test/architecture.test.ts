@@ -25,8 +25,10 @@ const LAYER: Record<string, number> = {
   'canary-rollout': 6,
   'monitoring-stack': 6,
   'report': 7,
+  'validate': 7,
   'pulumi': 8,
   'cli': 8,
+  'testing': 8,
   'index.ts': 8,
 };
 /** Packages the pure knowledge layers must not load: they are data and arithmetic only. */

@@ -61,7 +61,7 @@ describe('a failed synth leaves the previous dist/ byte-identical', () => {
   test.each(['input', 'synth-check', 'duplicate', 'render'] as const)('broken by %s', broken => {
     build(outdir, { replicas: 2 }).synth();
     const before = snapshot(outdir);
-    expect([...before.keys()].sort()).toEqual(['PLAN.md', 'pools.k8s.yaml', 'services.k8s.yaml']);
+    expect([...before.keys()].sort()).toEqual(['PLAN.md', 'plan.json', 'pools.k8s.yaml', 'services.k8s.yaml']);
 
     let error: unknown;
     try {

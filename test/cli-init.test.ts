@@ -38,7 +38,7 @@ describe('modelship', () => {
   test('--help lists the commands, exit 0', () => {
     const c = context(work);
     expect(main(['--help'], c)).toBe(ExitCode.OK);
-    expect(c.stdout.join('\n')).toMatch(/^ {2}init {2}scaffold an infra repo/m);
+    expect(c.stdout.join('\n')).toMatch(/^ {2}init {6}scaffold an infra repo/m);
     const h = context(work);
     expect(main(['help', 'init'], h)).toBe(ExitCode.OK);
     expect(h.stdout.join('\n')).toMatch(/Usage: modelship init \[dir\]/);

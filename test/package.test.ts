@@ -54,6 +54,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the tarball', () => {
   test('holds the compiled library, the CLI and the docs, not the sources or tests', () => {
     expect(files).toEqual(expect.arrayContaining(['build/index.js', 'build/index.d.ts', 'build/cli/main.js', 'README.md', 'docs/monitoring.md', 'docs/autoscaling.md']));
+    // `modelship validate` reads the vendored CRDs; plan.json's schema ships; `modelship/testing` is compiled.
+    expect(files).toEqual(expect.arrayContaining(['build/testing/index.js', 'build/testing/index.d.ts', 'schemas/plan.schema.json', 'vendor/crds/keda.sh_scaledobjects.yaml', 'docs/cli.md']));
+    expect(files.filter(f => f.startsWith('vendor/reference/'))).toEqual([]);
     expect(files.filter(f => /^(lib|test|examples|bench|scripts)\//.test(f))).toEqual([]);
   });
 
@@ -91,12 +94,19 @@ test('a consumer installs it with cdk8s and synthesizes a ModelService planned o
     });
     app.synth();
     console.log(svc.plan.gpusPerReplica);
+    // modelship/testing: the same app in memory, checked by the matchers' plain functions.
+    const { kubernetesProblems, podSecurityProblems, synthApp } = require('modelship/testing');
+    const result = synthApp(app);
+    console.log(result.plan.services[0].id, kubernetesProblems(result).length, podSecurityProblems(result).length);
   `);
   const { stdout } = run('node', ['main.js'], consumer, env);
-  expect(stdout.trim()).toBe('1');
-  // app.synth() writes the chart's YAML and PLAN.md.
+  expect(stdout.trim().split('\n')).toEqual(['1', 'llm/qwen 0 0']);
+  // app.synth() writes the chart's YAML, PLAN.md and plan.json.
   const written = readdirSync(join(consumer, 'out')).sort();
-  expect(written).toEqual(['PLAN.md', expect.stringMatching(/\.k8s\.yaml$/)]);
+  expect(written).toEqual(['PLAN.md', expect.stringMatching(/\.k8s\.yaml$/), 'plan.json']);
+  // The installed CLI validates the output (schemas, rules, CRDs from the package) and prints the plan.
+  expect(run('npx', ['modelship', 'validate', 'out'], consumer, env).stdout).toMatch(/^modelship validate: \d+ object\(s\) in 1 file\(s\), 0 problem\(s\)$/m);
+  expect(run('npx', ['modelship', 'plan', 'out'], consumer, env).stdout).toMatch(/llm\/qwen/);
   const deployment = objectsIn(join(consumer, 'out')).find(o => o.kind === 'Deployment');
   expect(deployment.metadata.name).toBe('qwen');
   expect(deployment.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
@@ -123,16 +133,20 @@ describe('npx modelship init', () => {
     expect(synth.stdout).toMatch(/dist\/llm\.k8s\.yaml/);
     // The plan, on stderr (cdk8s synth swallows the app's stdout).
     expect(synth.stderr).toMatch(/llm\/qwen-7b .*\s1 x NVIDIA L4 24GB\s/);
-    expect(readdirSync(join(dir, 'dist')).sort()).toEqual(['PLAN.md', 'llm.k8s.yaml']);
+    expect(readdirSync(join(dir, 'dist')).sort()).toEqual(['PLAN.md', 'llm.k8s.yaml', 'plan.json']);
     const objects = objectsIn(join(dir, 'dist'));
     const deployment = objects.find(o => o.kind === 'Deployment');
     expect(deployment.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
     expect(objects.map(o => o.kind)).toEqual(expect.arrayContaining(['ScaledObject', 'PodMonitor', 'PrometheusRule']));
+    // What the CI pipelines run on the synth output.
+    expect(run('npx', ['modelship', 'validate', 'dist'], dir, env).stdout).toMatch(/, 0 problem\(s\)$/m);
+    expect(run('npx', ['modelship', 'images', 'dist'], dir, env).stdout).toMatch(/^vllm\/vllm-openai:/m);
   });
 
   test('npm test type-checks the repo and passes its generated test', () => {
     const test = run('npm', ['test'], dir, env);
-    expect(`${test.stdout}\n${test.stderr}`).toMatch(/Tests: +2 passed, 2 total/);
+    // main.test.ts: two plain tests and two with modelship/testing's matchers.
+    expect(`${test.stdout}\n${test.stderr}`).toMatch(/Tests: +4 passed, 4 total/);
   }, INSTALL_TIMEOUT);
 
   test('npm run synth downloads nothing (cdk8s-cli\'s upgrade check is off)', () => {
@@ -182,6 +196,6 @@ describe('npx modelship init --pulumi', () => {
     expect(refusing).toEqual([]);
 
     const test = run('npm', ['test'], dir, env);
-    expect(`${test.stdout}\n${test.stderr}`).toMatch(/Tests: +3 passed, 3 total/);
+    expect(`${test.stdout}\n${test.stderr}`).toMatch(/Tests: +5 passed, 5 total/);
   }, INSTALL_TIMEOUT);
 });

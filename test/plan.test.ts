@@ -78,7 +78,7 @@ describe('flagship PLAN.md (cdk8s synth)', () => {
   afterAll(() => rmSync(result.outdir, { recursive: true, force: true }));
 
   test('is written next to the manifests', () => {
-    expect(result.files).toEqual(['PLAN.md', 'llm-prod.k8s.yaml']);
+    expect(result.files).toEqual(['PLAN.md', 'llm-prod.k8s.yaml', 'plan.json']);
   });
 
   test('has a table per pool and per service, with cost and memory fit', () => {
@@ -148,7 +148,7 @@ describe('plan writer', () => {
     const app = new App({ outdir });
     canaryFleet(app);
     app.synth();
-    expect(readdirSync(outdir).sort()).toEqual([PLAN_FILE_NAME, 'fleet.k8s.yaml']);
+    expect(readdirSync(outdir).sort()).toEqual([PLAN_FILE_NAME, 'fleet.k8s.yaml', 'plan.json']);
     expect(readFileSync(join(outdir, PLAN_FILE_NAME), 'utf8')).toBe(renderPlanMarkdown(app));
   });
 

@@ -4,10 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliContext, Command, ExitCode, UsageError } from './command';
+import { diffCommand } from './diff';
+import { imagesCommand } from './images';
 import { initCommand } from './init';
+import { planCommand } from './plan';
+import { validateCommand } from './validate';
 
 /** Every subcommand, in the order `modelship --help` lists them. */
-export const COMMANDS: readonly Command[] = [initCommand];
+export const COMMANDS: readonly Command[] = [initCommand, validateCommand, planCommand, diffCommand, imagesCommand];
 
 /** The version in modelship's package.json (build/cli/ and lib/cli/ are both two levels below it). */
 export function packageVersion(): string {

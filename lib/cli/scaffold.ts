@@ -120,13 +120,19 @@ if (require.main === module) {
 }
 `;
 
-const MAIN_TEST_TS = `import { Testing } from 'cdk8s';
+const MAIN_TEST_TS = `import { App } from 'cdk8s';
+import { modelshipMatchers, synthApp } from 'modelship/testing';
 import { LlmFleet } from './main';
 
+// toBeValidKubernetes, toPassPodSecurity, toFitPool and toCostAtMost (see modelship's docs/testing.md).
+expect.extend(modelshipMatchers);
+
 describe('LlmFleet', () => {
-  const chart = new LlmFleet(Testing.app(), 'llm');
-  const objects = Testing.synth(chart);
-  const ofKind = (kind: string) => objects.filter(o => o.kind === kind);
+  const app = new App();
+  const chart = new LlmFleet(app, 'llm');
+  // Synthesized in memory (nothing is written to dist/): the objects, and the plan as data.
+  const result = synthApp(app);
+  const ofKind = (kind: string) => result.objects.filter(o => o.kind === kind);
 
   test('Qwen2.5-7B is planned on one L4 per replica, and its pods ask for it', () => {
     expect(chart.qwen.plan.gpusPerReplica).toBe(1);
@@ -138,6 +144,16 @@ describe('LlmFleet', () => {
   test('the service is scraped and alerted on', () => {
     expect(ofKind('PodMonitor')).toHaveLength(1);
     expect(ofKind('PrometheusRule').length).toBeGreaterThan(0);
+  });
+
+  test('every object is valid Kubernetes, and the model pods pass Pod Security "restricted"', () => {
+    expect(result).toBeValidKubernetes();
+    expect(result).toPassPodSecurity('restricted');
+  });
+
+  test('the fleet costs at most $5 per hour at max scale', () => {
+    // 3 replicas x 1 L4 at its list price. Raise the bound on purpose when the fleet grows.
+    expect(result).toCostAtMost(5);
   });
 });
 `;

@@ -5,3 +5,5 @@ export * from './mermaid';
 export * from './plan-markdown';
 export * from './plan-writer';
 export * from './plan-images';
+export * from './plan-json';
+export * from './object-images';

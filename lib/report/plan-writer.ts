@@ -1,6 +1,7 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { IConstruct } from 'constructs';
+import { PLAN_JSON_FILE_NAME, renderPlanJson } from './plan-json';
 import { PLAN_FILE_NAME, renderPlanMarkdown } from './plan-markdown';
 import { onAfterSynth } from '../private/app-registry';
 
@@ -13,7 +14,8 @@ const DISABLED = Symbol.for('modelship.planWriter.disabled');
 
 /**
  * PLAN.md next to the manifests: every `app.synth()` of an app with a modelship construct
- * writes `<outdir>/PLAN.md` after cdk8s has written the YAML. `chart.toJson()` and
+ * writes `<outdir>/PLAN.md` and `<outdir>/plan.json` (the plan as data, see plan-json.ts) after
+ * cdk8s has written the YAML. `chart.toJson()` and
  * `app.synthYaml()` write nothing.
  *
  * Opt out per app with `PlanReport.disable(app)`, or for the process with `MODELSHIP_PLAN=off`.
@@ -31,12 +33,13 @@ export class PlanReport {
     return !(app.node.root as { [DISABLED]?: boolean })[DISABLED];
   }
 
-  /** Writes PLAN.md of the app into its outdir now, and returns the file's path. */
+  /** Writes PLAN.md (and plan.json, the plan as data, beside it) of the app into its outdir now, and returns PLAN.md's path. */
   public static write(app: IConstruct): string {
     const root = app.node.root as IConstruct & { outdir?: unknown };
     if (typeof root.outdir !== 'string') throw new Error(`PlanReport.write needs a cdk8s App (the root of ${app.node.path || 'the scope'} is not one)`);
     const file = join(root.outdir, PLAN_FILE_NAME);
     writeFileSync(file, renderPlanMarkdown(root));
+    writeFileSync(join(root.outdir, PLAN_JSON_FILE_NAME), renderPlanJson(root));
     return file;
   }
 
