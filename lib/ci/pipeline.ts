@@ -140,7 +140,7 @@ export class Pipeline {
       problems.add('environments', environments, 'must be a list', 'pass e.g. [{ name: "staging", deploy: DeployMethod.kubectlApplySet({ namespace: "llm" }) }]');
     }
     const seen = new Set<string>();
-    this._environments = (Array.isArray(environments) ? environments : []).map((env, i) => {
+    this._environments = (Array.isArray(environments) ? environments : []).map((env, i): ResolvedEnvironment | undefined => {
       const at = `environments[${i}]`;
       if (env === null || typeof env !== 'object') {
         problems.add(at, env, 'must be an object', 'give { name, deploy }');
