@@ -26,6 +26,7 @@ const LAYER: Record<string, number> = {
   'report': 7,
   'pulumi': 8,
   'cli': 8,
+  'ci': 8,
   'index.ts': 8,
 };
 /** Packages the pure knowledge layers must not load: they are data and arithmetic only. */

@@ -4,12 +4,12 @@
 export { CanaryWait, DEFAULT_CANARY_TIMEOUT } from './canary';
 export type { CanaryWaitOptions } from './canary';
 export { DeployMethod } from './deploy';
-export type { DeploySecrets, GitOpsOptions, KubectlApplySetOptions, PulumiDeployOptions } from './deploy';
+export type { GitOpsOptions, KubectlApplySetOptions, PulumiDeployOptions } from './deploy';
 export { GITHUB_WORKFLOW_PATH, renderGitHubWorkflow } from './github';
 export { GITLAB_CI_PATH, renderGitLabCi } from './gitlab';
 export { JENKINSFILE_PATH, renderJenkinsfile } from './jenkins';
 export type { JenkinsOptions } from './jenkins';
 export { Pipeline, PIPELINE_DEFAULTS } from './pipeline';
-export type { PipelineCommands, PipelineEnvironment, PipelineProps, ResolvedEnvironment } from './pipeline';
+export type { PipelineCommands, PipelineEnvironment, PipelineProps } from './pipeline';
 export { DEFAULT_CI_TOOL_VERSIONS, GITHUB_ACTIONS } from './tools';
 export type { CiToolVersions } from './tools';
