@@ -90,7 +90,7 @@ export function renderGitHubWorkflow(pipeline: Pipeline): string {
       run('Synth', p._commands.synth),
       run(`Synth ${p._targetBranch}`, [
         'git worktree add --detach "$RUNNER_TEMP/base" "origin/$BASE_REF"',
-        'cd "$RUNNER_TEMP/base"',
+        `cd "$RUNNER_TEMP/base" || exit 1`,
         p._commands.install,
         p._commands.synth,
       ].join('\n') + '\n', { env: { BASE_REF: '${{ github.base_ref }}' } }),
