@@ -209,7 +209,10 @@ export class Pipeline {
     return lines;
   }
 
-  /** @internal */
+  /**
+   * @internal Pulumi's install script with the flags its own Automation API passes
+   * (pulumi/pulumi sdk/nodejs/automation/cmd.ts `installPosix`: --no-edit-path --install-root --version).
+   */
   public _installPulumi(): string[] {
     return [
       `curl -fsSL https://get.pulumi.com | sh -s -- --version ${this._tools.pulumi} --install-root "$tools/pulumi" --no-edit-path`,
