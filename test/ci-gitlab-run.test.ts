@@ -2,10 +2,10 @@ import { spawn, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { renderGitLabCi } from 'modelship/ci';
-import { scaffoldPipeline } from '../lib/cli/scaffold-pipeline';
 import { gitlabCiLocal } from './support/gitlab-ci';
 import { run } from './support/npm';
+import { scaffoldPipeline } from '../lib/cli/scaffold-pipeline';
+import { renderGitLabCi } from 'modelship/ci';
 
 /**
  * The GitLab pipeline `modelship init --ci gitlab` writes, run for real by gitlab-ci-local (shell
@@ -18,7 +18,7 @@ import { run } from './support/npm';
  * them): the validate job runs VALIDATE_STANDIN and PLAN_STANDIN instead, through the
  * pipeline's own `commands` option. At merge, delete the two and the `commands` below.
  */
-const VALIDATE_STANDIN = `node -e "process.exit(/^kind: Deployment$/m.test(require('fs').readFileSync('dist/llm.k8s.yaml', 'utf8')) ? 0 : 1)"`;
+const VALIDATE_STANDIN = 'node -e "process.exit(/^kind: Deployment$/m.test(require(\'fs\').readFileSync(\'dist/llm.k8s.yaml\', \'utf8\')) ? 0 : 1)"';
 const PLAN_STANDIN = 'cat dist/PLAN.md';
 
 const root = join(__dirname, '..');

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { renderGitLabCi } from 'modelship/ci';
 import { ciPipelines } from './support/ci-pipelines';
 import { gitlabCiLocal, gitlabSchemaErrors } from './support/gitlab-ci';
+import { renderGitLabCi } from 'modelship/ci';
 
 // Every generated .gitlab-ci.yml against GitLab's JSON schema, then through gitlab-ci-local's
 // parser (which expands rules the way GitLab does) for the jobs a push to the target branch and

@@ -1,12 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { CanaryWait, DeployMethod, Pipeline, renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from 'modelship/ci';
 import { ValidationError } from '../lib/errors';
 import { ciPipelines } from './support/ci-pipelines';
 import { CliContext, ExitCode } from '../lib/cli/command';
 import { main } from '../lib/cli/main';
 import { renderScaffoldPipeline, scaffoldPipeline } from '../lib/cli/scaffold-pipeline';
+import { CanaryWait, DeployMethod, Pipeline, renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from 'modelship/ci';
 
 // modelship/ci as an API: what it refuses, that it is deterministic, what it renders per option,
 // and `modelship init --ci`. Each platform's own tools check the files in ci-github, ci-gitlab,
@@ -121,7 +121,7 @@ describe('modelship init --ci', () => {
     expect(main(['init', '--ci', platform], context())).toBe(ExitCode.OK);
     expect(files(work)).toEqual(['.gitignore', 'README.md', 'cdk8s.yaml', 'main.test.ts', 'main.ts', 'package.json', 'pipeline.ts', 'tsconfig.json', path].sort());
     expect(readFileSync(join(work, path), 'utf8')).toBe(renderScaffoldPipeline(platform, scaffoldPipeline({ pulumi: false })).content);
-    expect(readFileSync(join(work, 'pipeline.ts'), 'utf8')).toContain(`from 'modelship/ci'`);
+    expect(readFileSync(join(work, 'pipeline.ts'), 'utf8')).toContain('from \'modelship/ci\'');
     expect(JSON.parse(readFileSync(join(work, 'package.json'), 'utf8')).scripts.pipeline).toBe('node --import tsx pipeline.ts');
   });
 
@@ -151,7 +151,7 @@ describe('modelship init --ci', () => {
     expect(main(['init', '--force', '--ci', 'jenkins'], c)).toBe(ExitCode.OK);
     expect(c.stdout.join('\n')).toMatch(/created {3}Jenkinsfile/);
     expect(JSON.parse(readFileSync(join(work, 'package.json'), 'utf8')).scripts.pipeline).toBe('node --import tsx pipeline.ts');
-    require('fs').writeFileSync(join(work, 'Jenkinsfile'), 'pipeline { }\n');
+    writeFileSync(join(work, 'Jenkinsfile'), 'pipeline { }\n');
     const again = context();
     expect(main(['init', '--force', '--ci', 'jenkins'], again)).toBe(ExitCode.OK);
     expect(again.stdout.join('\n')).toMatch(/kept {6}Jenkinsfile \(exists and differs; not overwritten\)/);

@@ -163,7 +163,7 @@ class GitOpsCommit extends DeployMethod {
       `mkdir -p "$config/${path}"`,
       `cp ${outdir}/*.yaml "$config/${path}/"`,
       `git -C "$config" add --all -- ${path}`,
-      `if git -C "$config" diff --cached --quiet; then`,
+      'if git -C "$config" diff --cached --quiet; then',
       `  echo "${path} is already up to date"`,
       'else',
       `  git -C "$config" -c user.name=modelship-ci -c user.email=modelship-ci@users.noreply.invalid commit --quiet -m "Deploy ${environment}: ${path} from $(git rev-parse --short HEAD)"`,

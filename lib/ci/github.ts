@@ -14,10 +14,10 @@ const HEADER = [
 
 function checkout(fetchAll = false): YamlMap {
   return {
-    'name': 'Check out',
-    'uses': GITHUB_ACTIONS.checkout.uses,
+    name: 'Check out',
+    uses: GITHUB_ACTIONS.checkout.uses,
     // No token left in .git/config for later steps (npm scripts, the synth) to read.
-    'with': { 'persist-credentials': false, ...(fetchAll ? { 'fetch-depth': 0 } : {}) },
+    with: { 'persist-credentials': false, ...(fetchAll ? { 'fetch-depth': 0 } : {}) },
   };
 }
 
@@ -90,7 +90,7 @@ export function renderGitHubWorkflow(pipeline: Pipeline): string {
       run('Synth', p._commands.synth),
       run(`Synth ${p._targetBranch}`, [
         'git worktree add --detach "$RUNNER_TEMP/base" "origin/$BASE_REF"',
-        `cd "$RUNNER_TEMP/base" || exit 1`,
+        'cd "$RUNNER_TEMP/base" || exit 1',
         p._commands.install,
         p._commands.synth,
       ].join('\n') + '\n', { env: { BASE_REF: '${{ github.base_ref }}' } }),

@@ -1,7 +1,7 @@
-import Ajv, { ValidateFunction } from 'ajv';
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { node22 } from './node22';
 
