@@ -51,6 +51,9 @@ export function renderGitLabCi(pipeline: Pipeline): string {
     script: [[
       'set -eu',
       'git fetch --no-tags --depth=1 origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"',
+      // A runner that reuses the clone (GIT_STRATEGY fetch) cleans the directory but keeps its registration.
+      'rm -rf "$CI_PROJECT_DIR/.modelship-base"',
+      'git worktree prune',
       'git worktree add --detach "$CI_PROJECT_DIR/.modelship-base" FETCH_HEAD',
       `(cd "$CI_PROJECT_DIR/.modelship-base" && ${p._commands.install} && ${p._commands.synth})`,
       'status=0',

@@ -80,7 +80,9 @@ export function renderJenkinsfile(pipeline: Pipeline, options: JenkinsOptions = 
 
   const diffScript = [
     'set -eu',
+    // The workspace stays between builds: the last build's worktree goes, and its registration with it.
     'rm -rf .modelship-base',
+    'git worktree prune',
     'git fetch --no-tags --depth=1 origin "$CHANGE_TARGET"',
     'git worktree add --detach .modelship-base FETCH_HEAD',
     `(cd .modelship-base && ${p._commands.install} && ${p._commands.synth})`,
