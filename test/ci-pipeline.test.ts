@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
@@ -123,6 +124,18 @@ describe('modelship init --ci', () => {
     expect(readFileSync(join(work, path), 'utf8')).toBe(renderScaffoldPipeline(platform, scaffoldPipeline({ pulumi: false })).content);
     expect(readFileSync(join(work, 'pipeline.ts'), 'utf8')).toContain('from \'modelship/ci\'');
     expect(JSON.parse(readFileSync(join(work, 'package.json'), 'utf8')).scripts.pipeline).toBe('node --import tsx pipeline.ts');
+  });
+
+  test.each([['github', false], ['gitlab', true], ['jenkins', false]] as const)('--ci %s (pulumi: %s): the scaffold\'s pipeline.ts, run (npm run pipeline), writes the very file init wrote', (platform, pulumi) => {
+    expect(main(['init', '--ci', platform, ...(pulumi ? ['--pulumi'] : [])], context())).toBe(ExitCode.OK);
+    const before = Object.fromEntries(files(work).map(f => [f, readFileSync(join(work, f), 'utf8')]));
+    const path = renderScaffoldPipeline(platform, scaffoldPipeline({ pulumi })).path;
+    rmSync(join(work, path));
+    // `modelship/ci` resolves to this repo's sources, as the installed package would for the scaffold.
+    writeFileSync(join(work, 'tsconfig.paths.json'), JSON.stringify({ compilerOptions: { baseUrl: join(__dirname, '..'), paths: { 'modelship/ci': ['lib/ci/index.ts'] } } }));
+    const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), '--tsconfig', 'tsconfig.paths.json', 'pipeline.ts'], { cwd: work, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(join(work, path), 'utf8')).toBe(before[path]);
   });
 
   test('--ci with --pulumi deploys the Pulumi stacks staging and production', () => {
