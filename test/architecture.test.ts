@@ -29,6 +29,7 @@ const LAYER: Record<string, number> = {
   'pulumi': 8,
   'cli': 8,
   'testing': 8,
+  'ci': 8,
   'index.ts': 8,
 };
 /** Packages the pure knowledge layers must not load: they are data and arithmetic only. */

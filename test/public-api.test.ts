@@ -8,7 +8,7 @@ import * as ts from 'typescript';
  * regenerate API.md); anything else belongs in lib/private/ or stays unexported.
  */
 const root = join(__dirname, '..');
-const ENTRY_POINTS = { 'modelship': 'lib/index.ts', 'modelship/pulumi': 'lib/pulumi/index.ts', 'modelship/testing': 'lib/testing/index.ts' };
+const ENTRY_POINTS = { 'modelship': 'lib/index.ts', 'modelship/pulumi': 'lib/pulumi/index.ts', 'modelship/testing': 'lib/testing/index.ts', 'modelship/ci': 'lib/ci/index.ts' };
 
 function publicSymbols(): string[] {
   const files = Object.values(ENTRY_POINTS).map(f => join(root, f));

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliContext, Command, ExitCode, UsageError } from './command';
 import { ScaffoldFile, scaffoldFiles, scaffoldPackageJson } from './scaffold';
+import { CI_PLATFORMS, CiPlatform } from './scaffold-pipeline';
 
 const HELP = `Usage: modelship init [dir] [options]
 
@@ -16,6 +17,9 @@ Arguments:
 Options:
   --pulumi            also write Pulumi.yaml, index.ts (a Pulumi program deploying the same
                       chart) and index.test.ts, and add @pulumi/pulumi and @pulumi/kubernetes
+  --ci <platform>     also write a CI/CD pipeline: github (.github/workflows/modelship.yml),
+                      gitlab (.gitlab-ci.yml) or jenkins (Jenkinsfile), and pipeline.ts,
+                      its source (npm run pipeline writes it again); see docs/ci-cd.md
   --force             write into a directory that is not empty: add the files that are missing,
                       add missing dependencies and scripts to an existing package.json and
                       missing lines to .gitignore; every other existing file is kept as is
@@ -43,6 +47,7 @@ export const initCommand: Command = {
         pulumi: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
         modelship: { type: 'string' },
+        ci: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -52,9 +57,13 @@ export const initCommand: Command = {
     }
     if (positionals.length > 1) throw new UsageError(`init takes one directory, got ${positionals.length}: ${positionals.join(' ')}`);
     if (values.modelship !== undefined && values.modelship.trim() === '') throw new UsageError('--modelship needs an npm spec (e.g. ^1.0.0 or file:modelship.tgz)');
+    if (values.ci !== undefined && !(CI_PLATFORMS as readonly string[]).includes(values.ci)) {
+      throw new UsageError(`--ci must be one of ${CI_PLATFORMS.join(', ')}, got ${JSON.stringify(values.ci)}`);
+    }
     return init({
       dir: resolve(context.cwd, positionals[0] ?? '.'),
       pulumi: values.pulumi!,
+      ci: values.ci as CiPlatform | undefined,
       force: values.force!,
       modelship: values.modelship ?? `^${context.version}`,
     }, context);
@@ -66,6 +75,8 @@ export interface InitOptions {
   /** Absolute path of the repo to write. */
   readonly dir: string;
   readonly pulumi: boolean;
+  /** Also write a pipeline for this CI platform. */
+  readonly ci?: CiPlatform;
   readonly force: boolean;
   /** npm spec of the modelship dependency. */
   readonly modelship: string;
@@ -93,7 +104,7 @@ export function init(options: InitOptions, context: CliContext): ExitCode {
   }
   mkdirSync(dir, { recursive: true });
 
-  const files = scaffoldFiles({ name: packageNameFor(dir), modelship: options.modelship, pulumi: options.pulumi });
+  const files = scaffoldFiles({ name: packageNameFor(dir), modelship: options.modelship, pulumi: options.pulumi, ci: options.ci });
   const report: string[] = [];
   let problems = 0;
   for (const file of files) {
@@ -117,6 +128,7 @@ export function init(options: InitOptions, context: CliContext): ExitCode {
   context.out('  npx cdk8s synth   # dist/llm.k8s.yaml and dist/PLAN.md (npm run synth skips the cdk8s-cli upgrade check)');
   context.out('  npm test          # type-check and run the tests (*.test.ts)');
   if (options.pulumi) context.out('  pulumi stack init dev && pulumi preview   # with the Pulumi CLI and a cluster');
+  if (options.ci) context.out('  git add -A && git commit   # then set the pipeline\'s secrets in your CI (docs/ci-cd.md of modelship)');
   return ExitCode.OK;
 }
 
@@ -128,6 +140,7 @@ interface Outcome {
 function writeScaffoldFile(dir: string, file: ScaffoldFile, options: InitOptions): Outcome {
   const target = join(dir, file.path);
   if (!existsSync(target)) {
+    mkdirSync(dirname(target), { recursive: true }); // .github/workflows/
     writeFileSync(target, file.content);
     return { lines: [`created   ${file.path}`] };
   }
@@ -142,7 +155,7 @@ function writeScaffoldFile(dir: string, file: ScaffoldFile, options: InitOptions
       return { lines: [`updated   ${file.path}: added ${missing.join(' ')}`] };
     }
     case 'json-package':
-      return mergePackageJson(target, current, scaffoldPackageJson({ name: packageNameFor(dir), modelship: options.modelship, pulumi: options.pulumi }), dir);
+      return mergePackageJson(target, current, scaffoldPackageJson({ name: packageNameFor(dir), modelship: options.modelship, pulumi: options.pulumi, ci: options.ci }), dir);
     case 'keep':
       return { lines: [`kept      ${file.path} (exists and differs; not overwritten)`] };
   }

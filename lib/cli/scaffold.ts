@@ -1,3 +1,4 @@
+import { CiPlatform, pipelineTs, renderScaffoldPipeline, scaffoldPipeline } from './scaffold-pipeline';
 import { MIN_NODE_VERSION, TESTED_VERSIONS, TestedPackage } from './versions';
 
 /** What `modelship init` writes into a new infra repo. */
@@ -8,6 +9,8 @@ export interface ScaffoldOptions {
   readonly modelship: string;
   /** Also write a Pulumi program (Pulumi.yaml, index.ts and its test) deploying the same chart. */
   readonly pulumi: boolean;
+  /** Also write a CI pipeline for this platform (and pipeline.ts, its source). @default - none */
+  readonly ci?: CiPlatform;
 }
 
 /** One file of the scaffold, with how to reconcile it with a file the user already has. */
@@ -40,6 +43,7 @@ export function scaffoldPackageJson(options: ScaffoldOptions): Record<string, an
       synth: 'cdk8s synth --no-check-upgrade',
       typecheck: 'tsc --noEmit',
       test: 'tsc --noEmit && jest',
+      ...(options.ci ? { pipeline: 'node --import tsx pipeline.ts' } : {}),
     },
     dependencies: {
       modelship: options.modelship,
@@ -262,6 +266,13 @@ export function scaffoldFiles(options: ScaffoldOptions): ScaffoldFile[] {
     { path: '.gitignore', content: GITIGNORE, merge: 'lines' },
     { path: 'README.md', content: readme(options), merge: 'keep' },
   ];
+  if (options.ci) {
+    const rendered = renderScaffoldPipeline(options.ci, scaffoldPipeline({ pulumi: options.pulumi }));
+    files.push(
+      { path: 'pipeline.ts', content: pipelineTs(options.ci, options.pulumi), merge: 'keep' },
+      { path: rendered.path, content: rendered.content, merge: 'keep' },
+    );
+  }
   if (options.pulumi) {
     files.push(
       { path: 'Pulumi.yaml', content: PULUMI_YAML(options.name), merge: 'keep' },
