@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { show, ValidationError } from '../errors';
 import { isCidr, isDnsLabel, isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
 import { describeValue, factoryOptions } from '../private/prop-guards';
