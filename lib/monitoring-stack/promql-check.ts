@@ -1,6 +1,6 @@
 import type { parser } from '@prometheus-io/lezer-promql';
-import { promqlParser } from './promql-parser';
 import { PROMQL_AGGREGATIONS, PROMQL_FUNCTIONS, PromqlType, REFUSED_FUNCTIONS } from './promql-functions';
+import { promqlParser } from './promql-parser';
 import { checkRe2 } from './re2-syntax';
 
 /**
