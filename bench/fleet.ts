@@ -10,12 +10,18 @@ export const CANARY_EVERY = 10;
 /** Services per pool before the fleet opens another pool of the same kind. */
 const SERVICES_PER_POOL = 50;
 
+/** Variants of the generated fleet. */
+export interface FleetOptions {
+  /** One MonitoringStack over every service and pool. @default true */
+  readonly monitoring?: boolean;
+}
+
 /**
  * A generated fleet of `size` model services, the way a large platform team's infra repo looks:
  * services spread over the catalog's models on H100 (Karpenter) and L4 (GKE) pools, a canary
  * on one service in ten, and monitoring of every service and pool.
  */
-export function buildFleet(scope: Construct, size: number): Chart {
+export function buildFleet(scope: Construct, size: number, options: FleetOptions = {}): Chart {
   const chart = new Chart(scope, 'fleet', { namespace: 'llm' });
   const small = MODEL_CATALOG.filter(m => m.parametersBillions < 10);
   const pools: GpuNodePool[] = [];
@@ -47,7 +53,8 @@ export function buildFleet(scope: Construct, size: number): Chart {
       nodePool: poolFor(i, large),
       cache: large ? ModelCache.shared() : ModelCache.emptyDir(),
       autoscaling: { minReplicas: 1, maxReplicas: 4 },
-      route: i % 3 === 0 ? { gatewayName: 'gw', gatewayNamespace: 'gateway' } : undefined,
+      // Each routed service on its own path: two HTTPRoutes on one path of a Gateway are refused.
+      route: i % 3 === 0 ? { gatewayName: 'gw', gatewayNamespace: 'gateway', pathPrefix: `/model-${i}/v1` } : undefined,
     });
     services.push(svc);
     if (i % CANARY_EVERY === CANARY_EVERY - 1) {
@@ -59,6 +66,6 @@ export function buildFleet(scope: Construct, size: number): Chart {
       });
     }
   }
-  new MonitoringStack(chart, 'monitoring', { services, nodePools: pools });
+  if (options.monitoring ?? true) new MonitoringStack(chart, 'monitoring', { services, nodePools: pools });
   return chart;
 }

@@ -1,6 +1,6 @@
 /**
  * One measurement in a fresh process (so peak memory is this run's alone):
- *   node --expose-gc --import tsx bench/measure.ts <mode> <size> <objects.json>
+ *   node --expose-gc --import tsx bench/measure.ts <mode> <size> <objects.json> [nomon]
  * - `dump`: builds the generated fleet and writes its objects (chart.toJson()) to objects.json;
  * - `modelship`: builds the fleet with modelship constructs, synthesizes it to YAML and renders
  *   PLAN.md (what `app.synth()` does, without the disk writes);
@@ -8,13 +8,16 @@
  *   synthesizes them the same way;
  * - `pulumi`: builds the fleet and registers it with the Pulumi adapter (`ModelFleet`) under
  *   `pulumi.runtime.setMocks`, until every resource is registered.
- * Module loading is outside the timing. Prints one JSON line.
+ * `nomon` builds the fleet without its MonitoringStack. Module loading is outside `ms` (the parent
+ * times the whole process too). `peakRssMiB` is the process's peak RSS (the kernel's high-water
+ * mark, as /usr/bin/time reports it), module loading included. Prints one JSON line.
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 
-const [mode, sizeArg, objectsFile] = process.argv.slice(2);
+const [mode, sizeArg, objectsFile, variant] = process.argv.slice(2);
 const size = Number(sizeArg);
+const fleetOptions = { monitoring: variant !== 'nomon' };
 
 function rssMiB(): number { return process.memoryUsage().rss / 2 ** 20; }
 /** Peak RSS of the process so far (the kernel's high-water mark). */
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
   const input: any[] = mode === 'floor' ? JSON.parse(readFileSync(objectsFile, 'utf8')) : [];
 
   if (mode === 'dump') {
-    const objects = buildFleet!(new App({ outdir: '/tmp/modelship-bench-unused' }), size).toJson();
+    const objects = buildFleet!(new App({ outdir: '/tmp/modelship-bench-unused' }), size, fleetOptions).toJson();
     writeFileSync(objectsFile, JSON.stringify(objects));
     console.log(JSON.stringify({ mode, size, objects: objects.length }));
     return;
@@ -49,19 +52,22 @@ async function main(): Promise<void> {
   (globalThis as any).gc?.();
   const baseRss = rssMiB();
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   let bytes = 0;
+  let planBytes = 0;
   if (mode === 'modelship') {
     const app = new App({ outdir: '/tmp/modelship-bench-unused' });
-    buildFleet!(app, size);
-    bytes = app.synthYaml().length + renderPlanMarkdown!(app).length;
+    buildFleet!(app, size, fleetOptions);
+    bytes = Buffer.byteLength(app.synthYaml());
+    planBytes = Buffer.byteLength(renderPlanMarkdown!(app));
   } else if (mode === 'floor') {
     const app = new App({ outdir: '/tmp/modelship-bench-unused' });
     const chart = new Chart(app, 'fleet', { namespace: 'llm' });
     input.forEach((obj, i) => new ApiObject(chart, `o${i}`, obj));
-    bytes = app.synthYaml().length;
+    bytes = Buffer.byteLength(app.synthYaml());
   } else if (mode === 'pulumi') {
     const { pulumi, adapter } = pulumiMods!;
-    const chart = buildFleet!(new App({ outdir: '/tmp/modelship-bench-unused' }), size);
+    const chart = buildFleet!(new App({ outdir: '/tmp/modelship-bench-unused' }), size, fleetOptions);
     const fleet = new adapter.ModelFleet('fleet', { source: chart });
     const urns = [fleet.urn, ...Object.values(fleet.objects).map(o => o.urn), ...Object.values(fleet.components).map(c => c.urn)];
     await new Promise<void>(resolve => pulumi.all(urns).apply(() => resolve()));
@@ -70,8 +76,12 @@ async function main(): Promise<void> {
     throw new Error(`unknown mode ${mode}`);
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU time (all threads: the main one and V8's GC helpers): on a shared machine it moves far
+  // less than wall time, which counts the time spent waiting for a core.
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const peak = maxRssMiB();
-  console.log(JSON.stringify({ mode, size, ms, peakRssMiB: peak, deltaRssMiB: Math.max(0, peak - baseRss), bytes }));
+  console.log(JSON.stringify({ mode, size, ms, cpuMs, peakRssMiB: peak, deltaRssMiB: Math.max(0, peak - baseRss), bytes, planBytes }));
 }
 
 main().catch(e => { console.error(e); process.exit(1); });

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { oncePerPass } from './private/synth-pass';
 
 /**
  * One thing wrong with the input, with everything needed to fix it.
@@ -100,7 +101,8 @@ export function addCrossCheck(scope: IConstruct, check: CrossCheck): void {
     const all = checks;
     root.node.addValidation({
       validate: () => {
-        const problems = all.flatMap(c => c());
+        // Once per synthesis: cdk8s validates the app again for each chart (lib/private/synth-pass.ts).
+        const problems = oncePerPass(root, all, () => all.flatMap(c => c()));
         if (problems.length > 0) {
           throw new ValidationError(problems);
         }

@@ -33,7 +33,7 @@ const LAYER: Record<string, number> = {
   'index.ts': 8,
 };
 /** Packages the pure knowledge layers must not load: they are data and arithmetic only. */
-const CONSTRUCT_PACKAGES = /^(cdk8s|cdk8s-plus-28|constructs|@pulumi\/.*)$/;
+const CONSTRUCT_PACKAGES = /^(cdk8s|cdk8s-plus-28|constructs|@pulumi\/[^/]+)(\/.*)?$/;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap(name => {

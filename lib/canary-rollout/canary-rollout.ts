@@ -1,5 +1,5 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { fractionalSeconds } from '../duration';
@@ -11,9 +11,9 @@ import { CANARY_ROLLOUT_FIELDS } from './prop-shapes';
 import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
 import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
-import { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../imports/analysistemplates-argoproj.io';
+import type * as ArgoAnalysis from '../imports/analysistemplates-argoproj.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
-import { Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable, RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollouts-argoproj.io';
+import type * as ArgoRollouts from '../imports/rollouts-argoproj.io';
 import { EndpointPicker, INFERENCE_POOL_GROUP } from '../model-service/endpoint-picker';
 import { ModelService, POD_TEMPLATE_HASH_LABEL, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
 import { groupIngressRule } from '../model-service/multi-node-service';
@@ -23,8 +23,15 @@ import { pathPrefixProblem } from '../model-service/route-path';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { checkArgoPauseDuration, checkDns1123Label, checkDns1123Subdomain, checkDuration, checkHttpUrl, checkInt32, isDuration } from '../private/api-rules';
 import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployment';
+import { lazyModule } from '../private/lazy-module';
 import { guardProps } from '../private/prop-guards';
 import { checkSameApp } from '../private/same-app';
+
+// The Argo bindings are 2.6 MB of JavaScript: loaded when a canary builds a Rollout, not by `import 'modelship'`.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const argoRollouts = lazyModule(() => require('../imports/rollouts-argoproj.io') as typeof ArgoRollouts);
+const argoAnalysis = lazyModule(() => require('../imports/analysistemplates-argoproj.io') as typeof ArgoAnalysis);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Label that tells stable and candidate objects apart. */
 export const TRACK_LABEL = 'modelship.dev/track';
@@ -410,7 +417,8 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     // scales the Deployment to zero as the Rollout's pods become ready (`scaleDown: progressively`).
     service.handScalingTo({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: service.name }, this);
 
-    const steps: RolloutSpecStrategyCanarySteps[] = [];
+    const { Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable, RolloutSpecStrategyCanaryStepsPauseDuration } = argoRollouts();
+    const steps: ArgoRollouts.RolloutSpecStrategyCanarySteps[] = [];
     for (const w of this.steps) {
       // With the stable kept whole, an explicit setCanaryScale makes the wait for ready candidate
       // replicas a step of its own before the weight moves. With dynamicStableScale Argo already
@@ -421,7 +429,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     }
     const firstPause = routed && !scaleDown ? 2 : 1;
 
-    let trafficRouting: RolloutSpecStrategyCanaryTrafficRouting | undefined;
+    let trafficRouting: ArgoRollouts.RolloutSpecStrategyCanaryTrafficRouting | undefined;
     if (routed) {
       const a = this.strategy.argo ?? {};
       const routeName = a.httpRoute ?? service.name;
@@ -489,6 +497,7 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
     // A whole step without enough traffic turns the run Inconclusive: the rollout pauses for a
     // person to promote or abort, instead of judging the candidate on a handful of requests.
     const inconclusiveLimit = Math.max(1, Math.floor(this.pauseSeconds() / a.intervalSeconds));
+    const { AnalysisTemplate, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } = argoAnalysis();
     return a.checks.map(c => new AnalysisTemplate(this, `Analysis-${c.name}`, {
       metadata: { name: this.templateName(c.name), labels, annotations: { 'modelship.dev/threshold': c.description } },
       spec: {

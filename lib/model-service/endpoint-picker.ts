@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   ENDPOINT_PICKER_CONFIG, ENDPOINT_PICKER_HEALTH_SERVICE, ENDPOINT_PICKER_IMAGE, ENDPOINT_PICKER_PORTS, ENDPOINT_PICKER_RBAC,

@@ -1,10 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ServicePlan } from './resolve';
-import {
-  LeaderWorkerSet, LeaderWorkerSetSpecLeaderWorkerTemplateRestartPolicy, LeaderWorkerSetSpecRolloutStrategyType, LeaderWorkerSetSpecStartupPolicy,
-} from '../imports/leaderworkersets-leaderworkerset.x-k8s.io';
+import type * as Lws from '../imports/leaderworkersets-leaderworkerset.x-k8s.io';
+import { lazyModule } from '../private/lazy-module';
+
+// The LWS binding is 1.9 MB of TypeScript: loaded when a multi-node service builds its LeaderWorkerSet.
+export const lwsBinding = lazyModule(() => require('../imports/leaderworkersets-leaderworkerset.x-k8s.io') as typeof Lws);
 
 // Labels and annotations of LeaderWorkerSet v0.10.0: kubernetes-sigs/lws
 // `api/leaderworkerset/v1/leaderworkerset_types.go` (SetNameLabelKey, WorkerIndexLabelKey,
@@ -68,6 +70,7 @@ export interface LeaderWorkerSetInput {
 export function buildLeaderWorkerSet(scope: Construct, id: string, input: LeaderWorkerSetInput): ApiObject {
   const { plan } = input;
   const mn = plan.multiNode!;
+  const { LeaderWorkerSet, LeaderWorkerSetSpecLeaderWorkerTemplateRestartPolicy, LeaderWorkerSetSpecRolloutStrategyType, LeaderWorkerSetSpecStartupPolicy } = lwsBinding();
   return new ApiObject(scope, id, {
     ...LeaderWorkerSet.GVK,
     metadata: {

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { LoraAdapterSourceKind } from './lora-adapter';
 import { LORA_VOLUME_MOUNT, LoraPlan, PlannedAdapter } from './lora-plan';

@@ -1,5 +1,5 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { ModelshipConstruct } from '../construct-base';

@@ -1,6 +1,6 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ServicePlan } from './resolve';
-import { LeaderWorkerSet } from '../imports/leaderworkersets-leaderworkerset.x-k8s.io';
+import { lwsBinding } from './leader-worker-set';
 
 /**
  * The autoscaler's target for a multi-node service: the LeaderWorkerSet's scale subresource
@@ -9,6 +9,7 @@ import { LeaderWorkerSet } from '../imports/leaderworkersets-leaderworkerset.x-k
  * leaderworkerset_types.go` v0.10.0), which counts groups; its HPA pod selector picks the leaders.
  */
 export function groupWorkloadReference(name: string): { apiVersion: string; kind: string; name: string } {
+  const { LeaderWorkerSet } = lwsBinding();
   return { apiVersion: LeaderWorkerSet.GVK.apiVersion, kind: LeaderWorkerSet.GVK.kind, name };
 }
 

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { GroupRole } from '../engines';
 import { groupPod } from './group-pod';
 import { loraPodParts } from './lora-pod';

@@ -1,6 +1,6 @@
 import { EngineMetrics, selector } from '../engines';
 import { EngineGroup } from './engine-groups';
-import { common, dashboard, prometheus, timeseries } from './grafana-sdk';
+import { grafanaSdk } from './grafana-sdk';
 import { DCGM_METRICS, KUBE_STATE_METRICS } from './known-metrics';
 import { withMatchers } from './promql';
 import { podRegex, RECORDING_RULES } from './service-rules';
@@ -146,6 +146,7 @@ export function gpuFleetDashboard(uid: string): DashboardSpec {
 
 /** Renders a dashboard with the Grafana Foundation SDK, as JSON with sorted keys. */
 export function renderDashboard(spec: DashboardSpec): string {
+  const { common, dashboard, prometheus, timeseries } = grafanaSdk();
   const ds = { type: 'prometheus', uid: '${datasource}' };
   const builder = new dashboard.DashboardBuilder(spec.title)
     .uid(spec.uid)

@@ -1,5 +1,6 @@
-import { parser } from '@prometheus-io/lezer-promql';
+import type { parser } from '@prometheus-io/lezer-promql';
 import { PROMQL_AGGREGATIONS, PROMQL_FUNCTIONS, PromqlType, REFUSED_FUNCTIONS } from './promql-functions';
+import { promqlParser } from './promql-parser';
 import { checkRe2 } from './re2-syntax';
 
 /**
@@ -93,7 +94,7 @@ class Invalid extends Error {}
 export function checkPromql(expr: string): PromqlCheck {
   const problems: PromqlProblem[] = [];
   if (expr.trim() === '') return { problems: [{ from: 0, to: 0, message: 'no expression found in input' }] };
-  const tree = parser.parse(expr);
+  const tree = promqlParser().parse(expr);
   let syntax = false;
   tree.iterate({
     enter: n => {

@@ -1,4 +1,4 @@
-import { parser } from '@prometheus-io/lezer-promql';
+import { promqlParser } from './promql-parser';
 
 /** What a PromQL parse found: syntax errors and the metric names selected. */
 export interface PromqlAnalysis {
@@ -16,7 +16,7 @@ export function analyzePromql(expr: string): PromqlAnalysis {
   const errors: string[] = [];
   const metrics = new Set<string>();
   if (expr.trim() === '') return { errors: ['empty expression'], metrics: [] };
-  parser.parse(expr).iterate({
+  promqlParser().parse(expr).iterate({
     enter: node => {
       if (node.type.isError) {
         const near = expr.slice(Math.max(0, node.from - 10), node.to + 10);

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { synthAtomically } from './atomic-synth';
+import { inSynthPass } from './synth-pass';
 
 /**
  * The small registry between the constructs and the plan report: constructs register with the
@@ -45,9 +46,16 @@ export function registerWithApp(scope: IConstruct): void {
     writable: true,
     value: (...args: unknown[]) => {
       // All files or none: a failure while rendering leaves the previous output as it was.
-      const result = synthAtomically(root as unknown as { outdir: string }, () => (synth as (...a: unknown[]) => unknown).apply(root, args));
+      const result = synthAtomically(root as unknown as { outdir: string }, () => inSynthPass(root, () => (synth as (...a: unknown[]) => unknown).apply(root, args)));
       for (const listener of LISTENERS) listener(root);
       return result;
     },
+  });
+  // synthYaml() validates once per chart too; one pass of checks (./synth-pass.ts).
+  const synthYaml = (root as unknown as { synthYaml: (...a: unknown[]) => unknown }).synthYaml;
+  Object.defineProperty(root, 'synthYaml', {
+    configurable: true,
+    writable: true,
+    value: (...args: unknown[]) => inSynthPass(root, () => synthYaml.apply(root, args)),
   });
 }

@@ -1,0 +1,55 @@
+/**
+ * `import 'modelship'` loads no heavy dependency a program may not use (issue 16, start-up): the
+ * Grafana SDK loads when a MonitoringStack renders a dashboard, the PromQL parser when a user's
+ * PromQL is checked, the Argo and LeaderWorkerSet bindings when such an object is built, and the
+ * k8s bindings come from `cdk8s-plus-28/lib/imports/k8s`, not cdk8s-plus-28's L2 index.
+ * Checked in a fresh Node process (jest's own module registry would hide what plain Node loads).
+ * A new eager import of one of these makes this fail; load it where it is used instead
+ * (lib/private/lazy-module.ts shows how).
+ */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+
+/** Module path fragments that must not load with `import 'modelship'`. */
+const HEAVY = [
+  'cdk8s-plus-28/lib/index.js',
+  '@grafana/grafana-foundation-sdk',
+  '@prometheus-io/lezer-promql',
+  'imports/rollouts-argoproj.io',
+  'imports/analysistemplates-argoproj.io',
+  'imports/leaderworkersets-leaderworkerset.x-k8s.io',
+  '/@pulumi/',
+];
+
+/** Runs `script` in a fresh node (tsx, the examples' path mapping) and returns the HEAVY fragments loaded after `require(entry)` and after `script`. */
+function loaded(script: string): { afterImport: string[]; afterUse: string[] } {
+  const heavy = JSON.stringify(HEAVY);
+  const seen = `(() => { const keys = Object.keys(require.cache); return ${heavy}.filter(f => keys.some(k => k.includes(f))); })()`;
+  const code = `const m = require('./lib/index.ts'); const afterImport = ${seen}; ${script}; `
+    + `process.stdout.write(JSON.stringify({ afterImport, afterUse: ${seen} }));`;
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`node failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+test('import modelship loads none of the heavy modules; using the features loads theirs', () => {
+  // A canary under Argo Rollouts, monitoring with a dashboard and a user rule: each loads its module.
+  const { afterImport, afterUse } = loaded(`
+    const { App, Chart } = require('cdk8s');
+    const app = new App({ outdir: require('os').tmpdir() });
+    const chart = new Chart(app, 'c', { namespace: 'llm' });
+    const pool = new m.GpuNodePool(chart, 'l4', { accelerator: m.Accelerator.NVIDIA_L4, provisioner: m.Provisioner.gke({ gpusPerNode: 1 }), maxGpus: 8 });
+    const svc = new m.ModelService(chart, 'llama', {
+      model: m.Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), runtime: m.Runtime.vllm(), nodePool: pool,
+    });
+    new m.CanaryRollout(chart, 'canary', { service: svc, candidate: { runtime: m.Runtime.vllm({ version: '0.10.0' }) }, strategy: m.TrafficStrategy.argoRollouts() });
+    new m.MonitoringStack(chart, 'mon', { services: [svc], rules: [m.MonitoringRule.record({ name: 'team:requests:rate5m', expr: 'sum(rate(vllm:request_success_total[5m]))' })] });
+    app.synthYaml();
+  `);
+  expect(afterImport).toEqual([]);
+  expect(afterUse).toEqual(expect.arrayContaining([
+    '@grafana/grafana-foundation-sdk', '@prometheus-io/lezer-promql', 'imports/rollouts-argoproj.io', 'imports/analysistemplates-argoproj.io',
+  ]));
+});
