@@ -7,12 +7,12 @@ import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors
 import { IGpuConsumer, IGpuNodePool } from './contract';
 import { GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
+import type { Interconnect } from './interconnect';
 import { buildKarpenterObjects, defaultRootVolumeGiB } from './karpenter';
 import { GPU_NODE_POOL_FIELDS } from './prop-shapes';
 import { KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner';
 import { PoolContract, resolvePoolContract } from './resolve';
 import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
-import type { Interconnect } from './interconnect';
 import { checkDns1123Label, checkImageReference } from '../private/api-rules';
 import { guardProps } from '../private/prop-guards';
 

@@ -233,7 +233,9 @@ export function resolveServicePlan(
   }
   // More GPUs than one node: a LeaderWorkerSet group of whole nodes (multi-node.ts).
   const multiNode = gpus !== undefined && gpus > gpusPerNode
-    ? resolveMultiNode(problems, { runtime, pool, gpus, gpusPerNode, memory, given: given !== undefined, maxNodesPerReplica: props.maxNodesPerReplica, allowSlowInterconnect: props.allowSlowInterconnect })
+    ? resolveMultiNode(problems, {
+      runtime, pool, gpus, gpusPerNode, memory, given: given !== undefined, maxNodesPerReplica: props.maxNodesPerReplica, allowSlowInterconnect: props.allowSlowInterconnect,
+    })
     : undefined;
 
   // Replicas.
