@@ -22,9 +22,12 @@ export { Precision } from './planning/precision';
 export { DEFAULT_CONCURRENT_SEQUENCES, DEFAULT_MEMORY_UTILIZATION, OVERHEAD_GIB_PER_GPU, planMemory } from './planning/memory-fit';
 export { DEFAULT_MAX_NODES_PER_REPLICA } from './planning/memory-fit';
 export type { MemoryFit, MemoryFitInput, MemoryPlan } from './planning/memory-fit';
+export { DEFAULT_MAX_NODES_PER_REPLICA } from './planning/memory-fit';
+export type { CrossNodeParallelism, ParallelLayout } from './planning/memory-fit';
 export type { KvCacheBudget, MemoryItem } from './planning/kv-budget';
 export { MODEL_CATALOG } from './planning/model-spec';
 export type { KnownModel, ModelSpec } from './planning/model-spec';
+export type { MlaShape } from './planning/model-spec';
 export { STARTUP_BASE_SECONDS, STARTUP_PROBE_PERIOD_SECONDS, STARTUP_SECONDS_PER_GIB } from './planning/pod-budget';
 
 // GpuNodePool
@@ -39,6 +42,8 @@ export type { NodeTaint } from './gpu-node-pool/scheduling';
 export type { IGpuConsumer, IGpuNodePool } from './gpu-node-pool/contract';
 export type { Interconnect, InterconnectKind } from './gpu-node-pool/interconnect';
 export type { FleetCost, GpuDemand, PoolCost, ServiceCost } from './gpu-node-pool/cost';
+export { describeInterconnect, EFA_INTERFACES_BY_INSTANCE_TYPE, EFA_NCCL_ENV, EFA_RESOURCE, Interconnect, isFastInterconnect } from './gpu-node-pool/interconnect';
+export type { EfaOptions, InterconnectKind, RdmaOptions } from './gpu-node-pool/interconnect';
 
 // ModelService
 export { ModelService, SERVICE_LABEL } from './model-service/model-service';

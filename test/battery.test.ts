@@ -20,7 +20,7 @@ import { k8s } from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import {
   Accelerator, AlertSeverity, AutoscalerProvider, CanaryRollout, CapacityType, Dcgm, DevicePlugin, GatewayImplementation, GpuNodePool, GpuSharing,
-  MigStrategy, Model, ModelCache, ModelNamespace, ModelService, MonitoringRule, MonitoringStack, PodSecurityLevel, Precision, Provisioner,
+  Interconnect, MigStrategy, Model, ModelCache, ModelNamespace, ModelService, MonitoringRule, MonitoringStack, PodSecurityLevel, Precision, Provisioner,
   Runtime, SurgePolicy, TaintEffect, TrafficStrategy, ValidationError,
 } from '../lib';
 import { ModelFleet } from '../lib/pulumi';
@@ -251,6 +251,21 @@ for (const [t, o] of [
   ['expireAfter 90s', { expireAfter: Duration.seconds(90) }], ['consolidateAfter 1.5s', { consolidateAfter: Duration.millis(1500) }],
   ['terminationGracePeriod 1e12 h', { terminationGracePeriod: Duration.hours(1e12) }],
 ] as const) add(`Karpenter ${t}`, karpenter(o as Record<string, unknown>));
+// Issue 13: keeping a multi-node group together, and the pool's fabric.
+for (const [t, o] of [
+  ['zones', { zones: ['us-east-1a'] }], ['zones []', { zones: [] }], ['zones bad', { zones: ['us east'] }],
+  ['placement group name', { placementGroup: 'llm-cluster', zones: ['us-east-1a'] }], ['placement group id', { placementGroup: 'pg-0123456789abcdef0' }],
+  ['placement group bad id', { placementGroup: 'pg-XYZ' }], ['placement group ""', { placementGroup: '' }], ['placement group number', { placementGroup: 7 }],
+] as const) add(`Karpenter ${t}`, karpenter(o as Record<string, unknown>));
+for (const [t, make] of [
+  ['efa', () => Interconnect.efa()], ['efa 16', () => Interconnect.efa({ interfacesPerNode: 16 })], ['efa 64', () => Interconnect.efa({ interfacesPerNode: 64 })],
+  ['efa 1.5', () => Interconnect.efa({ interfacesPerNode: 1.5 })], ['infiniband', () => Interconnect.infiniband({ resource: 'rdma/ib' })], ['none', () => Interconnect.none()],
+] as const) add(`Karpenter interconnect ${t}`, karpenter({ instanceTypes: ['p5.48xlarge'] }, { interconnect: make() }));
+for (const [t, make] of [
+  ['efa without count', () => Interconnect.efa()], ['efa 8', () => Interconnect.efa({ interfacesPerNode: 8 })], ['infiniband', () => Interconnect.infiniband({ resource: 'rdma/ib', count: 4 })],
+  ['infiniband no domain', () => Interconnect.infiniband({ resource: 'ib' })], ['roce env', () => Interconnect.roce({ resource: 'rdma/roce', env: { NCCL_IB_GID_INDEX: '3' } })],
+  ['roce bad env', () => Interconnect.roce({ resource: 'rdma/roce', env: { 'A B': '3' } })], ['a string', () => 'efa'],
+] as const) add(`existing pool interconnect ${t}`, existing({}, { interconnect: make() }));
 for (const [t, o] of [
   ['default', {}], ['nodeLabels', { nodeLabels: { 'example.com/gpu': 'l4' } }], ['nodeLabels {}', { nodeLabels: {} }], ['nodeLabels bad', { nodeLabels: { 'a b': 'c' } }],
   ['GFD label of another GPU', { nodeLabels: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' } }], ['gpusPerNode 0', { gpusPerNode: 0 }], ['taint bad value', { taints: [{ key: 'x', value: 'a b', effect: TaintEffect.NO_SCHEDULE }] }],

@@ -1,6 +1,7 @@
 import { compareVersions, EngineKind, EngineProfile } from './engine';
 import { GpuVendor } from '../accelerators/accelerator';
 import { KvBudgetRequest, KvCacheBudget } from '../planning/kv-budget';
+import { CrossNodeParallelism } from '../planning/memory-fit';
 import { Precision } from '../planning/precision';
 
 /** Object stores an engine can stream weights from without a copy to a volume. */
@@ -27,18 +28,17 @@ export interface EngineCapabilities {
    */
   readonly publicImageNeedsRoot?: string;
   /**
-   * How the engine runs one replica across nodes (a LeaderWorkerSet group), when it can, and the
-   * upstream docs the wiring follows (interface shared with wip-mn-plan).
-   * @default - the engine cannot span nodes
+   * How the engine runs one replica across nodes, as its documentation does it. Absent: the engine
+   * cannot span nodes, and a model larger than one node does not fit.
    */
   readonly multiNode?: MultiNodeCapability;
 }
 
-/** How an engine splits one replica across nodes (interface shared with wip-mn-plan). */
+/** An engine's documented way of spanning nodes. */
 export interface MultiNodeCapability {
-  /** Pipeline stages across nodes, tensor parallel within (vLLM), or one tensor-parallel group over every GPU (SGLang). */
-  readonly crossNode: 'pipeline' | 'tensor';
-  /** Upstream docs the leader/worker wiring follows (repo, path, tag). */
+  /** Tensor parallelism within a node and pipeline parallelism across nodes, or tensor parallelism across all of them. */
+  readonly crossNode: CrossNodeParallelism;
+  /** Where the engine documents it (repository, path, version). */
   readonly source: string;
 }
 

@@ -1,4 +1,4 @@
-import { ContainerCommand, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext } from './driver';
+import { ContainerCommand, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext, MultiNodeCapability } from './driver';
 import { EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { sglangKvCacheBudget } from './sglang-memory';
@@ -22,6 +22,17 @@ function sglangMetrics(): EngineMetrics {
     generationTokens: 'sglang:generation_tokens_total',
   };
 }
+
+/**
+ * SGLang across nodes: one tensor-parallel group over every GPU of every node (`--tp 16 --nnodes 2
+ * --node-rank N --dist-init-addr HOST:PORT`). Not pipeline parallelism: SGLang 0.4.9 refuses it
+ * with MLA models (`python/sglang/srt/model_executor/model_runner.py` `profile_max_num_token`,
+ * v0.4.9: "pipeline parallelism is not compatible with mla backend", `assert self.pp_size == 1`).
+ */
+export const SGLANG_MULTI_NODE: MultiNodeCapability = {
+  crossNode: 'tensor',
+  source: 'sgl-project/sglang docs/references/multi_node_deployment/multi_node.md: Llama 3.1 405B (fp16) on two nodes with --tp 16 --nnodes 2 --node-rank --dist-init-addr',
+};
 
 function precisionArgs(precision: Precision): string[] {
   switch (precision) {
@@ -102,12 +113,7 @@ export const SGLANG_DRIVER: EngineDriver = {
   command: () => ['python3', '-m', 'sglang.launch_server'],
   args: ctx => [...sglangArgs(ctx), ...ctx.extraArgs],
   env: () => ({}),
-  capabilities: () => ({
-    rendersModelArgs: true,
-    objectStores: [],
-    publicImageVendors: [GpuVendor.NVIDIA],
-    multiNode: { crossNode: 'tensor', source: 'kubernetes-sigs/lws docs/examples/sglang/lws.yaml (v0.10.0); flags not checked against sglang server_args.py at v0.4.9' },
-  }),
+  capabilities: () => ({ rendersModelArgs: true, objectStores: [], publicImageVendors: [GpuVendor.NVIDIA], multiNode: SGLANG_MULTI_NODE }),
   // Source: sglang `python/sglang/srt/metrics/collector.py` (time_to_first_token_seconds buckets).
   ttftBuckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 120, 160],
   kvCacheBudget: sglangKvCacheBudget,

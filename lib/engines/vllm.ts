@@ -1,4 +1,4 @@
-import { ContainerCommand, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext } from './driver';
+import { ContainerCommand, EngineArgsContext, EngineDriver, GroupRole, MultiNodeArgsContext, MultiNodeCapability } from './driver';
 import { compareVersions, EngineKind } from './engine';
 import { EngineMetrics } from './metrics';
 import { VLLM_DEFAULT_GPU_MEMORY_UTILIZATION, vllmKvCacheBudget } from './vllm-memory';
@@ -48,6 +48,18 @@ function vllmMetrics(version: string): EngineMetrics {
     generationTokens: 'vllm:generation_tokens_total',
   };
 }
+
+/**
+ * vLLM across nodes: tensor parallelism over the GPUs of a node, pipeline parallelism across nodes,
+ * on a Ray cluster (`ray start --head` / `ray start --address`). The layers need not divide by the
+ * stages (`vllm/distributed/utils.py` `get_pp_indices`, v0.9.2); the model must implement
+ * `SupportsPP` (Llama, DeepSeek-V2/V3, Qwen2/3 and Qwen3-MoE do: `vllm/config.py`
+ * `verify_with_parallel_config`, v0.9.2 L1092-1098).
+ */
+export const VLLM_MULTI_NODE: MultiNodeCapability = {
+  crossNode: 'pipeline',
+  source: 'vllm-project/vllm docs/serving/distributed_serving.md (v0.8.4): "the tensor parallel size is the number of GPUs you want to use in each node, and the pipeline parallel size is the number of nodes"',
+};
 
 function precisionArgs(precision: Precision): string[] {
   switch (precision) {
@@ -162,7 +174,7 @@ export const VLLM_DRIVER: EngineDriver = {
     objectStores: compareVersions(profile.version, VLLM_GCS_STREAMER) >= 0 ? ['s3', 'gs'] : ['s3'],
     objectStoreFactory: 'Runtime.vllm() (Run:ai streamer; gs:// from 0.11.1)',
     publicImageVendors: [GpuVendor.NVIDIA],
-    multiNode: { crossNode: 'pipeline', source: 'kubernetes-sigs/lws docs/examples/vllm/GPU/lws.yaml (v0.10.0); vllm docs/deployment/frameworks/lws.md, examples/online_serving/multi-node-serving.sh' },
+    multiNode: VLLM_MULTI_NODE,
   }),
   // Source: vllm `vllm/v1/metrics/loggers.py` time_to_first_token_seconds buckets, identical v0.9.0-v0.19.1.
   ttftBuckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],

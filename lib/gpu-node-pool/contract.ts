@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Accelerator } from '../accelerators';
-import type { Interconnect } from './interconnect';
+import { Interconnect } from './interconnect';
 
 /**
  * What a workload must meet to land on a pool of GPU nodes, and what the pool can give.
@@ -30,8 +30,8 @@ export interface IGpuNodePool extends IConstruct {
    */
   readonly nodeTerminationGracePeriodSeconds?: number;
   /**
-   * The fabric between the pool's nodes, which multi-node replicas request (interface shared with wip-mn-plan).
-   * @default - none declared: multi-node replicas are refused unless `allowSlowInterconnect`
+   * The fabric between the pool's nodes, which a replica spanning nodes requests on each node.
+   * @default - not declared (no fast fabric is assumed)
    */
   readonly interconnect?: Interconnect;
   /** Records a workload placed on the pool, for the GPU budget and cost checks at synth. */
@@ -63,4 +63,10 @@ export interface IGpuConsumer extends IConstruct {
    * @default 0
    */
   readonly nodeCacheGiB?: number;
+  /**
+   * Nodes one replica spans (a LeaderWorkerSet group), for the budget's breakdown: every node of a
+   * group is held whole.
+   * @default 1
+   */
+  readonly nodesPerReplica?: number;
 }

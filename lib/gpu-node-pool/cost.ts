@@ -102,6 +102,25 @@ export function poolCost(input: PoolCostInput, demands: readonly GpuDemand[]): P
   };
 }
 
+/** What a budget row needs of a workload (an `IGpuConsumer`). */
+export interface BudgetRowInput {
+  readonly consumerName: string;
+  readonly peakBreakdown: string;
+  readonly gpusAtPeak: number;
+  readonly nodesPerReplica?: number;
+}
+
+/**
+ * One workload's row of a pool's GPU budget: `name breakdown = GPUs`, and for a replica spanning
+ * nodes the whole nodes it holds (`each replica 2 nodes x 8 GPUs`), since every node of a group is
+ * held whole and priced whole.
+ */
+export function budgetRow(c: BudgetRowInput, gpusPerNode: number): string {
+  const nodes = c.nodesPerReplica ?? 1;
+  const whole = nodes > 1 ? ` (each replica ${nodes} nodes x ${gpusPerNode} GPUs)` : '';
+  return `${c.consumerName} ${c.peakBreakdown} = ${c.gpusAtPeak}${whole}`;
+}
+
 /** Totals over pools (sums of the pool totals). */
 export function fleetCost(pools: readonly PoolCost[]): FleetCost {
   const sum = (f: (p: PoolCost) => number) => pools.reduce((a, p) => a + f(p), 0);

@@ -5,13 +5,14 @@ import { Accelerator, GpuVendor } from '../accelerators';
 import { ModelshipConstruct } from '../construct-base';
 import { addCrossCheck, checkDnsLabel, Problem, Problems, show } from '../errors';
 import { IGpuConsumer, IGpuNodePool } from './contract';
-import { GpuDemand, PoolCost, poolCost } from './cost';
+import { budgetRow, GpuDemand, PoolCost, poolCost } from './cost';
 import { buildDevicePlugin, DevicePlugin } from './device-plugin';
-import type { Interconnect } from './interconnect';
+import { Interconnect } from './interconnect';
 import { buildKarpenterObjects, defaultRootVolumeGiB } from './karpenter';
 import { GPU_NODE_POOL_FIELDS } from './prop-shapes';
 import { KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner';
 import { PoolContract, resolvePoolContract } from './resolve';
+import { resolveInterconnect } from './resolve-interconnect';
 import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
 import { checkDns1123Label, checkImageReference } from '../private/api-rules';
 import { guardProps } from '../private/prop-guards';
@@ -40,8 +41,10 @@ export interface GpuNodePoolProps {
   /** Name of the NodePool, EC2NodeClass and device plugin objects. @default - the construct id */
   readonly name?: string;
   /**
-   * The fabric between the nodes (stand-in, interface shared with wip-mn-plan).
-   * @default - none declared
+   * The fabric between the pool's nodes (`Interconnect.efa()`, `.infiniband({...})`, `.roce({...})`,
+   * `.none()`), which a replica spanning nodes requests on each node.
+   * @default - EFA on a Karpenter pool whose largest instance types all have a documented EFA count
+   *   (p4d, p4de, p5, p5e, p5en); otherwise not declared
    */
   readonly interconnect?: Interconnect;
 }
@@ -80,6 +83,7 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
   public readonly devicePluginDaemonSet?: ApiObject;
   /** Longest a draining node waits for its pods (Karpenter's `terminationGracePeriod`), if the pool creates nodes. */
   public readonly nodeTerminationGracePeriodSeconds?: number;
+  public readonly interconnect?: Interconnect;
 
   private readonly placed: IGpuConsumer[] = [];
 
@@ -123,6 +127,12 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
         'remove devicePlugin and install the vendor\'s device plugin (e.g. the AMD GPU Operator)');
     }
     const contract = resolvePoolContract(problems, this.name, props.accelerator, props.provisioner);
+    const interconnect = contract ? resolveInterconnect(problems, props.interconnect, {
+      provisioner: props.provisioner.kind,
+      instanceTypes: contract.instanceTypes,
+      gpusOn: t => props.accelerator.gpusOnInstanceType(t),
+      gpusPerNode: contract.gpusPerNode,
+    }) : undefined;
     this._validate();
     const c: PoolContract = contract!;
 
@@ -130,6 +140,7 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
     this.taints = c.taints;
     this.tolerations = c.taints.map(tolerationFor);
     this.gpusPerNode = c.gpusPerNode;
+    this.interconnect = interconnect;
     this.maxGpus = props.maxGpus;
     this.interruptible = c.interruptible;
     this.interconnect = props.interconnect;
@@ -212,7 +223,7 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
     if (this.maxGpus !== undefined) {
       const peak = this.placed.reduce((a, c) => a + c.gpusAtPeak, 0);
       if (peak > this.maxGpus) {
-        const rows = this.placed.map(c => `${c.consumerName} ${c.peakBreakdown} = ${c.gpusAtPeak}`).join(', ');
+        const rows = this.placed.map(c => budgetRow(c, this.gpusPerNode)).join(', ');
         problems.add('maxGpus', this.maxGpus,
           `maxGpus (${this.maxGpus}) is below what the services need at max scale: ${rows}; total ${peak}`,
           `raise maxGpus to at least ${peak}, lower maxReplicas or maxSurge, or place a service on another pool`);

@@ -5,3 +5,4 @@ export * from './resolve';
 export * from './device-plugin';
 export * from './cost';
 export * from './gpu-node-pool';
+export * from './interconnect';

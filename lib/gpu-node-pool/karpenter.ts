@@ -2,7 +2,7 @@ import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { KARPENTER_DEFAULTS, KarpenterOptions } from './provisioner';
-import { PoolContract, KARPENTER_DISCOVERY_TAG } from './resolve';
+import { PoolContract, KARPENTER_DISCOVERY_TAG, PLACEMENT_GROUP_ID } from './resolve';
 import { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType } from '../imports/ec2nodeclasses-karpenter.k8s.aws';
 import { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect } from '../imports/nodepools-karpenter.sh';
 
@@ -50,6 +50,8 @@ export function buildKarpenterObjects(scope: Construct, input: KarpenterInput): 
         ? [...o.capacityReservationIds].sort().map(id => ({ id }))
         : undefined,
       blockDeviceMappings: blockDevices(alias, () => o.rootVolumeGiB ?? input.rootVolumeGiB()),
+      placementGroupSelector: o.placementGroup === undefined ? undefined
+        : PLACEMENT_GROUP_ID.test(o.placementGroup) ? { id: o.placementGroup } : { name: o.placementGroup },
       tags: { 'modelship.dev/pool': name },
     },
   });
@@ -67,6 +69,7 @@ export function buildKarpenterObjects(scope: Construct, input: KarpenterInput): 
             { key: 'karpenter.sh/capacity-type', operator: R.IN, values: contract.capacityTypes },
             { key: 'kubernetes.io/arch', operator: R.IN, values: ['amd64'] },
             { key: 'kubernetes.io/os', operator: R.IN, values: ['linux'] },
+            ...(o.zones !== undefined ? [{ key: 'topology.kubernetes.io/zone', operator: R.IN, values: [...new Set(o.zones)].sort() }] : []),
           ],
           taints: contract.taints.map(t => ({ key: t.key, value: t.value, effect: t.effect as unknown as NodePoolSpecTemplateSpecTaintsEffect })),
           expireAfter: karpenterDuration(o.expireAfter ?? Duration.hours(KARPENTER_DEFAULTS.expireAfterHours)),

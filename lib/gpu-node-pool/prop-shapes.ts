@@ -4,6 +4,7 @@
  */
 import { Accelerator } from '../accelerators';
 import { DevicePlugin, GpuSharing, MigStrategy } from './device-plugin';
+import { Interconnect } from './interconnect';
 import { CapacityType, ConsolidationPolicy, Provisioner, ProvisionerKind } from './provisioner';
 import { TaintEffect } from './scheduling';
 import { Fields, Guard, is, required } from '../private/prop-guards';
@@ -32,6 +33,8 @@ const KARPENTER_FIELDS: Fields = {
   terminationGracePeriod: is.duration('Duration.hours(2)'),
   disruptionBudgetPercent: is.number(10),
   capacityReservationIds: strings('cr-0123456789abcdef0'),
+  zones: strings('us-east-1a'),
+  placementGroup: is.string('inference-cluster-pg'),
 };
 
 const EXISTING_FIELDS: Fields = {
@@ -72,5 +75,14 @@ export const GPU_NODE_POOL_FIELDS: Fields = {
   usdPerGpuHour: is.number(3.5),
   devicePlugin: devicePluginGuard,
   name: is.string('h100'),
+  // A factory's instance, or the same shape as a plain object (JavaScript, config files).
+  interconnect: is.either([
+    is.instance(Interconnect, 'Interconnect.efa()'),
+    is.object({
+      kind: required(is.oneOf(['efa', 'infiniband', 'roce', 'none'], 'InterconnectKind')),
+      resourcesPerNode: required(is.record(is.number(1), '{ "vpc.amazonaws.com/efa": 32 }')),
+      env: required(is.record(is.string('efa'), '{ FI_PROVIDER: "efa" }')),
+    }, '{ kind: "efa", resourcesPerNode: { "vpc.amazonaws.com/efa": 32 }, env: { FI_PROVIDER: "efa" } }'),
+  ], 'an Interconnect (or { kind, resourcesPerNode, env })', 'use Interconnect.efa(), Interconnect.infiniband({ resource: "rdma/ib" }) or Interconnect.none()'),
 };
 

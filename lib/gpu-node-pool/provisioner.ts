@@ -117,6 +117,22 @@ export interface KarpenterOptions {
   readonly terminationGracePeriod?: Duration;
   /** Capacity reservation ids (`cr-...`), required with CapacityType.RESERVED. @default - none */
   readonly capacityReservationIds?: string[];
+  /**
+   * Availability zones the pool launches nodes in (a `topology.kubernetes.io/zone` requirement of
+   * the NodePool). A replica spanning nodes keeps its group in one zone (LeaderWorkerSet's
+   * exclusive topology on the zone label), and a cluster placement group lives in one zone: pin
+   * the zone of the placement group here.
+   * @default - every zone of the discovered subnets
+   */
+  readonly zones?: string[];
+  /**
+   * EC2 placement group the nodes launch into, by name or id (`pg-...`): the EC2NodeClass's
+   * `placementGroupSelector` (karpenter-provider-aws v1.14.1 CRD). A cluster placement group keeps
+   * instances on one low-latency network segment, which cross-node tensor and pipeline
+   * parallelism pay on every token. Create it (strategy `cluster`) outside modelship.
+   * @default - none
+   */
+  readonly placementGroup?: string;
 }
 
 /** Options of nodes someone else provisions (AKS, on-prem, EKS managed node groups). */

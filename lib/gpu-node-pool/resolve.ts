@@ -127,6 +127,8 @@ function resolveKarpenter(problems: Problems, name: string, accelerator: Acceler
     }
   }
 
+  checkPlacement(problems, o.zones, o.placementGroup);
+
   const gpu = gpuTaint(accelerator, GPU_TAINT_VALUE);
   const userTaints = o.taints ?? [];
   checkTaints(problems, 'provisioner.taints', [gpu], userTaints);
@@ -215,6 +217,29 @@ function resolveExisting(problems: Problems, accelerator: Accelerator, provision
     capacityTypes: [],
   };
 }
+
+/**
+ * Zones are label values of `topology.kubernetes.io/zone`; a placement group is a name (the
+ * EC2NodeClass CRD: at least one character) or an id matching `^pg-[0-9a-z]+$`.
+ */
+function checkPlacement(problems: Problems, zones: string[] | undefined, placementGroup: string | undefined): void {
+  if (zones !== undefined && zones.length === 0) {
+    problems.add('provisioner.zones', [], 'no zone: the pool could never launch a node', 'give one or more zones, e.g. ["us-east-1a"], or leave zones out');
+  }
+  for (const zone of zones ?? []) {
+    if (!isLabelValue(zone) || zone === '') problems.add('provisioner.zones', zone, 'not a zone name (a label value of topology.kubernetes.io/zone)', 'use the zone as EC2 names it, e.g. "us-east-1a"');
+  }
+  if (placementGroup !== undefined) {
+    if (placementGroup === '') {
+      problems.add('provisioner.placementGroup', placementGroup, 'an empty placement group name', 'give the placement group\'s name or id (pg-...), or leave it out');
+    } else if (placementGroup.startsWith('pg-') && !PLACEMENT_GROUP_ID.test(placementGroup)) {
+      problems.add('provisioner.placementGroup', placementGroup, 'starts like a placement group id but is not one (pg- and lowercase letters and digits)', 'use the id as EC2 shows it, e.g. pg-0123456789abcdef0, or the group\'s name');
+    }
+  }
+}
+
+/** A placement group id, as the EC2NodeClass CRD's `placementGroupSelector.id` pattern (v1.14.1). */
+export const PLACEMENT_GROUP_ID = /^pg-[0-9a-z]+$/;
 
 /** A label that names a GPU model must name the pool's accelerator. */
 function checkAcceleratorLabel(

@@ -89,9 +89,20 @@ export function kvHeadsPerGpu(model: ModelSpec, tensorParallelSize: number): num
   return Math.max(1, Math.floor(model.kvHeads / tensorParallelSize));
 }
 
-/** KV-cache bytes per token on one GPU: 2 (K and V) x layers x KV heads on that GPU x head dim x bytes. */
-export function kvBytesPerTokenPerGpu(model: ModelSpec, tensorParallelSize: number, kvCacheBytes: number): number {
-  return 2 * model.layers * kvHeadsPerGpu(model, tensorParallelSize) * model.headDim * kvCacheBytes;
+/**
+ * KV-cache bytes per token on one GPU: 2 (K and V) x layers on that GPU x KV heads on that GPU x
+ * head dim x bytes; with Multi-head Latent Attention, layers on that GPU x (kvLoraRank +
+ * qkRopeHeadDim) x bytes whatever the tensor parallel size (`MlaShape`). `layersOnGpu` is the
+ * pipeline stage's share of the layers (all of them without pipeline parallelism).
+ */
+export function kvBytesPerTokenPerGpu(model: ModelSpec, tensorParallelSize: number, kvCacheBytes: number, layersOnGpu: number = model.layers): number {
+  if (model.mla) return layersOnGpu * mlaValuesPerTokenPerLayer(model) * kvCacheBytes;
+  return 2 * layersOnGpu * kvHeadsPerGpu(model, tensorParallelSize) * model.headDim * kvCacheBytes;
+}
+
+/** Values one token stores per layer under Multi-head Latent Attention: the latent plus the rotary key. */
+export function mlaValuesPerTokenPerLayer(model: ModelSpec): number {
+  return model.mla ? model.mla.kvLoraRank + model.mla.qkRopeHeadDim : 0;
 }
 
 /** Formats a whole number with thousands separators, as the engines log it (`2,042,016`). */
