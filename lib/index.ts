@@ -20,7 +20,6 @@ export { DEFAULT_ENGINE_VERSIONS } from './engines/registry';
 // Planning
 export { Precision } from './planning/precision';
 export { DEFAULT_CONCURRENT_SEQUENCES, DEFAULT_MEMORY_UTILIZATION, OVERHEAD_GIB_PER_GPU, planMemory } from './planning/memory-fit';
-export { DEFAULT_MAX_NODES_PER_REPLICA } from './planning/memory-fit';
 export type { MemoryFit, MemoryFitInput, MemoryPlan } from './planning/memory-fit';
 export { DEFAULT_MAX_NODES_PER_REPLICA } from './planning/memory-fit';
 export type { CrossNodeParallelism, ParallelLayout } from './planning/memory-fit';
@@ -40,7 +39,6 @@ export type { NvidiaDevicePluginOptions } from './gpu-node-pool/device-plugin';
 export { POOL_LABEL, TaintEffect } from './gpu-node-pool/scheduling';
 export type { NodeTaint } from './gpu-node-pool/scheduling';
 export type { IGpuConsumer, IGpuNodePool } from './gpu-node-pool/contract';
-export type { Interconnect, InterconnectKind } from './gpu-node-pool/interconnect';
 export type { FleetCost, GpuDemand, PoolCost, ServiceCost } from './gpu-node-pool/cost';
 export { describeInterconnect, EFA_INTERFACES_BY_INSTANCE_TYPE, EFA_NCCL_ENV, EFA_RESOURCE, Interconnect, isFastInterconnect } from './gpu-node-pool/interconnect';
 export type { EfaOptions, InterconnectKind, RdmaOptions } from './gpu-node-pool/interconnect';

@@ -71,8 +71,6 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
   public readonly maxGpus?: number;
   public readonly interruptible: boolean;
   public readonly usdPerGpuHour: number;
-  /** The fabric between the nodes, if declared (interface shared with wip-mn-plan). */
-  public readonly interconnect?: Interconnect;
   /** Where `usdPerGpuHour` comes from. */
   public readonly priceSource: string;
   /** The Karpenter NodePool, if the pool creates nodes. */
@@ -143,7 +141,6 @@ export class GpuNodePool extends ModelshipConstruct implements IGpuNodePool {
     this.interconnect = interconnect;
     this.maxGpus = props.maxGpus;
     this.interruptible = c.interruptible;
-    this.interconnect = props.interconnect;
     this.usdPerGpuHour = props.usdPerGpuHour ?? props.accelerator.spec.onDemandUsdPerGpuHour;
     this.priceSource = props.usdPerGpuHour !== undefined ? 'given (usdPerGpuHour)' : props.accelerator.spec.priceSource;
 
