@@ -224,7 +224,7 @@ describe('ModelService: bad input', () => {
     ['scale to zero', { autoscaling: { minReplicas: 0, maxReplicas: 2 } }, undefined, /autoscaling.minReplicas = 0/],
     ['image latest', { runtime: Runtime.vllm({ image: 'vllm/vllm-openai:latest', maxModelLen: 4096 }) }, undefined, /runtime.image = "vllm\/vllm-openai:latest": the image is tagged `latest`/],
     ['image untagged', { runtime: Runtime.vllm({ image: 'registry.local:5000/vllm', maxModelLen: 4096 }) }, undefined, /has no tag/],
-    ['too large', { model: Model.huggingFace('meta-llama/Llama-3.1-405B-Instruct') }, undefined, /does not fit on NVIDIA L4 24GB: does not fit on one node of 8 GPUs[\s\S]*weights 94.5 GiB \(756.0 \/ 8\)[\s\S]*KV cache -75.4 GiB/],
+    ['too large', { model: Model.huggingFace('meta-llama/Llama-3.1-405B-Instruct') }, undefined, /does not fit on NVIDIA L4 24GB: does not fit on 4 nodes of 8 GPUs \(maxNodesPerReplica 4[\s\S]*weights 24.2 GiB \(\(748.2 x 32\/126 \+ 3.9\) \/ 8\)[\s\S]*KV cache -5.2 GiB[\s\S]*raise maxNodesPerReplica to 6/],
     ['context longer than the model', { runtime: Runtime.vllm({ maxModelLen: 200_000 }) }, undefined, /supports at most 131072 tokens/],
     ['no accelerator', { accelerator: undefined }, undefined, /accelerator = undefined: no accelerator/],
     ['unknown model size', { model: Model.huggingFace('acme/private-13b') }, undefined, /size of acme\/private-13b is unknown/],

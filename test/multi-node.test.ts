@@ -297,7 +297,7 @@ describe('PLAN.md and the topology show nodes per replica', () => {
   const md = renderPlanMarkdown(service.node.root);
   test('the service table, the memory-fit line, the Mermaid node and the text plan', () => {
     expect(md).toMatch(/\| 16 \(2 nodes x 8\) \|/);
-    expect(md).toContain('16 x NVIDIA H100 80GB (2 nodes x 8); smallest fit across nodes: 2 nodes x 8 GPUs (tensor parallel 8, pipeline parallel 2)');
+    expect(md).toMatch(/16 x NVIDIA H100 80GB \(2 nodes x 8\); smallest fit across nodes: 2 nodes x 8 GPUs \(tensor parallel 8 within each node, pipeline parallel 2/);
     const labels = [...parseFlowchart(mermaidBlock(md)).nodes.values()].map(n => n.label);
     expect(labels.some(l => l.includes('2 x 16 NVIDIA H100 80GB (2 nodes x 8)'))).toBe(true);
     expect(renderPlanText(service.node.root)).toContain('16 x NVIDIA H100 80GB (2 nodes x 8)');

@@ -5,7 +5,7 @@ import { checkServiceDurations, checkServiceEndpoints, checkServiceNames, checkS
 import { resolveDrain } from './drain';
 import { mutableImageReason } from './image-reference';
 import { Model, ModelSourceKind } from './model';
-import { checkMaxNodes, groupPlacementWarning, MultiNodePlan, resolveMultiNode } from './multi-node';
+import { addCannotSpanNodes, checkMaxNodes, groupPlacementWarning, MultiNodePlan, resolveMultiNode } from './multi-node';
 import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { checkRoute } from './route-check';
 import { DEFAULT_MAX_MODEL_LEN, Runtime } from './runtime';
@@ -218,6 +218,9 @@ export function resolveServicePlan(
       } else if (given !== undefined && !plan.considered[0]?.dividesHeads) {
         problems.add('gpusPerReplica', given, `tensor parallel size ${given} does not divide the ${model.spec.attentionHeads} attention heads of ${model.id}`,
           `use a divisor of ${model.spec.attentionHeads}: ${divisorsUpTo(model.spec.attentionHeads, gpusPerNode).join(', ')}`);
+      } else if (!runtime.capabilities.multiNode && plan.nodesNeeded !== undefined && given === undefined) {
+        // It would fit on several nodes, which this engine cannot span: the fix is another engine.
+        addCannotSpanNodes(problems, runtime, plan.nodesNeeded, gpusPerNode, plan.why);
       } else {
         problems.add(given !== undefined ? 'gpusPerReplica' : 'model', given ?? model.id,
           `${model.id} in ${precision} with maxModelLen ${maxModelLen} does not fit on ${accelerator.displayName}: ${plan.why}`,
