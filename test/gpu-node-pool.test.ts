@@ -309,7 +309,8 @@ describe('scheduling contract reaches the pods', () => {
       maxGpus: 16,
       provisioner: Provisioner.karpenter({ instanceTypes: ['g6.xlarge'], ...karpenterBase }),
     });
-    expect(() => llama8b(chart, pool, { gpusPerReplica: 2 })).toThrow(/one replica needs 2 GPUs but one node has at most 1/);
+    // More GPUs than a node: a multi-node replica, which this pool (no fabric declared) refuses.
+    expect(() => llama8b(chart, pool, { gpusPerReplica: 2 })).toThrow(/one replica needs 2 GPUs, 2 nodes of 1; .* declares no fast interconnect/);
   });
 });
 

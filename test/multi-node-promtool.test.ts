@@ -24,7 +24,9 @@ const describeIfPromtool = PROMTOOL ? describe : describe.skip;
 function rules(): { groups: any[]; budget: number } {
   const chart = Testing.chart();
   const pool = new GpuNodePool(chart, 'h100', {
-    accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 64,
+    accelerator: Accelerator.NVIDIA_H100_80GB,
+    provisioner: Provisioner.existing(),
+    maxGpus: 64,
     interconnect: { kind: 'efa', resourcesPerNode: { 'vpc.amazonaws.com/efa': 32 }, env: { FI_PROVIDER: 'efa' } },
   });
   const llama = new ModelService(chart, 'llama', { model: Model.huggingFace('meta-llama/Llama-3.1-405B-Instruct'), runtime: Runtime.vllm(), nodePool: pool, replicas: 2 });

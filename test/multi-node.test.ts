@@ -9,14 +9,14 @@ import { Chart, Testing } from 'cdk8s';
 import {
   Accelerator, AutoscalerProvider, CanaryRollout, GpuNodePool, Interconnect, Model, ModelService, ModelServiceProps, Provisioner, renderPlanMarkdown, renderPlanText, Runtime, TrafficStrategy,
 } from '../lib';
+import { crdVersionOf, evaluateCelRules, formatOutcome, vendoredRules } from './support/cel-rules';
+import { expectValidationError } from './support/errors';
 import { mermaidBlock, parseFlowchart } from './support/mermaid-flowchart';
+import { expectRestricted, modelPodSpecs, restrictedViolations } from './support/pss';
+import { expectSchemaValid, schemaErrors } from './support/schema';
 import { ENGINE_DRIVERS } from '../lib/engines/registry';
 import { planFleet } from '../lib/pulumi/plan';
 import { PROVISIONING_MARGIN_SECONDS } from '../lib/pulumi/timeouts';
-import { crdVersionOf, evaluateCelRules, formatOutcome, vendoredRules } from './support/cel-rules';
-import { expectValidationError } from './support/errors';
-import { expectRestricted, modelPodSpecs, restrictedViolations } from './support/pss';
-import { expectSchemaValid, schemaErrors } from './support/schema';
 
 const LLAMA_405B = 'meta-llama/Llama-3.1-405B-Instruct';
 /** p5.48xlarge: 32 EFA interfaces (AWS EFA docs, "Supported instance types"). */
@@ -231,9 +231,13 @@ describe('CanaryRollout of a multi-node service', () => {
   const setup = () => {
     const chart = Testing.chart();
     const service = new ModelService(chart, 'llama', {
-      model: Model.huggingFace(LLAMA_405B), runtime: Runtime.vllm({ version: '0.9.2' }), nodePool: new GpuNodePool(chart, 'h100', {
+      model: Model.huggingFace(LLAMA_405B),
+      runtime: Runtime.vllm({ version: '0.9.2' }),
+      nodePool: new GpuNodePool(chart, 'h100', {
         accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 128, interconnect: EFA,
-      }), replicas: 2, route: { gatewayName: 'inference' },
+      }),
+      replicas: 2,
+      route: { gatewayName: 'inference' },
     });
     return { chart, service };
   };
@@ -293,7 +297,7 @@ describe('PLAN.md and the topology show nodes per replica', () => {
   const md = renderPlanMarkdown(service.node.root);
   test('the service table, the memory-fit line, the Mermaid node and the text plan', () => {
     expect(md).toMatch(/\| 16 \(2 nodes x 8\) \|/);
-    expect(md).toContain('16 x NVIDIA H100 80GB (2 nodes x 8); smallest fit across nodes: 2 nodes x 8 GPUs (tensor parallel 8 within each node, pipeline parallel 2 across nodes');
+    expect(md).toMatch(/16 x NVIDIA H100 80GB \(2 nodes x 8\); smallest fit across nodes: 2 nodes x 8 GPUs \(tensor parallel 8 within each node, pipeline parallel 2/);
     const labels = [...parseFlowchart(mermaidBlock(md)).nodes.values()].map(n => n.label);
     expect(labels.some(l => l.includes('2 x 16 NVIDIA H100 80GB (2 nodes x 8)'))).toBe(true);
     expect(renderPlanText(service.node.root)).toContain('16 x NVIDIA H100 80GB (2 nodes x 8)');
@@ -322,12 +326,18 @@ describe('gateway-weights promotion of a multi-node candidate', () => {
   test('the stable LeaderWorkerSet rolls to the candidate\'s group templates', () => {
     const chart = Testing.chart();
     const service = new ModelService(chart, 'llama', {
-      model: Model.huggingFace(LLAMA_405B), runtime: Runtime.vllm({ version: '0.9.2' }), nodePool: new GpuNodePool(chart, 'h100', {
+      model: Model.huggingFace(LLAMA_405B),
+      runtime: Runtime.vllm({ version: '0.9.2' }),
+      nodePool: new GpuNodePool(chart, 'h100', {
         accelerator: Accelerator.NVIDIA_H100_80GB, provisioner: Provisioner.existing(), maxGpus: 128, interconnect: EFA,
-      }), replicas: 2, route: { gatewayName: 'inference' },
+      }),
+      replicas: 2,
+      route: { gatewayName: 'inference' },
     });
     new CanaryRollout(chart, 'canary', {
-      service, candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) }, steps: [10, 50],
+      service,
+      candidate: { runtime: Runtime.vllm({ version: '0.10.0' }) },
+      steps: [10, 50],
       strategy: TrafficStrategy.gatewayWeights({ currentWeight: 50, promote: true }),
     });
     const objs = Testing.synth(chart);

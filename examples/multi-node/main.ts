@@ -37,8 +37,17 @@ const llama = new ModelService(chart, 'llama-405b', {
 const deepseek = new ModelService(chart, 'deepseek-r1', {
   model: Model.huggingFace('deepseek-ai/DeepSeek-R1', {
     spec: {
-      parametersBillions: 671, layers: 61, attentionHeads: 128, kvHeads: 128, headDim: 128, maxContextLength: 163840,
-      hiddenSize: 7168, intermediateSize: 2048, vocabSize: 129280, expertsPerToken: 8, checkpointPrecision: Precision.FP8,
+      parametersBillions: 671,
+      layers: 61,
+      attentionHeads: 128,
+      kvHeads: 128,
+      headDim: 128,
+      maxContextLength: 163840,
+      hiddenSize: 7168,
+      intermediateSize: 2048,
+      vocabSize: 129280,
+      expertsPerToken: 8,
+      checkpointPrecision: Precision.FP8,
     },
   }),
   runtime: Runtime.sglang({ version: '0.4.9', maxModelLen: 8192 }),

@@ -51,10 +51,7 @@ export function resolveMultiNode(problems: Problems, input: MultiNodeInput): Mul
   const nodes = input.memory?.nodes ?? Math.ceil(gpus / gpusPerNode);
   const across = `one replica needs ${gpus} GPUs, ${nodes} nodes of ${gpusPerNode}`;
   const capability = runtime.capabilities.multiNode;
-  if (!capability || !runtime.driver.multiNodeCommand) {
-    problems.add('runtime', String(runtime), `${across}, and ${runtime.driver.displayName} has no documented way to run one replica across nodes`,
-      'use Runtime.vllm() (pipeline parallel across nodes on Ray) or Runtime.sglang() (tensor parallel across nodes), or make one replica fit one node: a lower precision (fp8, int4), a shorter maxModelLen, fewer concurrentSequences, or GPUs with more memory');
-  }
+  if (!capability || !runtime.driver.multiNodeCommand) addCannotSpanNodes(problems, runtime, nodes, gpusPerNode);
   if (gpus % gpusPerNode !== 0) {
     problems.add('gpusPerReplica', gpus, `${gpus} GPUs are not whole nodes of ${gpusPerNode}: every pod of a multi-node replica takes a whole node`,
       `use a multiple of ${gpusPerNode} (e.g. ${Math.ceil(gpus / gpusPerNode) * gpusPerNode}), or at most ${gpusPerNode}`);
@@ -82,6 +79,16 @@ export function resolveMultiNode(problems: Problems, input: MultiNodeInput): Mul
     crossNode,
     interconnect: slow ? undefined : fabric,
   };
+}
+
+/**
+ * The problem of a replica that needs `nodes` nodes on an engine with no documented multi-node
+ * mode (TGI, Triton, custom containers), with the planner's arithmetic when there is one.
+ */
+export function addCannotSpanNodes(problems: Problems, runtime: Runtime, nodes: number, gpusPerNode: number, arithmetic?: string): void {
+  problems.add('runtime', String(runtime),
+    `one replica needs ${nodes * gpusPerNode} GPUs, ${nodes} nodes of ${gpusPerNode}, and ${runtime.driver.displayName} has no documented way to run one replica across nodes${arithmetic ? ` (${arithmetic})` : ''}`,
+    'use Runtime.vllm() (pipeline parallel across nodes on Ray) or Runtime.sglang() (tensor parallel across nodes), or make one replica fit one node: a lower precision (fp8, int4), a shorter maxModelLen, fewer concurrentSequences, or GPUs with more memory');
 }
 
 function validMaxNodes(n: number | undefined): boolean {

@@ -6,7 +6,7 @@ import { resolveDrain } from './drain';
 import { mutableImageReason } from './image-reference';
 import { LoraPlan, resolveLora } from './lora-plan';
 import { Model, ModelSourceKind } from './model';
-import { checkMaxNodes, groupPlacementWarning, MultiNodePlan, resolveMultiNode } from './multi-node';
+import { addCannotSpanNodes, checkMaxNodes, groupPlacementWarning, MultiNodePlan, resolveMultiNode } from './multi-node';
 import { checkImageModel, imageModelNotes } from './model-image-check';
 import { AutoscalingOptions, MODEL_SERVICE_DEFAULTS, ModelServiceProps } from './props';
 import { checkRoute } from './route-check';
@@ -216,9 +216,7 @@ export function resolveServicePlan(
         gpus: given,
         kvCacheBudget: tp => runtime.driver.kvCacheBudget(kvRequest(tp)),
         maxNodesPerReplica: props.maxNodesPerReplica,
-        // An engine that cannot span nodes is still planned across them (as vLLM would), so the
-        // refusal says how many nodes the model needs and which runtimes can serve it (multi-node.ts).
-        crossNode: runtime.capabilities.multiNode?.crossNode ?? 'pipeline',
+        crossNode: runtime.capabilities.multiNode?.crossNode,
         extraInside: lora ? tp => [loraBufferItem(spec, tp, lora.buffers)] : undefined,
       });
       if (plan.chosen) {
@@ -228,6 +226,9 @@ export function resolveServicePlan(
       } else if (given !== undefined && !plan.considered[0]?.dividesHeads) {
         problems.add('gpusPerReplica', given, `tensor parallel size ${given} does not divide the ${model.spec.attentionHeads} attention heads of ${model.id}`,
           `use a divisor of ${model.spec.attentionHeads}: ${divisorsUpTo(model.spec.attentionHeads, gpusPerNode).join(', ')}`);
+      } else if (!runtime.capabilities.multiNode && plan.nodesNeeded !== undefined && given === undefined) {
+        // It would fit on several nodes, which this engine cannot span: the fix is another engine.
+        addCannotSpanNodes(problems, runtime, plan.nodesNeeded, gpusPerNode, plan.why);
       } else {
         problems.add(given !== undefined ? 'gpusPerReplica' : 'model', given ?? model.id,
           `${model.id} in ${precision} with maxModelLen ${maxModelLen} does not fit on ${accelerator.displayName}: ${plan.why}`,
@@ -244,7 +245,9 @@ export function resolveServicePlan(
   }
   // More GPUs than one node: a LeaderWorkerSet group of whole nodes (multi-node.ts).
   const multiNode = gpus !== undefined && gpus > gpusPerNode
-    ? resolveMultiNode(problems, { runtime, pool, gpus, gpusPerNode, memory, given: given !== undefined, maxNodesPerReplica: props.maxNodesPerReplica, allowSlowInterconnect: props.allowSlowInterconnect })
+    ? resolveMultiNode(problems, {
+      runtime, pool, gpus, gpusPerNode, memory, given: given !== undefined, maxNodesPerReplica: props.maxNodesPerReplica, allowSlowInterconnect: props.allowSlowInterconnect,
+    })
     : undefined;
 
   // Replicas.
