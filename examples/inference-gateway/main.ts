@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import {
-  Accelerator, EndpointPickerFailureMode, GatewayImplementation, GpuNodePool, Model, ModelNamespace, ModelService, MonitoringStack, Precision,
+  Accelerator, EndpointPickerFailureMode, GatewayImplementation, GpuNodePool, LoraAdapter, Model, ModelNamespace, ModelService, MonitoringStack, Precision,
   Provisioner, renderPlanText, Routing, Runtime,
 } from 'modelship';
 
@@ -20,13 +20,20 @@ const l4 = new GpuNodePool(chart, 'l4', {
 });
 new ModelService(chart, 'llama-8b', {
   model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: 'hf-token' }),
-  runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 8192 }),
+  runtime: Runtime.vllm({ version: '0.9.2', maxModelLen: 4096 }),
   nodePool: l4,
   autoscaling: { minReplicas: 2, maxReplicas: 6 },
-  // TODO(wip-lora merge): three LoRA adapters on these replicas (adapters: [LoraAdapter.huggingFace(...) x 3],
-  // maxLoras, maxLoraRank); each gets an InferenceObjective on this pool, and loraAffinity > 0 below
-  // routes a request for an adapter to a replica that has it loaded.
-  routing: Routing.inferencePool({ scorers: { queue: 2, kvCacheUtilization: 2, prefixCache: 3 } }),
+  // Three fine-tunes of the base model served as LoRA adapters on the same replicas (your own
+  // adapters: these repository names and revisions are placeholders). Each adapter is a model name
+  // in the API, gets an InferenceObjective on this pool, and the LoRA-affinity scorer sends a request
+  // for an adapter to a replica that already has it loaded.
+  adapters: [
+    LoraAdapter.huggingFace('acme/llama-3.1-8b-support-lora', { revision: '3a1f0c2', name: 'support', rank: 16 }),
+    LoraAdapter.huggingFace('acme/llama-3.1-8b-sql-lora', { revision: '9be41d7', name: 'sql', rank: 16 }),
+    LoraAdapter.huggingFace('acme/llama-3.1-8b-legal-lora', { revision: 'c07d5e1', name: 'legal', rank: 8 }),
+  ],
+  lora: { maxLoras: 3, maxLoraRank: 16 },
+  routing: Routing.inferencePool({ scorers: { queue: 2, kvCacheUtilization: 2, prefixCache: 3, loraAffinity: 1 } }),
   route: { ...gateway, pathPrefix: '/llama-8b/v1' },
 });
 
