@@ -237,7 +237,7 @@ for (const uri of ['gs://b/a', 's3://', 'http://b/a', 's3://b']) add(`lora: obje
 add('lora: s3 on sglang', service({ runtime: Runtime.sglang(), adapters: [LoraAdapter.fromObjectStore('s3://b/a', { name: 'a' })] }));
 for (const claimName of ['Bad Claim', '', 'a'.repeat(254)]) add(`lora: claim ${JSON.stringify(claimName.slice(0, 20))}`, service({ adapters: [LoraAdapter.fromVolume({ claimName, name: 'a' })] }));
 add('lora: path ..', service({ adapters: [volLora('a', { path: '../x' })] }));
-for (const path of ['a=b', 'a,b', 'a b/c']) add(`lora: path ${JSON.stringify(path)}`, service({ adapters: [volLora('a', { path })] }));
+for (const lpath of ['a=b', 'a,b', 'a b/c']) add(`lora: path ${JSON.stringify(lpath)}`, service({ adapters: [volLora('a', { path: lpath })] }));
 add('lora: bad token secret', service({ adapters: [hfLora('a', { tokenSecret: 'Bad Secret' })] }));
 add('lora: bad token key', service({ adapters: [hfLora('a', { tokenSecret: { name: 's', key: '../k' } })] }));
 add('lora: bad credentials secret', service({ adapters: [LoraAdapter.fromObjectStore('s3://b/a', { name: 'a', credentialsSecret: 'Bad' })] }));

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { GITHUB_ACTIONS, renderGitHubWorkflow } from 'modelship/ci';
 import { parse } from 'yaml';
 import { ciPipelines } from './support/ci-pipelines';
 import { actionlint, parseWorkflows } from './support/github-workflow';
-import { GITHUB_ACTIONS, renderGitHubWorkflow } from 'modelship/ci';
 
 // Every generated GitHub workflow through GitHub's own parser (@actions/workflow-parser) and
 // actionlint, then the properties a platform team checks by hand: least privilege, pinned actions,

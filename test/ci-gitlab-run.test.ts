@@ -2,10 +2,10 @@ import { spawn, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { renderGitLabCi } from 'modelship/ci';
 import { gitlabCiLocal } from './support/gitlab-ci';
 import { run } from './support/npm';
 import { scaffoldPipeline } from '../lib/cli/scaffold-pipeline';
-import { renderGitLabCi } from 'modelship/ci';
 
 /**
  * The GitLab pipeline `modelship init --ci gitlab` writes, run for real by gitlab-ci-local (shell

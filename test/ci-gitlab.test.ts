@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { renderGitLabCi } from 'modelship/ci';
 import { parse } from 'yaml';
 import { ciPipelines } from './support/ci-pipelines';
 import { gitlabCiLocal, gitlabSchemaErrors } from './support/gitlab-ci';
-import { renderGitLabCi } from 'modelship/ci';
 
 // Every generated .gitlab-ci.yml against GitLab's JSON schema, then through gitlab-ci-local's
 // parser (which expands rules the way GitLab does) for the jobs a push to the target branch and

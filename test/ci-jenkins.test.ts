@@ -1,6 +1,6 @@
+import { renderJenkinsfile } from 'modelship/ci';
 import { ciPipelines } from './support/ci-pipelines';
 import { checkJenkinsfile } from './support/jenkinsfile';
-import { renderJenkinsfile } from 'modelship/ci';
 
 // Jenkinsfiles through test/support/jenkinsfile.ts, a structure check of the declarative syntax
 // (no Jenkins here; what it does and does not verify is written at its top and in docs/ci-cd.md).

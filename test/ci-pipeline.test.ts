@@ -2,12 +2,12 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
+import { CanaryWait, DeployMethod, Pipeline, renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from 'modelship/ci';
 import { ValidationError } from '../lib/errors';
 import { ciPipelines } from './support/ci-pipelines';
 import { CliContext, ExitCode } from '../lib/cli/command';
 import { main } from '../lib/cli/main';
 import { renderScaffoldPipeline, scaffoldPipeline } from '../lib/cli/scaffold-pipeline';
-import { CanaryWait, DeployMethod, Pipeline, renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from 'modelship/ci';
 
 // modelship/ci as an API: what it refuses, that it is deterministic, what it renders per option,
 // and `modelship init --ci`. Each platform's own tools check the files in ci-github, ci-gitlab,

@@ -1,8 +1,8 @@
+import { renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from 'modelship/ci';
 import { parse } from 'yaml';
 import { ciPipelines } from './support/ci-pipelines';
 import { lex } from './support/jenkinsfile';
 import { shellcheck, shellcheckVersion } from './support/shellcheck';
-import { renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from 'modelship/ci';
 
 // Every shell script the generated pipelines run, through shellcheck: GitHub's `run` steps as
 // bash (their default shell), GitLab's script entries and Jenkins' `sh` steps as POSIX sh

@@ -275,7 +275,8 @@ describe('requireDigests', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'llm', { namespace: 'llm' });
     new ModelService(chart, 'llama', {
-      model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'), accelerator: Accelerator.NVIDIA_L4,
+      model: Model.huggingFace('meta-llama/Llama-3.1-8B-Instruct'),
+      accelerator: Accelerator.NVIDIA_L4,
       runtime: Runtime.vllm({ version: '0.9.2', image: `vllm/vllm-openai:v0.9.2@sha512:${'e'.repeat(128)}` }),
     });
     new ImagePolicy(app, 'images', { requireDigests: true });

@@ -1,8 +1,8 @@
 import { compareVersions, EngineKind, EngineProfile } from './engine';
 import { GpuVendor } from '../accelerators/accelerator';
 import { KvBudgetRequest, KvCacheBudget } from '../planning/kv-budget';
-import { CrossNodeParallelism } from '../planning/memory-fit';
 import type { LoraBufferShape } from '../planning/lora-memory';
+import { CrossNodeParallelism } from '../planning/memory-fit';
 import { Precision } from '../planning/precision';
 
 /** Object stores an engine can stream weights from without a copy to a volume. */

@@ -6,6 +6,7 @@ import type * as Lws from '../imports/leaderworkersets-leaderworkerset.x-k8s.io'
 import { lazyModule } from '../private/lazy-module';
 
 // The LWS binding is 1.9 MB of TypeScript: loaded when a multi-node service builds its LeaderWorkerSet.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const lwsBinding = lazyModule(() => require('../imports/leaderworkersets-leaderworkerset.x-k8s.io') as typeof Lws);
 
 // Labels and annotations of LeaderWorkerSet v0.10.0: kubernetes-sigs/lws

@@ -1,8 +1,8 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { IConstruct } from 'constructs';
 import { GroupRole } from '../engines';
 import { groupPod } from './group-pod';
 import { loraPodParts } from './lora-pod';
-import { IConstruct } from 'constructs';
 import { ModelSourceKind } from './model';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { modelImageParts } from './model-image';
