@@ -59,8 +59,8 @@ test.each([
   // PrometheusRules: the stack's shared one, one for the vLLM metric map, one per service.
   ['flagship', { NodePool: 1, EC2NodeClass: 1, DaemonSet: 3, Deployment: 2, PrometheusRule: 4, ServiceMonitor: 1, PodMonitor: 2 }],
   ['pools', { NodePool: 1, EC2NodeClass: 1, Deployment: 3 }],
-  // Both services span 2 nodes: a LeaderWorkerSet each, no Deployment.
-  ['multi-node', { LeaderWorkerSet: 2, Deployment: 0, PodDisruptionBudget: 2 }],
+  // Two services span 2 nodes (a LeaderWorkerSet each); DeepSeek-R1 on one node of H200 is a Deployment.
+  ['multi-node', { LeaderWorkerSet: 2, Deployment: 1, PodDisruptionBudget: 3 }],
   // Two services behind InferencePools, each with its endpoint picker (Deployment, PodMonitor, Istio DestinationRule).
   ['inference-gateway', { NodePool: 2, Deployment: 4, InferencePool: 2, DestinationRule: 2, HTTPRoute: 2, PodMonitor: 4 }],
 ])('example %s places its services on pools', (name, counts) => {

@@ -28,37 +28,33 @@ const llama = new ModelService(chart, 'llama-405b', {
   autoscaling: { minReplicas: 1, maxReplicas: 2 },
 });
 
-// DeepSeek-R1 (671B mixture of experts, a native FP8 checkpoint) on 2 nodes x 8 H100 with SGLang,
-// tensor parallel 16 across both nodes, as SGLang's DeepSeek docs run it. The shape is given here from
-// the model's config.json (num_hidden_layers 61, num_attention_heads 128, hidden_size 7168,
-// vocab_size 129280, max_position_embeddings 163840, num_experts_per_tok 8); its Multi-head Latent
-// Attention KV cache is not modelled in this sketch (kvHeads x headDim overstates it), so the GPU
-// count is given rather than planned.
+// DeepSeek-R1 (671B mixture of experts, 37B active, a native FP8 checkpoint, Multi-head Latent
+// Attention) from the catalog, planned like any model: its 625 GiB of FP8 weights need 2 nodes of
+// 8 H100 with SGLang (tensor parallel 16 across both nodes, as SGLang's DeepSeek docs run it).
 const deepseek = new ModelService(chart, 'deepseek-r1', {
-  model: Model.huggingFace('deepseek-ai/DeepSeek-R1', {
-    spec: {
-      parametersBillions: 671,
-      layers: 61,
-      attentionHeads: 128,
-      kvHeads: 128,
-      headDim: 128,
-      maxContextLength: 163840,
-      hiddenSize: 7168,
-      intermediateSize: 2048,
-      vocabSize: 129280,
-      expertsPerToken: 8,
-      checkpointPrecision: Precision.FP8,
-    },
-  }),
+  model: Model.huggingFace('deepseek-ai/DeepSeek-R1'),
   runtime: Runtime.sglang({ version: '0.4.9', maxModelLen: 8192 }),
   precision: Precision.FP8,
   nodePool: h100,
-  gpusPerReplica: 16,
+  replicas: 1,
+});
+
+// The same model on one node of 8 H200 (141 GB each): no group, no fabric needed, a Deployment.
+const h200 = new GpuNodePool(chart, 'h200', {
+  accelerator: Accelerator.NVIDIA_H200,
+  provisioner: Provisioner.existing({ nodeLabels: { 'eks.amazonaws.com/nodegroup': 'p5e' }, gpusPerNode: 8 }),
+  maxGpus: 16,
+});
+const deepseekH200 = new ModelService(chart, 'deepseek-r1-h200', {
+  model: Model.huggingFace('deepseek-ai/DeepSeek-R1'),
+  runtime: Runtime.sglang({ version: '0.4.9', maxModelLen: 8192 }),
+  precision: Precision.FP8,
+  nodePool: h200,
   replicas: 1,
 });
 
 // Alerts read the leaders' metrics and fire when a group is only partly ready.
-new MonitoringStack(chart, 'monitoring', { services: [llama, deepseek], nodePools: [h100] });
+new MonitoringStack(chart, 'monitoring', { services: [llama, deepseek, deepseekH200], nodePools: [h100, h200] });
 
 // Synthesize and print the plan when run; when imported (tests), only build the constructs.
 if (require.main === module) {
