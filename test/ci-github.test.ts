@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { GITHUB_ACTIONS, renderGitHubWorkflow } from 'modelship/ci';
 import { parse } from 'yaml';
+import { GITHUB_ACTIONS, renderGitHubWorkflow } from '../lib/ci';
 import { ciPipelines } from './support/ci-pipelines';
 import { actionlint, parseWorkflows } from './support/github-workflow';
 

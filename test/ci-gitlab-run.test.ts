@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { renderGitLabCi } from 'modelship/ci';
+import { renderGitLabCi } from '../lib/ci';
 import { gitlabCiLocal } from './support/gitlab-ci';
 import { run } from './support/npm';
 import { scaffoldPipeline } from '../lib/cli/scaffold-pipeline';

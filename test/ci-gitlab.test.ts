@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { renderGitLabCi } from 'modelship/ci';
 import { parse } from 'yaml';
+import { renderGitLabCi } from '../lib/ci';
 import { ciPipelines } from './support/ci-pipelines';
 import { gitlabCiLocal, gitlabSchemaErrors } from './support/gitlab-ci';
 

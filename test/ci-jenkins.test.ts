@@ -1,4 +1,4 @@
-import { renderJenkinsfile } from 'modelship/ci';
+import { renderJenkinsfile } from '../lib/ci';
 import { ciPipelines } from './support/ci-pipelines';
 import { checkJenkinsfile } from './support/jenkinsfile';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { CanaryWait, DeployMethod, Pipeline, renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from 'modelship/ci';
+import { CanaryWait, DeployMethod, Pipeline, renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from '../lib/ci';
 import { ValidationError } from '../lib/errors';
 import { ciPipelines } from './support/ci-pipelines';
 import { CliContext, ExitCode } from '../lib/cli/command';

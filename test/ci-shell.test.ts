@@ -1,5 +1,5 @@
-import { renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from 'modelship/ci';
 import { parse } from 'yaml';
+import { renderGitHubWorkflow, renderGitLabCi, renderJenkinsfile } from '../lib/ci';
 import { ciPipelines } from './support/ci-pipelines';
 import { lex } from './support/jenkinsfile';
 import { shellcheck, shellcheckVersion } from './support/shellcheck';

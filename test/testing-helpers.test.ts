@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { Accelerator, GpuNodePool, Model, ModelService, MonitoringStack, Provisioner, Runtime } from '../lib';
 import {
   assertCostAtMost, assertFitsPool, assertPodSecurity, assertValidKubernetes, kubernetesProblems, modelshipMatchers, modelshipSnapshotSerializer,
   podSecurityProblems, poolFitProblems, stableObjects, synthApp, SynthResult,
-} from 'modelship/testing';
-import { parseAllDocuments } from 'yaml';
-import { Accelerator, GpuNodePool, Model, ModelService, MonitoringStack, Provisioner, Runtime } from '../lib';
+} from '../lib/testing';
 import { restrictedViolations } from './support/pss';
 import { schemaErrors } from './support/schema';
 
