@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
-import { CliContext, Command, ExitCode, UsageError } from './command';
-import { directoryArgument, FORMAT_OPTION, HELP_OPTION, markdownTable, outputFormat } from './output';
+import { CliContext, Command, ExitCode } from './command';
+import { directoryCommandArgs, markdownTable } from './output';
 import { parseImageReference } from '../private/api-rules/image-reference';
 import { compareStrings, imagesOfObject } from '../report/object-images';
 import { readManifests } from '../validate/read-manifests';
@@ -61,14 +60,10 @@ export const imagesCommand: Command = {
   summary: 'list every image a synth output runs (containers, init containers, image volumes), with tag or digest',
   help: HELP,
   run(args: string[], context: CliContext): ExitCode {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...FORMAT_OPTION, ...HELP_OPTION } });
-    if (values.help) {
-      context.out(HELP);
-      return ExitCode.OK;
-    }
-    if (positionals.length !== 1) throw new UsageError(`images takes one directory, got ${positionals.length}`);
-    const format = outputFormat(values.format);
-    const read = readManifests(directoryArgument(context, positionals[0], 'directory'));
+    const parsed = directoryCommandArgs('images', HELP, args, context);
+    if (!parsed) return ExitCode.OK;
+    const { dir, format } = parsed;
+    const read = readManifests(dir);
     for (const p of read.problems) context.err(`${p.file}:${p.kind}/${p.name}: ${p.path}: ${p.message}`);
     const images = fleetImages(read.objects.map(o => o.object));
     if (format === 'json') {

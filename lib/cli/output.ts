@@ -4,6 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { CliContext, UsageError } from './command';
 
 /** Output formats of the read-only commands. */
@@ -28,6 +29,21 @@ export function directoryArgument(context: CliContext, value: string | undefined
   const dir = resolve(context.cwd, value);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${what} ${value} is not a directory`);
   return dir;
+}
+
+/**
+ * The arguments of a read-only command on one synth output (`validate`, `plan`, `images`): one
+ * directory (`dir` resolved, `given` as typed), `--format`, `--help`. Undefined when `--help` was asked for (the help is printed).
+ */
+export function directoryCommandArgs(command: string, help: string, args: string[], context: CliContext): { dir: string; given: string; format: OutputFormat } | undefined {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...FORMAT_OPTION, ...HELP_OPTION } });
+  if (values.help) {
+    context.out(help);
+    return undefined;
+  }
+  if (positionals.length !== 1) throw new UsageError(`${command} takes one directory, got ${positionals.length}`);
+  const format = outputFormat(values.format);
+  return { dir: directoryArgument(context, positionals[0], 'directory'), given: positionals[0], format };
 }
 
 /** Aligned text columns. */

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
-import { CliContext, Command, ExitCode, UsageError } from './command';
-import { directoryArgument, FORMAT_OPTION, HELP_OPTION, markdownTable, outputFormat, textTable, usd } from './output';
+import { CliContext, Command, ExitCode } from './command';
+import { directoryCommandArgs, markdownTable, textTable, usd } from './output';
 import { readPlanJson } from './plan-file';
 import type { PlanJson } from '../report/plan-json';
 
@@ -50,14 +49,10 @@ export const planCommand: Command = {
   summary: 'print the plan (pools, services, GPUs, cost, images, why) from a synth output\'s plan.json',
   help: HELP,
   run(args: string[], context: CliContext): ExitCode {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...FORMAT_OPTION, ...HELP_OPTION } });
-    if (values.help) {
-      context.out(HELP);
-      return ExitCode.OK;
-    }
-    if (positionals.length !== 1) throw new UsageError(`plan takes one directory, got ${positionals.length}`);
-    const format = outputFormat(values.format);
-    const read = readPlanJson(directoryArgument(context, positionals[0], 'directory'));
+    const parsed = directoryCommandArgs('plan', HELP, args, context);
+    if (!parsed) return ExitCode.OK;
+    const { dir, format } = parsed;
+    const read = readPlanJson(dir);
     if ('error' in read) {
       context.err(`modelship plan: ${read.error}`);
       return ExitCode.PROBLEMS;

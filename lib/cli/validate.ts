@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
-import { CliContext, Command, ExitCode, UsageError } from './command';
-import { directoryArgument, FORMAT_OPTION, HELP_OPTION, markdownTable, outputFormat } from './output';
+import { CliContext, Command, ExitCode } from './command';
+import { directoryCommandArgs, markdownTable } from './output';
 
 const HELP = `Usage: modelship validate <dir> [options]
 
@@ -30,25 +29,20 @@ export const validateCommand: Command = {
   summary: 'check every object of a synth output (schemas, API-server and CEL rules, Pod Security, size)',
   help: HELP,
   run(args: string[], context: CliContext): ExitCode {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...FORMAT_OPTION, ...HELP_OPTION } });
-    if (values.help) {
-      context.out(HELP);
-      return ExitCode.OK;
-    }
-    if (positionals.length !== 1) throw new UsageError(`validate takes one directory, got ${positionals.length}`);
-    const format = outputFormat(values.format);
-    const dir = directoryArgument(context, positionals[0], 'directory');
+    const parsed = directoryCommandArgs('validate', HELP, args, context);
+    if (!parsed) return ExitCode.OK;
+    const { dir, given, format } = parsed;
     // Loaded here: the schemas, YAML parser and CEL evaluator are only needed by this command.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const v: typeof import('../validate') = require('../validate');
     const report = v.validateDirectory(dir);
     const empty = report.objects === 0 && report.problems.length === 0;
     if (format === 'json') {
-      context.out(JSON.stringify({ directory: positionals[0], files: report.files, objects: report.objects, problems: report.problems }, null, 2));
+      context.out(JSON.stringify({ directory: given, files: report.files, objects: report.objects, problems: report.problems }, null, 2));
     } else if (format === 'markdown') {
       context.out(`### modelship validate: ${report.problems.length === 0 ? (empty ? 'no objects found' : 'no problems') : `${report.problems.length} problem(s)`}`);
       context.out('');
-      context.out(`${report.objects} object(s) in ${report.files} file(s) under \`${positionals[0]}\`.`);
+      context.out(`${report.objects} object(s) in ${report.files} file(s) under \`${given}\`.`);
       if (report.problems.length > 0) {
         context.out('');
         context.out(markdownTable(['file', 'object', 'path', 'check', 'problem'], report.problems.map(p => [p.file, `${p.kind}/${p.name}`, p.path, p.check, p.message])));
@@ -59,7 +53,7 @@ export const validateCommand: Command = {
       if (report.problems.length > 0 || empty) context.err(summary);
       else context.out(summary);
     }
-    if (empty) context.err(`modelship validate: no Kubernetes object in ${positionals[0]} (synthesize first: npx cdk8s synth)`);
+    if (empty) context.err(`modelship validate: no Kubernetes object in ${given} (synthesize first: npx cdk8s synth)`);
     return report.problems.length > 0 || empty ? ExitCode.PROBLEMS : ExitCode.OK;
   },
 };
