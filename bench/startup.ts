@@ -59,6 +59,16 @@ export const HEAVY_MODULES = [
   'imports/leaderworkersets-leaderworkerset.x-k8s.io',
   'imports/rollouts-argoproj.io',
   'imports/analysistemplates-argoproj.io',
+  // Every other CRD binding (lib/private/crd-bindings.ts).
+  'imports/ec2nodeclasses-karpenter.k8s.aws',
+  'imports/httproutes-gateway.networking.k8s.io',
+  'imports/inferenceobjectives-llm-d.ai',
+  'imports/inferencepools-inference.networking.k8s.io',
+  'imports/nodepools-karpenter.sh',
+  'imports/podmonitors-monitoring.coreos.com',
+  'imports/prometheusrules-monitoring.coreos.com',
+  'imports/scaledobjects-keda.sh',
+  'imports/servicemonitors-monitoring.coreos.com',
   '@pulumi/',
 ] as const;
 

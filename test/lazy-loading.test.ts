@@ -20,6 +20,16 @@ const HEAVY = [
   'imports/rollouts-argoproj.io',
   'imports/analysistemplates-argoproj.io',
   'imports/leaderworkersets-leaderworkerset.x-k8s.io',
+  // Every other CRD binding too (lib/private/crd-bindings.ts).
+  'imports/ec2nodeclasses-karpenter.k8s.aws',
+  'imports/httproutes-gateway.networking.k8s.io',
+  'imports/inferenceobjectives-llm-d.ai',
+  'imports/inferencepools-inference.networking.k8s.io',
+  'imports/nodepools-karpenter.sh',
+  'imports/podmonitors-monitoring.coreos.com',
+  'imports/prometheusrules-monitoring.coreos.com',
+  'imports/scaledobjects-keda.sh',
+  'imports/servicemonitors-monitoring.coreos.com',
   '/@pulumi/',
 ];
 
@@ -51,5 +61,10 @@ test('import modelship loads none of the heavy modules; using the features loads
   expect(afterImport).toEqual([]);
   expect(afterUse).toEqual(expect.arrayContaining([
     '@grafana/grafana-foundation-sdk', '@prometheus-io/lezer-promql', 'imports/rollouts-argoproj.io', 'imports/analysistemplates-argoproj.io',
+    'imports/podmonitors-monitoring.coreos.com', 'imports/prometheusrules-monitoring.coreos.com',
   ]));
+  // Nothing in this program builds a Karpenter pool, an InferencePool or a LeaderWorkerSet.
+  expect(afterUse).not.toContain('imports/nodepools-karpenter.sh');
+  expect(afterUse).not.toContain('imports/inferencepools-inference.networking.k8s.io');
+  expect(afterUse).not.toContain('imports/leaderworkersets-leaderworkerset.x-k8s.io');
 });

@@ -12,7 +12,6 @@ import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
 import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import type * as ArgoAnalysis from '../imports/analysistemplates-argoproj.io';
-import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
 import type * as ArgoRollouts from '../imports/rollouts-argoproj.io';
 import { EndpointPicker, INFERENCE_POOL_GROUP } from '../model-service/endpoint-picker';
 import { ModelService, POD_TEMPLATE_HASH_LABEL, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
@@ -26,6 +25,7 @@ import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployme
 import { lazyModule } from '../private/lazy-module';
 import { guardProps } from '../private/prop-guards';
 import { checkSameApp } from '../private/same-app';
+import { httpRoutes } from '../private/crd-bindings';
 
 // The Argo bindings are 2.6 MB of JavaScript: loaded when a canary builds a Rollout, not by `import 'modelship'`.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -582,12 +582,12 @@ export class CanaryRollout extends ModelshipConstruct implements IGpuConsumer {
       service.setRouteBackends(backendRefs, this);
     } else {
       const timeout = `${MODEL_SERVICE_DEFAULTS.requestTimeout.toSeconds()}s`;
-      new HttpRoute(this, 'Route', {
+      new (httpRoutes().HttpRoute)(this, 'Route', {
         metadata: { name: service.name, labels: service.objectLabels() },
         spec: {
           parentRefs: [{ name: g.gatewayName!, namespace: g.gatewayNamespace }],
           rules: [{
-            matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: g.pathPrefix ?? MODEL_SERVICE_DEFAULTS.routePathPrefix } }],
+            matches: [{ path: { type: httpRoutes().HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: g.pathPrefix ?? MODEL_SERVICE_DEFAULTS.routePathPrefix } }],
             backendRefs,
             timeouts: { request: timeout, backendRequest: timeout },
           }],

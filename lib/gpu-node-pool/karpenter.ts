@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { KARPENTER_DEFAULTS, KarpenterOptions } from './provisioner';
 import { PoolContract, KARPENTER_DISCOVERY_TAG, PLACEMENT_GROUP_ID } from './resolve';
-import { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType } from '../imports/ec2nodeclasses-karpenter.k8s.aws';
-import { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect } from '../imports/nodepools-karpenter.sh';
+import type { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings } from '../imports/ec2nodeclasses-karpenter.k8s.aws';
+import type { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecTemplateSpecTaintsEffect } from '../imports/nodepools-karpenter.sh';
+import { ec2NodeClasses, nodePools } from '../private/crd-bindings';
 
 /** What the Karpenter objects of a pool are built from. */
 export interface KarpenterInput {
@@ -38,7 +39,7 @@ export function buildKarpenterObjects(scope: Construct, input: KarpenterInput): 
   const alias = o.amiAlias ?? KARPENTER_DEFAULTS.amiAlias;
   const discovery = o.discoveryTags ?? { [KARPENTER_DISCOVERY_TAG]: o.clusterName! };
 
-  const nodeClass = new Ec2NodeClass(scope, 'NodeClass', {
+  const nodeClass = new (ec2NodeClasses().Ec2NodeClass)(scope, 'NodeClass', {
     metadata: { name, labels: input.labels },
     spec: {
       amiSelectorTerms: [{ alias }],
@@ -56,8 +57,8 @@ export function buildKarpenterObjects(scope: Construct, input: KarpenterInput): 
     },
   });
 
-  const R = NodePoolSpecTemplateSpecRequirementsOperator;
-  const nodePool = new NodePool(scope, 'Resource', {
+  const R = nodePools().NodePoolSpecTemplateSpecRequirementsOperator;
+  const nodePool = new (nodePools().NodePool)(scope, 'Resource', {
     metadata: { name, labels: input.labels },
     spec: {
       template: {
@@ -77,7 +78,7 @@ export function buildKarpenterObjects(scope: Construct, input: KarpenterInput): 
         },
       },
       // The GPU limit is what bounds the bill: Karpenter stops launching once the pool holds maxGpus.
-      limits: { [input.accelerator.resourceName]: NodePoolSpecLimits.fromNumber(input.maxGpus) },
+      limits: { [input.accelerator.resourceName]: nodePools().NodePoolSpecLimits.fromNumber(input.maxGpus) },
       disruption: {
         // WhenEmpty by default: consolidating an under-used GPU node restarts its model servers,
         // minutes of weight loading each, to save part of one node.
@@ -93,7 +94,7 @@ export function buildKarpenterObjects(scope: Construct, input: KarpenterInput): 
 function blockDevices(alias: string, sizeGiB: () => number): Ec2NodeClassSpecBlockDeviceMappings[] {
   const ebs = (size: () => number) => ({
     volumeSize: Lazy.any({ produce: () => `${size()}Gi` }),
-    volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
+    volumeType: ec2NodeClasses().Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
     iops: KARPENTER_DEFAULTS.rootVolumeIops,
     throughput: KARPENTER_DEFAULTS.rootVolumeThroughput,
     encrypted: true,
@@ -102,7 +103,7 @@ function blockDevices(alias: string, sizeGiB: () => number): Ec2NodeClassSpecBlo
   if (alias.startsWith('bottlerocket@')) {
     // Bottlerocket keeps the OS on xvda and images, pods and emptyDirs on the data volume xvdb.
     return [
-      { deviceName: '/dev/xvda', ebs: { volumeSize: '4Gi', volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3, encrypted: true, deleteOnTermination: true } },
+      { deviceName: '/dev/xvda', ebs: { volumeSize: '4Gi', volumeType: ec2NodeClasses().Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3, encrypted: true, deleteOnTermination: true } },
       { deviceName: '/dev/xvdb', ebs: ebs(sizeGiB) },
     ];
   }

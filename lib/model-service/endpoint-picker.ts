@@ -8,10 +8,8 @@ import {
 import { GatewayImplementation } from './gateway-implementation';
 import { EndpointPickerFailureMode, Routing } from './routing';
 import { EndpointPickerSupport } from '../engines/driver';
-import { InferenceObjective } from '../imports/inferenceobjectives-llm-d.ai';
-import { InferencePool, InferencePoolSpecEndpointPickerRefFailureMode } from '../imports/inferencepools-inference.networking.k8s.io';
-import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
 import { podImagePullSecrets, resolveImage } from '../private/image-policy';
+import { inferenceObjectives, inferencePools, podMonitors } from '../private/crd-bindings';
 
 /** API group of the InferencePool (Gateway API Inference Extension v1, GA). */
 export const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
@@ -223,7 +221,7 @@ export class EndpointPicker extends Construct {
 
     input.implementation?._endpointPickerObjects(this, this.name, input.namespace, labels);
 
-    this.pool = new InferencePool(this, 'InferencePool', {
+    this.pool = new (inferencePools().InferencePool)(this, 'InferencePool', {
       metadata: { name: input.poolName, labels },
       spec: {
         selector: { matchLabels: { ...input.podSelector } },
@@ -232,8 +230,8 @@ export class EndpointPicker extends Construct {
           name: this.name,
           port: { number: ENDPOINT_PICKER_PORTS.extProc },
           failureMode: this.failureMode === EndpointPickerFailureMode.FAIL_CLOSE
-            ? InferencePoolSpecEndpointPickerRefFailureMode.FAIL_CLOSE
-            : InferencePoolSpecEndpointPickerRefFailureMode.FAIL_OPEN,
+            ? inferencePools().InferencePoolSpecEndpointPickerRefFailureMode.FAIL_CLOSE
+            : inferencePools().InferencePoolSpecEndpointPickerRefFailureMode.FAIL_OPEN,
         },
       },
     });
@@ -244,7 +242,7 @@ export class EndpointPicker extends Construct {
     // which the LoRA-affinity scorer matches against `vllm:lora_requests_info`. Priority 0 is what
     // the picker assumes when unset (CRD `spec.priority`); given so the plan states it.
     for (const adapter of input.adapterNames) {
-      this.objectives.push(new InferenceObjective(this, `Objective-${adapter}`, {
+      this.objectives.push(new (inferenceObjectives().InferenceObjective)(this, `Objective-${adapter}`, {
         metadata: { name: adapter, labels },
         spec: { priority: 0, poolRef: { group: INFERENCE_POOL_GROUP, kind: 'InferencePool', name: input.poolName } },
       }));
@@ -261,8 +259,8 @@ export class EndpointPicker extends Construct {
    */
   public renderScrape(o: EndpointPickerScrape): ApiObject {
     if (this.scrapeObject) this.node.tryRemoveChild(this.scrapeObject.node.id);
-    const replace = PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
-    this.scrapeObject = new PodMonitor(this, 'PodMonitor', {
+    const replace = podMonitors().PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
+    this.scrapeObject = new (podMonitors().PodMonitor)(this, 'PodMonitor', {
       metadata: { name: this.name, labels: { ...this.input.labels, 'app.kubernetes.io/component': 'endpoint-picker', ...o.labels } },
       spec: {
         selector: { matchLabels: { ...this.selectorLabels } },

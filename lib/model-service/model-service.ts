@@ -20,9 +20,6 @@ import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
 import { RoutingKind } from './routing';
 import { checkRouting } from './routing-check';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
-import { HttpRoute, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType } from '../imports/httproutes-gateway.networking.k8s.io';
-import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../imports/podmonitors-monitoring.coreos.com';
-import { ScaledObject } from '../imports/scaledobjects-keda.sh';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
 import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployment';
@@ -30,6 +27,7 @@ import { guardProps } from '../private/prop-guards';
 import { gibQuantity } from '../private/quantity-render';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
 import { checkSameApp } from '../private/same-app';
+import { httpRoutes, podMonitors, scaledObjects } from '../private/crd-bindings';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -435,8 +433,8 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     // The endpoint pickers are scraped the same way.
     for (const picker of this.pickers) picker.renderScrape(o);
     const profile = this.engine;
-    const replace = PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
-    this.scrapeObject = new PodMonitor(this, 'PodMonitor', {
+    const replace = podMonitors().PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
+    this.scrapeObject = new (podMonitors().PodMonitor)(this, 'PodMonitor', {
       metadata: { name: this.name, labels: { ...this.objectLabels(), ...o.labels } },
       spec: {
         // Stable and Argo canary pods carry `<name>`; a gateway-weights candidate `<name>-canary`.
@@ -596,7 +594,7 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     };
     if ((a.provider ?? AutoscalerProvider.KEDA) === AutoscalerProvider.KEDA) {
       const query = `sum(${selector(queueMetric, this.metricSelector)})`;
-      return new ScaledObject(this, 'Autoscaler', {
+      return new (scaledObjects().ScaledObject)(this, 'Autoscaler', {
         metadata: { name: this.name, labels },
         spec: {
           scaleTargetRef: Lazy.any({ produce: () => this.scaleTargetRef() }),
@@ -702,16 +700,16 @@ export class ModelService extends ModelshipConstruct implements IGpuConsumer {
     // A public prefix the engine does not serve is rewritten to the engine's; the rule keeps
     // exactly one PathPrefix match, which the CRD requires of ReplacePrefixMatch.
     const rewriteTo = apiPrefixRewrite(pathPrefix, this.engine.apiPathPrefix);
-    return new HttpRoute(this, 'Route', {
+    return new (httpRoutes().HttpRoute)(this, 'Route', {
       metadata: { name: this.name, labels },
       spec: {
         parentRefs: [{ name: r.gatewayName, namespace: r.gatewayNamespace }],
         hostnames: r.hostnames,
         rules: [{
-          matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: pathPrefix } }],
+          matches: [{ path: { type: httpRoutes().HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: pathPrefix } }],
           filters: rewriteTo === undefined ? undefined : [{
-            type: HttpRouteSpecRulesFiltersType.URL_REWRITE,
-            urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: rewriteTo } },
+            type: httpRoutes().HttpRouteSpecRulesFiltersType.URL_REWRITE,
+            urlRewrite: { path: { type: httpRoutes().HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: rewriteTo } },
           }],
           backendRefs: Lazy.any({ produce: () => this.routeBackends?.value ?? [this.endpointPicker?.backendRef ?? { name: this.service.name, port: this.engine.httpPort }] }),
           timeouts: { request: timeout, backendRequest: timeout },

@@ -3,8 +3,8 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { GKE_ACCELERATOR_LABEL } from '../gpu-node-pool/resolve';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../imports/servicemonitors-monitoring.coreos.com';
 import { podImagePullSecrets, resolveImage } from '../private/image-policy';
+import { serviceMonitors } from '../private/crd-bindings';
 
 /**
  * Pinned DCGM exporter image: the release whose default counters (`etc/default-counters.csv`)
@@ -290,7 +290,7 @@ export class DcgmExporter extends Construct {
       },
     });
 
-    this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
+    this.serviceMonitor = new (serviceMonitors().ServiceMonitor)(this, 'ServiceMonitor', {
       metadata: { ...meta, labels: { ...labels, ...props.serviceMonitorLabels } },
       spec: {
         selector: { matchLabels: selectorLabels },
@@ -299,11 +299,11 @@ export class DcgmExporter extends Construct {
           port: 'metrics',
           path: '/metrics',
           relabelings: [
-            { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE },
+            { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: serviceMonitors().ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE },
             // Drop the exporter's own pod/namespace/container target labels, so a GPU's
             // `namespace` and `pod` are those of the workload holding it (Kubernetes mode), and
             // an idle GPU has none, rather than the exporter's.
-            { regex: '(pod|namespace|container)', action: ServiceMonitorSpecEndpointsRelabelingsAction.LABELDROP },
+            { regex: '(pod|namespace|container)', action: serviceMonitors().ServiceMonitorSpecEndpointsRelabelingsAction.LABELDROP },
           ],
         }],
       },

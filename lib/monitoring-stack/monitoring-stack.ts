@@ -23,12 +23,12 @@ import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './sl
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrules-monitoring.coreos.com';
 import { checkObjectSizes } from '../object-size';
 import { checkDuration, checkHttpUrl } from '../private/api-rules';
 import { guardProps } from '../private/prop-guards';
 import { checkSameApp } from '../private/same-app';
 import type { PlanContribution } from '../report/contributor';
+import { prometheusRules } from '../private/crd-bindings';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -189,12 +189,12 @@ export class MonitoringStack extends ModelshipConstruct {
     const groupOf = new Map<ModelService, EngineGroup>(engineGroups.flatMap(g => g.services.map(svc => [svc, g] as const)));
     const ruleLabels = { ...LABELS, ...(props.ruleLabels ?? smLabels) };
     const ruleObject = (objectId: string, name: string, groups: RuleGroupSpec[]) => {
-      const obj = new PrometheusRule(this, objectId, {
+      const obj = new (prometheusRules().PrometheusRule)(this, objectId, {
         metadata: { name, namespace, labels: ruleLabels },
         spec: {
           groups: groups.map(g => ({
             name: g.name,
-            rules: g.rules.map(r => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+            rules: g.rules.map(r => ({ ...r, expr: prometheusRules().PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
           })),
         },
       });
