@@ -246,6 +246,12 @@ for (const [name, file] of Object.entries(CRD_IMPORTS)) {
   importCrds.exec(`cdk8s import ${name}:=vendor/crds/${file}.yaml --language typescript --output lib/imports --no-check-upgrade`);
 }
 
+// lib/imports/k8s.ts: cdk8s-plus-28's k8s module, vendored without its 2.1 MB inline source map (issue 16).
+project.addTask('vendor-k8s', {
+  description: "Re-vendor lib/imports/k8s.ts from the installed cdk8s-plus-28's k8s module",
+  exec: 'node scripts/vendor-k8s.mjs',
+});
+
 project.addTask('bench', {
   description: 'Benchmark synthesis against a plain cdk8s floor (prints ratios)',
   exec: 'node --expose-gc --import tsx bench/run.ts',

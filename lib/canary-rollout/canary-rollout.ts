@@ -1,5 +1,4 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { fractionalSeconds } from '../duration';
@@ -12,6 +11,7 @@ import { CANARY_DEFAULTS, CanaryCandidate, CanaryRolloutProps } from './props';
 import { SurgePolicy, TrafficStrategy, TrafficStrategyKind } from './strategy';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
 import type * as ArgoAnalysis from '../imports/analysistemplates-argoproj.io';
+import * as k8s from '../imports/k8s';
 import type * as ArgoRollouts from '../imports/rollouts-argoproj.io';
 import { EndpointPicker, INFERENCE_POOL_GROUP } from '../model-service/endpoint-picker';
 import { ModelService, POD_TEMPLATE_HASH_LABEL, RouteBackend, SERVICE_LABEL } from '../model-service/model-service';
@@ -21,11 +21,11 @@ import { resolveServicePlan, ServicePlan } from '../model-service/resolve';
 import { pathPrefixProblem } from '../model-service/route-path';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { checkArgoPauseDuration, checkDns1123Label, checkDns1123Subdomain, checkDuration, checkHttpUrl, checkInt32, isDuration } from '../private/api-rules';
+import { httpRoutes } from '../private/crd-bindings';
 import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployment';
 import { lazyModule } from '../private/lazy-module';
 import { guardProps } from '../private/prop-guards';
 import { checkSameApp } from '../private/same-app';
-import { httpRoutes } from '../private/crd-bindings';
 
 // The Argo bindings are 2.6 MB of JavaScript: loaded when a canary builds a Rollout, not by `import 'modelship'`.
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -1,7 +1,7 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { Interconnect } from './interconnect';
+import * as k8s from '../imports/k8s';
 
 /**
  * What a workload must meet to land on a pool of GPU nodes, and what the pool can give.

@@ -1,6 +1,6 @@
 import { ApiObject, Yaml } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
 import { podImagePullSecrets, resolveImage } from '../private/image-policy';
 
 /** NVIDIA device plugin image, pinned (as in NVIDIA's static `nvidia-device-plugin.yml`). */

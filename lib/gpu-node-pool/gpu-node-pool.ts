@@ -1,5 +1,4 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Accelerator, GpuVendor } from '../accelerators';
 import { ModelshipConstruct } from '../construct-base';
@@ -14,6 +13,7 @@ import { KARPENTER_DEFAULTS, Provisioner, ProvisionerKind } from './provisioner'
 import { PoolContract, resolvePoolContract } from './resolve';
 import { resolveInterconnect } from './resolve-interconnect';
 import { formatTaint, NodeTaint, POOL_LABEL, tolerationFor } from './scheduling';
+import * as k8s from '../imports/k8s';
 import { checkDns1123Label, checkImageReference } from '../private/api-rules';
 import { guardProps } from '../private/prop-guards';
 

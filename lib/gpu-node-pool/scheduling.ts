@@ -1,5 +1,5 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Accelerator } from '../accelerators';
+import * as k8s from '../imports/k8s';
 
 /** Effect of a node taint, with the Kubernetes string values. */
 export enum TaintEffect {

@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   ENDPOINT_PICKER_CONFIG, ENDPOINT_PICKER_HEALTH_SERVICE, ENDPOINT_PICKER_IMAGE, ENDPOINT_PICKER_PORTS, ENDPOINT_PICKER_RBAC,
@@ -8,8 +7,9 @@ import {
 import { GatewayImplementation } from './gateway-implementation';
 import { EndpointPickerFailureMode, Routing } from './routing';
 import { EndpointPickerSupport } from '../engines/driver';
-import { podImagePullSecrets, resolveImage } from '../private/image-policy';
+import * as k8s from '../imports/k8s';
 import { inferenceObjectives, inferencePools, podMonitors } from '../private/crd-bindings';
+import { podImagePullSecrets, resolveImage } from '../private/image-policy';
 
 /** API group of the InferencePool (Gateway API Inference Extension v1, GA). */
 export const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { show, ValidationError } from '../errors';
+import * as k8s from '../imports/k8s';
 import { isCidr, isDnsLabel, isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
 import { describeValue, factoryOptions } from '../private/prop-guards';
 

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ServicePlan } from './resolve';
+import * as k8s from '../imports/k8s';
 import type * as Lws from '../imports/leaderworkersets-leaderworkerset.x-k8s.io';
 import { lazyModule } from '../private/lazy-module';
 

@@ -1,8 +1,8 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { LoraAdapterSourceKind } from './lora-adapter';
 import { LORA_VOLUME_MOUNT, LoraPlan, PlannedAdapter } from './lora-plan';
 import { SecretKeyReference } from './model';
+import * as k8s from '../imports/k8s';
 import { resolveImage } from '../private/image-policy';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
+import * as k8s from '../imports/k8s';
 import { resolveImage } from '../private/image-policy';
 import { factoryOptions } from '../private/prop-guards';
 

@@ -1,8 +1,8 @@
 import { Chart, Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel } from '../errors';
+import * as k8s from '../imports/k8s';
 import { checkAnnotations } from '../private/api-rules';
 import { isLabelKey, isLabelValue } from '../private/kubernetes-syntax';
 import { guardProps, is } from '../private/prop-guards';

@@ -1,5 +1,4 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { Accelerator } from '../accelerators';
 import { ModelshipConstruct } from '../construct-base';
@@ -20,14 +19,15 @@ import { apiPrefixRewrite, normalizePathPrefix } from './route-path';
 import { RoutingKind } from './routing';
 import { checkRouting } from './routing-check';
 import { IGpuConsumer, IGpuNodePool } from '../gpu-node-pool/contract';
+import * as k8s from '../imports/k8s';
 import { progressDeadlineSeconds } from '../planning/pod-budget';
 import { CollectingSink, isDuration, renderDuration } from '../private/api-rules';
+import { httpRoutes, podMonitors, scaledObjects } from '../private/crd-bindings';
 import { KubeDeploymentWithImageVolumes } from '../private/image-volume-deployment';
 import { guardProps } from '../private/prop-guards';
 import { gibQuantity } from '../private/quantity-render';
 import { collidingRoutes, recordRoute, RouteClaim } from '../private/route-registry';
 import { checkSameApp } from '../private/same-app';
-import { httpRoutes, podMonitors, scaledObjects } from '../private/crd-bindings';
 
 /** Longest HPA stabilization window the Kubernetes API accepts (autoscaling/v2). */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;

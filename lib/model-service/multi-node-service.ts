@@ -1,6 +1,6 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { lwsBinding } from './leader-worker-set';
 import { ServicePlan } from './resolve';
+import * as k8s from '../imports/k8s';
 
 /**
  * The autoscaler's target for a multi-node service: the LeaderWorkerSet's scale subresource

@@ -1,4 +1,3 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { GroupRole } from '../engines';
 import { groupPod } from './group-pod';
@@ -7,6 +6,7 @@ import { ModelSourceKind } from './model';
 import { ModelCache, ModelCacheKind } from './model-cache';
 import { modelImageParts } from './model-image';
 import { ServicePlan } from './resolve';
+import * as k8s from '../imports/k8s';
 import { STARTUP_PROBE_PERIOD_SECONDS } from '../planning/pod-budget';
 import { podImagePullSecrets, resolveImage } from '../private/image-policy';
 import { coresQuantity, gibQuantity } from '../private/quantity-render';

@@ -1,10 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
 import { GKE_ACCELERATOR_LABEL } from '../gpu-node-pool/resolve';
-import { podImagePullSecrets, resolveImage } from '../private/image-policy';
+import * as k8s from '../imports/k8s';
 import { serviceMonitors } from '../private/crd-bindings';
+import { podImagePullSecrets, resolveImage } from '../private/image-policy';
 
 /**
  * Pinned DCGM exporter image: the release whose default counters (`etc/default-counters.csv`)

@@ -1,5 +1,4 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ModelshipConstruct } from '../construct-base';
 import { checkDnsLabel, Problems } from '../errors';
@@ -23,12 +22,13 @@ import { DEFAULT_SLO, LatencyObjective, MAX_BURN_FACTOR, SloOptions } from './sl
 import { resolveThresholds } from './thresholds';
 import { fractionalSeconds } from '../duration';
 import { IGpuNodePool } from '../gpu-node-pool/contract';
+import * as k8s from '../imports/k8s';
 import { checkObjectSizes } from '../object-size';
 import { checkDuration, checkHttpUrl } from '../private/api-rules';
+import { prometheusRules } from '../private/crd-bindings';
 import { guardProps } from '../private/prop-guards';
 import { checkSameApp } from '../private/same-app';
 import type { PlanContribution } from '../report/contributor';
-import { prometheusRules } from '../private/crd-bindings';
 
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;

@@ -7,6 +7,7 @@
  * Types come from type-only imports (erased at compile time); values from these functions, e.g.
  * `new (httpRoutes().HttpRoute)(scope, 'Route', { ... })`.
  */
+import { lazyModule } from './lazy-module';
 import type * as Ec2NodeClasses from '../imports/ec2nodeclasses-karpenter.k8s.aws';
 import type * as HttpRoutes from '../imports/httproutes-gateway.networking.k8s.io';
 import type * as InferenceObjectives from '../imports/inferenceobjectives-llm-d.ai';
@@ -16,8 +17,8 @@ import type * as PodMonitors from '../imports/podmonitors-monitoring.coreos.com'
 import type * as PrometheusRules from '../imports/prometheusrules-monitoring.coreos.com';
 import type * as ScaledObjects from '../imports/scaledobjects-keda.sh';
 import type * as ServiceMonitors from '../imports/servicemonitors-monitoring.coreos.com';
-import { lazyModule } from './lazy-module';
 
+/* eslint-disable @typescript-eslint/no-require-imports */
 export const ec2NodeClasses = lazyModule(() => require('../imports/ec2nodeclasses-karpenter.k8s.aws') as typeof Ec2NodeClasses);
 export const httpRoutes = lazyModule(() => require('../imports/httproutes-gateway.networking.k8s.io') as typeof HttpRoutes);
 export const inferenceObjectives = lazyModule(() => require('../imports/inferenceobjectives-llm-d.ai') as typeof InferenceObjectives);
@@ -27,3 +28,4 @@ export const podMonitors = lazyModule(() => require('../imports/podmonitors-moni
 export const prometheusRules = lazyModule(() => require('../imports/prometheusrules-monitoring.coreos.com') as typeof PrometheusRules);
 export const scaledObjects = lazyModule(() => require('../imports/scaledobjects-keda.sh') as typeof ScaledObjects);
 export const serviceMonitors = lazyModule(() => require('../imports/servicemonitors-monitoring.coreos.com') as typeof ServiceMonitors);
+/* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import * as k8s from '../imports/k8s';
 
 /**
  * A Deployment whose pod template may carry image volumes (`volumes[].image`, core/v1
