@@ -23,7 +23,7 @@
  * without the examples' path mapping; the child processes get it through TSX_TSCONFIG_PATH.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { measureStartup, median } from './startup';
@@ -115,22 +115,44 @@ function timed(args: string[], cwd: string, env: NodeJS.ProcessEnv): { wall: num
   return { wall, cpu };
 }
 
-/** `cdk8s synth` of the flagship example, process start to files on disk, and its app command alone. */
-function flagship(repeats: number): { cdk8sSynthMs: number; cdk8sSynthCpuMs: number; appOnlyMs: number; appOnlyCpuMs: number } {
+/**
+ * `cdk8s synth` of the flagship example, process start to files on disk, and its app command alone;
+ * interleaved with the floor every cdk8s project pays on this machine: the same CLI synthesizing a
+ * plain cdk8s app of one ConfigMap, run the same way (`node --import tsx main.ts`), and the CLI
+ * starting alone (`cdk8s --version`).
+ */
+function flagship(repeats: number) {
   const dir = join(ROOT, 'examples', 'flagship');
   const cli = join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+  // Inside the repo, so `cdk8s` resolves from its node_modules.
+  const floorDir = join(ROOT, '.tmp', 'bench-cdk8s-floor');
+  mkdirSync(floorDir, { recursive: true });
+  writeFileSync(join(floorDir, 'cdk8s.yaml'), 'language: typescript\napp: node --import tsx main.ts\n');
+  writeFileSync(join(floorDir, 'main.ts'), "import { ApiObject, App, Chart } from 'cdk8s';\n"
+    + "const app = new App();\nnew ApiObject(new Chart(app, 'floor'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'floor' } });\napp.synth();\n");
   const synth: Array<{ wall: number; cpu: number }> = [];
   const app: Array<{ wall: number; cpu: number }> = [];
+  const floor: Array<{ wall: number; cpu: number }> = [];
+  const cliOnly: Array<{ wall: number; cpu: number }> = [];
   for (let r = 0; r < repeats; r++) {
     const out = join(work, `flagship-${r}`);
     synth.push(timed([cli, 'synth', '--output', `${out}-cli`, '--no-check-upgrade'], dir, process.env));
+    floor.push(timed([cli, 'synth', '--output', `${out}-floor`, '--no-check-upgrade'], floorDir, process.env));
+    cliOnly.push(timed([cli, '--version'], floorDir, process.env));
     app.push(timed(['--import', 'tsx', 'main.ts'], dir, { ...process.env, CDK8S_OUTDIR: `${out}-app` }));
   }
+  rmSync(floorDir, { recursive: true, force: true });
+  const wall = (xs: Array<{ wall: number }>) => median(xs.map(x => x.wall));
+  const cpu = (xs: Array<{ cpu: number }>) => median(xs.map(x => x.cpu));
   return {
-    cdk8sSynthMs: median(synth.map(x => x.wall)),
-    cdk8sSynthCpuMs: median(synth.map(x => x.cpu)),
-    appOnlyMs: median(app.map(x => x.wall)),
-    appOnlyCpuMs: median(app.map(x => x.cpu)),
+    cdk8sSynthMs: wall(synth),
+    cdk8sSynthCpuMs: cpu(synth),
+    appOnlyMs: wall(app),
+    appOnlyCpuMs: cpu(app),
+    floorSynthMs: wall(floor),
+    floorSynthCpuMs: cpu(floor),
+    cliVersionMs: wall(cliOnly),
+    cliVersionCpuMs: cpu(cliOnly),
   };
 }
 
@@ -189,6 +211,7 @@ console.log(`slope 100 -> 1,000 services, CPU ms/service: ${f(slopeMon, 3)} with
 console.log(`import 'modelship': +${f(startup.importOverheadMs, 0)} CPU ms over cdk8s + constructs (${f(startup.baselineMs, 0)} CPU ms), +${f(startup.importOverheadWallMs, 0)} ms wall; heavy modules it loads: ${startup.heavyLoaded.join(', ') || 'none'}`);
 console.log(`  each alone over the baseline: ${Object.entries(startup.parts).map(([k, v]) => `${k} +${f(v, 0)} ms`).join(', ')}`);
 console.log(`flagship: cdk8s synth ${f(fs.cdk8sSynthCpuMs, 0)} CPU ms (${f(fs.cdk8sSynthMs, 0)} ms wall), its app command alone ${f(fs.appOnlyCpuMs, 0)} CPU ms (${f(fs.appOnlyMs, 0)} ms wall)`);
+console.log(`  floor: cdk8s synth of a one-ConfigMap cdk8s app ${f(fs.floorSynthCpuMs, 0)} CPU ms (${f(fs.floorSynthMs, 0)} ms wall); cdk8s --version alone ${f(fs.cliVersionCpuMs, 0)} CPU ms (${f(fs.cliVersionMs, 0)} ms wall); flagship over the floor +${f(fs.cdk8sSynthMs - fs.floorSynthMs, 0)} ms wall`);
 if (huge) console.log(`10,000 services: ${f(huge.modelshipMs / 1000, 1)} s in process, ${f(huge.modelshipWallMs / 1000, 1)} s end to end, peak ${f(huge.modelshipPeakMiB, 0)} MiB, ${f(huge.yamlBytes / 1e6, 1)} MB of YAML`);
 console.log(`pulumi adapter, ${PULUMI_SIZE} services under mocks: ${f(pulumiRatio)}x the cdk8s synth of the same fleet`);
 for (const [k, t] of Object.entries(met)) console.log(`  ${t.met ? 'ok  ' : 'OVER'} ${k}: ${t.value} (target <= ${t.max})`);
@@ -226,6 +249,17 @@ console.log(JSON.stringify({
     heavyLoaded: startup.heavyLoaded,
     parts: Object.fromEntries(Object.entries(startup.parts).map(([k, v]) => [k, r(v, 0)])),
   },
-  flagship: { cdk8sSynthCpuMs: r(fs.cdk8sSynthCpuMs, 0), cdk8sSynthWallMs: r(fs.cdk8sSynthMs, 0), appOnlyCpuMs: r(fs.appOnlyCpuMs, 0), appOnlyWallMs: r(fs.appOnlyMs, 0) },
+  flagship: {
+    cdk8sSynthCpuMs: r(fs.cdk8sSynthCpuMs, 0),
+    cdk8sSynthWallMs: r(fs.cdk8sSynthMs, 0),
+    appOnlyCpuMs: r(fs.appOnlyCpuMs, 0),
+    appOnlyWallMs: r(fs.appOnlyMs, 0),
+    // The same CLI and app command with a one-ConfigMap plain cdk8s app, and the CLI alone.
+    floorCdk8sSynthCpuMs: r(fs.floorSynthCpuMs, 0),
+    floorCdk8sSynthWallMs: r(fs.floorSynthMs, 0),
+    cliVersionCpuMs: r(fs.cliVersionCpuMs, 0),
+    cliVersionWallMs: r(fs.cliVersionMs, 0),
+    overFloorWallMs: r(fs.cdk8sSynthMs - fs.floorSynthMs, 0),
+  },
   pulumiVsCdk8s100: r(pulumiRatio),
 }));
