@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { addCrossCheck, Problem, show } from './errors';
+import { renderForPass } from './private/synth-pass';
 
 /**
  * The most bytes all annotations of an object may hold together: `TotalAnnotationSizeLimitB`
@@ -55,7 +56,8 @@ export function checkObjectSizes(scope: IConstruct, fixFor?: (obj: ApiObject) =>
     const problems: Problem[] = [];
     for (const c of root.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
-      const manifest = c.toJson();
+      // Once per synthesis: cdk8s' render right after this validation takes this JSON.
+      const manifest = renderForPass(c);
       const size = appliedSize(manifest);
       if (size.annotationBytes <= MAX_ANNOTATIONS_BYTES) continue;
       const name = `${manifest.kind} ${manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata?.name}`;

@@ -9,9 +9,11 @@ import { IConstruct } from 'constructs';
  * Outside a pass (`chart.toJson()`, `Testing.synth()`), every validation computes afresh.
  */
 const PASS = Symbol.for('modelship.synthPass');
+const HANDED = Symbol.for('modelship.synthPass.rendered');
 
 interface PassRoot {
   [PASS]?: Map<object, unknown>;
+  [HANDED]?: Array<{ toJson: unknown }>;
 }
 
 /** Runs `synth` as one synthesis pass of the app whose root is `root`. */
@@ -19,11 +21,41 @@ export function inSynthPass<T>(root: IConstruct, synth: () => T): T {
   const r = root as IConstruct & PassRoot;
   if (r[PASS]) return synth();
   Object.defineProperty(r, PASS, { value: new Map(), configurable: true, writable: true });
+  Object.defineProperty(r, HANDED, { value: [], configurable: true, writable: true });
   try {
     return synth();
   } finally {
+    // Renders a check made that cdk8s did not take (it failed first): the objects render afresh again.
+    for (const obj of r[HANDED]!) delete obj.toJson;
     delete r[PASS];
+    delete r[HANDED];
   }
+}
+
+/**
+ * An object's rendered JSON (`obj.toJson()`) for a check that runs inside a synthesis pass, handed
+ * on to the render cdk8s makes right after validating: that render is then not computed a second
+ * time (cdk8s resolves and maps every field again: at 1,000 services that was 40 % of what a
+ * MonitoringStack added, whose object-size check measures every object; issue 16). Nothing changes
+ * an object between cdk8s' validation and its render of the same synthesis, so both renders are
+ * the same JSON; the next `toJson()` of the object takes this one, once, and every later call,
+ * and every call outside a pass, renders afresh. Outside a pass this is just `obj.toJson()`.
+ */
+export function renderForPass(obj: IConstruct & { toJson(): any }): any {
+  const handed = (obj.node.root as IConstruct & PassRoot)[HANDED];
+  const json = obj.toJson();
+  if (!handed) return json;
+  const once = obj as unknown as { toJson: unknown };
+  Object.defineProperty(once, 'toJson', {
+    configurable: true,
+    writable: true,
+    value: () => {
+      delete once.toJson;
+      return json;
+    },
+  });
+  handed.push(once);
+  return json;
 }
 
 /** `compute()`, once per synthesis pass for this `key` (every time outside a pass). */
