@@ -26,7 +26,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
-import { measureStartup, median } from './startup';
+import { compileLib, measureStartup, median } from './startup';
 
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
 const HUGE = process.env.BENCH_HUGE !== '0';
@@ -130,13 +130,20 @@ function flagship(repeats: number) {
   writeFileSync(join(floorDir, 'cdk8s.yaml'), 'language: typescript\napp: node --import tsx main.ts\n');
   writeFileSync(join(floorDir, 'main.ts'), "import { ApiObject, App, Chart } from 'cdk8s';\n"
     + "const app = new App();\nnew ApiObject(new Chart(app, 'floor'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'floor' } });\napp.synth();\n");
+  // As a user runs it: modelship compiled to JavaScript (what the npm package holds), only main.ts
+  // through tsx. The examples' tsconfig maps 'modelship' to lib/*.ts instead, which tsx transforms.
+  const compiled = compileLib('bench-flagship');
+  const compiledTsconfig = join(ROOT, '.tmp', 'bench-flagship', 'tsconfig.json');
+  writeFileSync(compiledTsconfig, JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noEmit: true, baseUrl: '.', paths: { modelship: [join(compiled, 'index.js')] } } }));
   const synth: Array<{ wall: number; cpu: number }> = [];
+  const synthCompiled: Array<{ wall: number; cpu: number }> = [];
   const app: Array<{ wall: number; cpu: number }> = [];
   const floor: Array<{ wall: number; cpu: number }> = [];
   const cliOnly: Array<{ wall: number; cpu: number }> = [];
   for (let r = 0; r < repeats; r++) {
     const out = join(work, `flagship-${r}`);
     synth.push(timed([cli, 'synth', '--output', `${out}-cli`, '--no-check-upgrade'], dir, process.env));
+    synthCompiled.push(timed([cli, 'synth', '--output', `${out}-compiled`, '--no-check-upgrade'], dir, { ...process.env, TSX_TSCONFIG_PATH: compiledTsconfig }));
     floor.push(timed([cli, 'synth', '--output', `${out}-floor`, '--no-check-upgrade'], floorDir, process.env));
     cliOnly.push(timed([cli, '--version'], floorDir, process.env));
     app.push(timed(['--import', 'tsx', 'main.ts'], dir, { ...process.env, CDK8S_OUTDIR: `${out}-app` }));
@@ -147,6 +154,8 @@ function flagship(repeats: number) {
   return {
     cdk8sSynthMs: wall(synth),
     cdk8sSynthCpuMs: cpu(synth),
+    compiledSynthMs: wall(synthCompiled),
+    compiledSynthCpuMs: cpu(synthCompiled),
     appOnlyMs: wall(app),
     appOnlyCpuMs: cpu(app),
     floorSynthMs: wall(floor),
@@ -211,6 +220,7 @@ console.log(`slope 100 -> 1,000 services, CPU ms/service: ${f(slopeMon, 3)} with
 console.log(`import 'modelship': +${f(startup.importOverheadMs, 0)} CPU ms over cdk8s + constructs (${f(startup.baselineMs, 0)} CPU ms), +${f(startup.importOverheadWallMs, 0)} ms wall; heavy modules it loads: ${startup.heavyLoaded.join(', ') || 'none'}`);
 console.log(`  each alone over the baseline: ${Object.entries(startup.parts).map(([k, v]) => `${k} +${f(v, 0)} ms`).join(', ')}`);
 console.log(`flagship: cdk8s synth ${f(fs.cdk8sSynthCpuMs, 0)} CPU ms (${f(fs.cdk8sSynthMs, 0)} ms wall), its app command alone ${f(fs.appOnlyCpuMs, 0)} CPU ms (${f(fs.appOnlyMs, 0)} ms wall)`);
+console.log(`  with modelship compiled (as installed from npm; main.ts through tsx): cdk8s synth ${f(fs.compiledSynthCpuMs, 0)} CPU ms (${f(fs.compiledSynthMs, 0)} ms wall)`);
 console.log(`  floor: cdk8s synth of a one-ConfigMap cdk8s app ${f(fs.floorSynthCpuMs, 0)} CPU ms (${f(fs.floorSynthMs, 0)} ms wall); cdk8s --version alone ${f(fs.cliVersionCpuMs, 0)} CPU ms (${f(fs.cliVersionMs, 0)} ms wall); flagship over the floor +${f(fs.cdk8sSynthMs - fs.floorSynthMs, 0)} ms wall`);
 if (huge) console.log(`10,000 services: ${f(huge.modelshipMs / 1000, 1)} s in process, ${f(huge.modelshipWallMs / 1000, 1)} s end to end, peak ${f(huge.modelshipPeakMiB, 0)} MiB, ${f(huge.yamlBytes / 1e6, 1)} MB of YAML`);
 console.log(`pulumi adapter, ${PULUMI_SIZE} services under mocks: ${f(pulumiRatio)}x the cdk8s synth of the same fleet`);
@@ -254,6 +264,9 @@ console.log(JSON.stringify({
     cdk8sSynthWallMs: r(fs.cdk8sSynthMs, 0),
     appOnlyCpuMs: r(fs.appOnlyCpuMs, 0),
     appOnlyWallMs: r(fs.appOnlyMs, 0),
+    // modelship compiled, as a user installs it; main.ts through tsx.
+    compiledCdk8sSynthCpuMs: r(fs.compiledSynthCpuMs, 0),
+    compiledCdk8sSynthWallMs: r(fs.compiledSynthMs, 0),
     // The same CLI and app command with a one-ConfigMap plain cdk8s app, and the CLI alone.
     floorCdk8sSynthCpuMs: r(fs.floorSynthCpuMs, 0),
     floorCdk8sSynthWallMs: r(fs.floorSynthMs, 0),
