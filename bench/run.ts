@@ -15,8 +15,9 @@
  * - The Pulumi adapter under mocks for 100 services against the cdk8s synth of the same fleet.
  *
  * Each measurement runs in a fresh process; the sides are interleaved so that noise on a shared
- * machine hits both alike, and the median of BENCH_REPEATS (default 5) runs is taken (3 at 2,000
- * services, 1 at 10,000; BENCH_HUGE=0 skips 10,000). Absolute times on a shared machine are
+ * machine hits both alike, the five fleets of the slopes are measured round by round, and the
+ * median of BENCH_REPEATS (default 5) runs is taken (3 at 2,000 services, 1 at 10,000;
+ * BENCH_HUGE=0 skips 10,000). Absolute times on a shared machine are
  * noise: read the ratios.
  *
  * This file imports nothing from modelship, so it runs as `node --import tsx bench/run.ts`
@@ -71,35 +72,44 @@ interface Cell {
   planBytes: number;
 }
 
-/** Interleaved modelship / floor runs of one fleet. */
-function cell(size: number, monitoring: boolean, repeats: number, withFloor = true): Cell {
-  const objectsFile = join(work, `fleet-${size}-${monitoring ? 'mon' : 'nomon'}.json`);
-  const objects = withFloor ? measure('dump', size, objectsFile, monitoring).objects! : 0;
-  const ms: Sample[] = [];
-  const fl: Sample[] = [];
+/**
+ * Interleaved modelship / floor runs of several fleets: each round measures every fleet once (its
+ * modelship side, then its floor), so the fleets a ratio compares (the slopes compare four) are
+ * measured side by side, not minutes apart on a machine whose speed drifts.
+ */
+function cells(specs: ReadonlyArray<{ size: number; monitoring: boolean }>, repeats: number, withFloor = true): Cell[] {
+  const runs = specs.map(({ size, monitoring }) => {
+    const objectsFile = join(work, `fleet-${size}-${monitoring ? 'mon' : 'nomon'}.json`);
+    const objects = withFloor ? measure('dump', size, objectsFile, monitoring).objects! : 0;
+    return { size, monitoring, objectsFile, objects, ms: [] as Sample[], fl: [] as Sample[] };
+  });
   for (let r = 0; r < repeats; r++) {
-    ms.push(measure('modelship', size, objectsFile, monitoring));
-    if (withFloor) fl.push(measure('floor', size, objectsFile, monitoring));
+    for (const run of runs) {
+      run.ms.push(measure('modelship', run.size, run.objectsFile, run.monitoring));
+      if (withFloor) run.fl.push(measure('floor', run.size, run.objectsFile, run.monitoring));
+    }
   }
   const med = (xs: Sample[], f: (s: Sample) => number) => (xs.length ? median(xs.map(f)) : NaN);
-  const result: Cell = {
-    size,
-    monitoring,
-    objects,
-    modelshipMs: med(ms, s => s.ms),
-    floorMs: med(fl, s => s.ms),
-    modelshipCpuMs: med(ms, s => s.cpuMs),
-    floorCpuMs: med(fl, s => s.cpuMs),
-    modelshipWallMs: med(ms, s => s.wallMs),
-    floorWallMs: med(fl, s => s.wallMs),
-    modelshipPeakMiB: med(ms, s => s.peakRssMiB),
-    floorPeakMiB: med(fl, s => s.peakRssMiB),
-    yamlBytes: ms[0].bytes,
-    planBytes: ms[0].planBytes,
-  };
-  // Each cell as it is measured, so a long run that is stopped still tells something.
-  process.stderr.write(`  measured ${JSON.stringify(result)}\n`);
-  return result;
+  return runs.map(({ size, monitoring, objects, ms, fl }) => {
+    const result: Cell = {
+      size,
+      monitoring,
+      objects,
+      modelshipMs: med(ms, s => s.ms),
+      floorMs: med(fl, s => s.ms),
+      modelshipCpuMs: med(ms, s => s.cpuMs),
+      floorCpuMs: med(fl, s => s.cpuMs),
+      modelshipWallMs: med(ms, s => s.wallMs),
+      floorWallMs: med(fl, s => s.wallMs),
+      modelshipPeakMiB: med(ms, s => s.peakRssMiB),
+      floorPeakMiB: med(fl, s => s.peakRssMiB),
+      yamlBytes: ms[0].bytes,
+      planBytes: ms[0].planBytes,
+    };
+    // Each cell as it is measured, so a long run that is stopped still tells something.
+    process.stderr.write(`  measured ${JSON.stringify(result)}\n`);
+    return result;
+  });
 }
 
 const GNU_TIME = '/usr/bin/time';
@@ -165,10 +175,15 @@ function flagship(repeats: number) {
   };
 }
 
-const withMon = [10, 100, 1000].map(n => cell(n, true, REPEATS));
-const noMon = [100, 1000].map(n => cell(n, false, REPEATS));
-const big = cell(2000, true, Math.min(REPEATS, 3), false);
-const huge = HUGE ? cell(10000, true, 1, false) : undefined;
+// The five fleets of the slopes and ratios, interleaved round by round.
+const fleets = cells([
+  { size: 10, monitoring: true }, { size: 100, monitoring: true }, { size: 1000, monitoring: true },
+  { size: 100, monitoring: false }, { size: 1000, monitoring: false },
+], REPEATS);
+const withMon = fleets.filter(c => c.monitoring);
+const noMon = fleets.filter(c => !c.monitoring);
+const [big] = cells([{ size: 2000, monitoring: true }], Math.min(REPEATS, 3), false);
+const huge = HUGE ? cells([{ size: 10000, monitoring: true }], 1, false)[0] : undefined;
 const startup = measureStartup(REPEATS + 2);
 const fs = flagship(Math.min(REPEATS, 3));
 
