@@ -77,7 +77,7 @@ interface Cell {
  * modelship side, then its floor), so the fleets a ratio compares (the slopes compare four) are
  * measured side by side, not minutes apart on a machine whose speed drifts.
  */
-function cells(specs: ReadonlyArray<{ size: number; monitoring: boolean }>, repeats: number, withFloor = true): Cell[] {
+function measureFleets(specs: ReadonlyArray<{ size: number; monitoring: boolean }>, repeats: number, withFloor = true): Cell[] {
   const runs = specs.map(({ size, monitoring }) => {
     const objectsFile = join(work, `fleet-${size}-${monitoring ? 'mon' : 'nomon'}.json`);
     const objects = withFloor ? measure('dump', size, objectsFile, monitoring).objects! : 0;
@@ -176,14 +176,14 @@ function flagship(repeats: number) {
 }
 
 // The five fleets of the slopes and ratios, interleaved round by round.
-const fleets = cells([
+const fleets = measureFleets([
   { size: 10, monitoring: true }, { size: 100, monitoring: true }, { size: 1000, monitoring: true },
   { size: 100, monitoring: false }, { size: 1000, monitoring: false },
 ], REPEATS);
 const withMon = fleets.filter(c => c.monitoring);
 const noMon = fleets.filter(c => !c.monitoring);
-const [big] = cells([{ size: 2000, monitoring: true }], Math.min(REPEATS, 3), false);
-const huge = HUGE ? cells([{ size: 10000, monitoring: true }], 1, false)[0] : undefined;
+const [big] = measureFleets([{ size: 2000, monitoring: true }], Math.min(REPEATS, 3), false);
+const huge = HUGE ? measureFleets([{ size: 10000, monitoring: true }], 1, false)[0] : undefined;
 const startup = measureStartup(REPEATS + 2);
 const fs = flagship(Math.min(REPEATS, 3));
 
