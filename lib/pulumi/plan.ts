@@ -4,6 +4,7 @@ import { ModelService } from '../model-service';
 import { KubeObjectBody, KubeObjectRef, logicalName, namespaceOf, objectKey, typeToken } from './objects';
 import { planDependencies, topologicalOrder } from './order';
 import { autoscalerBounds, rolloutTimeouts, RolloutTimeouts } from './timeouts';
+import { inSynthPass } from '../private/synth-pass';
 
 /** The construct a group of objects came from: one Pulumi component per top-level construct. */
 export interface PlannedGroup {
@@ -51,6 +52,12 @@ export interface PlanOptions {
  * Pulumi resource per object: logical name, parent construct, dependencies, retention, timeouts.
  */
 export function planFleet(source: Chart | App, options: PlanOptions = {}): FleetPlan {
+  // One synthesis pass, as `app.synth()` makes: the cross-construct checks run once for all the
+  // charts, and an object the object-size check renders is not rendered again (lib/private/synth-pass.ts).
+  return inSynthPass(source.node.root, () => planCharts(source, options));
+}
+
+function planCharts(source: Chart | App, options: PlanOptions): FleetPlan {
   const charts = source instanceof App ? source.charts : [source];
   const rootPath = source.node.path;
   const relative = (c: IConstruct) => (rootPath ? c.node.path.slice(rootPath.length + 1) : c.node.path);
