@@ -79,3 +79,15 @@ describe('objects measured by the object-size check render once per synthesis', 
     expect(app.synthYaml()).toContain('name: cm2');
   });
 });
+
+test('an object with a toJson of its own on the instance keeps it through a synthesis', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c', { namespace: 'llm' });
+  const cm = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+  checkObjectSizes(chart);
+  const own = () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'llm' }, data: { own: 'yes' } });
+  Object.defineProperty(cm, 'toJson', { value: own, configurable: true, writable: true });
+  expect(app.synthYaml()).toContain('own: "yes"');
+  expect(Object.getOwnPropertyDescriptor(cm, 'toJson')?.value).toBe(own);
+  expect(app.synthYaml()).toContain('own: "yes"');
+});

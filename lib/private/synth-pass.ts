@@ -40,11 +40,18 @@ export function inSynthPass<T>(root: IConstruct, synth: () => T): T {
  * an object between cdk8s' validation and its render of the same synthesis, so both renders are
  * the same JSON; the next `toJson()` of the object takes this one, once, and every later call,
  * and every call outside a pass, renders afresh. Outside a pass this is just `obj.toJson()`.
+ *
+ * The contract this relies on is cdk8s': validations read the tree and do not change it, and a
+ * Lazy value or resolver gives the same value each time it is resolved. A validation that mutates
+ * an object, or a Lazy that counts its calls, would now see its first render written, not its second.
+ * modelship's own validations and Lazy values read only (test/synth-pass.test.ts shows the YAML
+ * equals a plain render's).
  */
 export function renderForPass(obj: IConstruct & { toJson(): any }): any {
   const handed = (obj.node.root as IConstruct & PassRoot)[HANDED];
   const json = obj.toJson();
-  if (!handed) return json;
+  // An object with a toJson of its own (set on the instance by its owner, a spy) keeps it untouched.
+  if (!handed || Object.prototype.hasOwnProperty.call(obj, 'toJson')) return json;
   const once = obj as unknown as { toJson: unknown };
   Object.defineProperty(once, 'toJson', {
     configurable: true,
