@@ -10,6 +10,7 @@ import { execFileSync } from 'child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { dirname, join, relative } from 'path';
 import * as ts from 'typescript';
+import { HEAVY_MODULES } from './heavy-modules';
 
 const ROOT = join(__dirname, '..');
 
@@ -51,26 +52,6 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Modules that `import 'modelship'` must not load (they load when the feature that needs them runs). */
-export const HEAVY_MODULES = [
-  'node_modules/cdk8s-plus-28/',
-  '@grafana/grafana-foundation-sdk',
-  '@prometheus-io/lezer-promql',
-  'imports/leaderworkersets-leaderworkerset.x-k8s.io',
-  'imports/rollouts-argoproj.io',
-  'imports/analysistemplates-argoproj.io',
-  // Every other CRD binding (lib/private/crd-bindings.ts).
-  'imports/ec2nodeclasses-karpenter.k8s.aws',
-  'imports/httproutes-gateway.networking.k8s.io',
-  'imports/inferenceobjectives-llm-d.ai',
-  'imports/inferencepools-inference.networking.k8s.io',
-  'imports/nodepools-karpenter.sh',
-  'imports/podmonitors-monitoring.coreos.com',
-  'imports/prometheusrules-monitoring.coreos.com',
-  'imports/scaledobjects-keda.sh',
-  'imports/servicemonitors-monitoring.coreos.com',
-  '@pulumi/',
-] as const;
 
 export interface StartupResult {
   /**

@@ -9,35 +9,14 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { HEAVY_MODULES } from '../bench/heavy-modules';
 
 const ROOT = path.join(__dirname, '..');
 
-/** Module path fragments that must not load with `import 'modelship'`. */
-const HEAVY = [
-  // Nothing of cdk8s-plus-28: its L2 index loads every construct, and its k8s.js carries a 2.1 MB
-  // inline source map; modelship's k8s bindings are lib/imports/k8s.ts (scripts/vendor-k8s.mjs).
-  'node_modules/cdk8s-plus-28/',
-  '@grafana/grafana-foundation-sdk',
-  '@prometheus-io/lezer-promql',
-  'imports/rollouts-argoproj.io',
-  'imports/analysistemplates-argoproj.io',
-  'imports/leaderworkersets-leaderworkerset.x-k8s.io',
-  // Every other CRD binding too (lib/private/crd-bindings.ts).
-  'imports/ec2nodeclasses-karpenter.k8s.aws',
-  'imports/httproutes-gateway.networking.k8s.io',
-  'imports/inferenceobjectives-llm-d.ai',
-  'imports/inferencepools-inference.networking.k8s.io',
-  'imports/nodepools-karpenter.sh',
-  'imports/podmonitors-monitoring.coreos.com',
-  'imports/prometheusrules-monitoring.coreos.com',
-  'imports/scaledobjects-keda.sh',
-  'imports/servicemonitors-monitoring.coreos.com',
-  '/@pulumi/',
-];
 
-/** Runs `script` in a fresh node (tsx, the examples' path mapping) and returns the HEAVY fragments loaded after `require(entry)` and after `script`. */
+/** Runs `script` in a fresh node (tsx, the examples' path mapping) and returns the HEAVY_MODULES fragments loaded after `require(entry)` and after `script`. */
 function loaded(script: string): { afterImport: string[]; afterUse: string[] } {
-  const heavy = JSON.stringify(HEAVY);
+  const heavy = JSON.stringify(HEAVY_MODULES);
   const seen = `(() => { const keys = Object.keys(require.cache); return ${heavy}.filter(f => keys.some(k => k.includes(f))); })()`;
   const code = `const m = require('./lib/index.ts'); const afterImport = ${seen}; ${script}; `
     + `process.stdout.write(JSON.stringify({ afterImport, afterUse: ${seen} }));`;
