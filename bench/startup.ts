@@ -52,7 +52,6 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-
 export interface StartupResult {
   /**
    * Median of (cdk8s + constructs + modelship) - (cdk8s + constructs), per interleaved round, in
